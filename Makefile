@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: EUPL-1.2
+# The whole setup on a fresh machine is two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+PYTEST_WORKERS ?= 2
+
+.PHONY: help venv install install-test system-deps demo demo-data serve test lint test-sqlite test-postgres bench messages clean
+
+help:
+	@echo "make demo   - install, migrate SQLite, load the demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install what tests need (PostgreSQL and chromium included) and run the whole suite on SQLite and PostgreSQL"
+	@echo "make bench  - run the benchmarks in bench/ (tables on screen, JSON in bench/results/)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+venv: $(BIN)/python
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	LLO_HTTPS=false $(BIN)/llo migrate --no-input -v 0
+	LLO_HTTPS=false $(BIN)/llo loaddemo
+	LLO_HTTPS=false $(BIN)/llo collectstatic --no-input -v 0
+	@LLO_HTTPS=false $(BIN)/llo demo_logins --url http://$(HOST):$(PORT)/
+	LLO_HTTPS=false $(BIN)/gunicorn llo.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+
+system-deps:
+	scripts/install-system-deps.sh
+
+lint: install-test
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/llo makemigrations --check --dry-run -v 0
+
+test-sqlite: install-test
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+test-postgres: install-test
+	scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+test: install-test system-deps lint
+	@echo "== the suite on SQLite =="
+	$(MAKE) --no-print-directory test-sqlite
+	@echo "== the suite on PostgreSQL =="
+	$(MAKE) --no-print-directory test-postgres
+
+bench: install-test system-deps
+	scripts/with-postgres.sh $(BIN)/python -m bench
+
+messages: install-test
+	$(BIN)/llo makemessages_llo
+
+clean:
+	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Every response under /api/ carries ``API-Version`` and every error there is problem+json,
+including the ones Django answers before our API code runs (unknown path, wrong method)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from llo.api.problems import problem_response
+from llo.core.problems import PROBLEM_CONTENT_TYPE, Problem
+
+API_PREFIX = "/api/"
+
+_DETAIL = {
+    400: "The request could not be read.",
+    401: "Log in first.",
+    403: "You may not do this.",
+    404: "There is nothing at this address.",
+    405: "This method is not allowed at this address.",
+    500: "Something went wrong on our side. Try again later.",
+}
+
+
+class ApiProblemMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX):
+            return response
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            PROBLEM_CONTENT_TYPE
+        ):
+            status = response.status_code
+            allow = response.get("Allow")
+            response = problem_response(
+                request, Problem(status, _DETAIL.get(status, "The request failed."))
+            )
+            if allow:
+                response["Allow"] = allow
+        response["API-Version"] = settings.LLO_API_VERSION
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith(API_PREFIX):
+            if isinstance(exception, Problem):
+                return problem_response(request, exception)
+            return problem_response(request, Problem(500, _DETAIL[500]))
+        return None

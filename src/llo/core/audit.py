@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Write the audit log inside the transaction of the change it records.
+
+Every service that changes state calls :func:`record` in the same ``transaction.atomic``
+block (DESIGN.md section 2). ``record`` refuses to run outside a transaction, so an audit row
+can never outlive a rolled-back change, nor a change commit without its audit row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models, transaction
+
+from llo.core.models import AuditEntry
+from llo.core.money import Money
+from llo.core.timeutil import now
+
+
+class AuditError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: ``name`` is a stable identifier (user id, ``system:expire``), never a BSN."""
+
+    name: str
+    role: str = ""
+
+    @classmethod
+    def system(cls, job: str) -> Actor:
+        return cls(name=f"system:{job}", role="")
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Money):
+        return {"cents": value.cents}
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, models.Model):
+        return f"{value._meta.label}:{value.pk}"
+    return str(value)
+
+
+def snapshot(instance: models.Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The stored fields of a model instance, ready for ``before``/``after``."""
+    data: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in exclude:
+            continue
+        data[f.attname] = _jsonable(getattr(instance, f.attname))
+    return data
+
+
+def record(
+    *,
+    actor: Actor,
+    action: str,
+    subject: models.Model | tuple[str, str],
+    purpose: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    using: str = "default",
+) -> AuditEntry:
+    """Write one audit row in the current transaction (raises AuditError outside one)."""
+    conn = transaction.get_connection(using) if using != "default" else connection
+    if not conn.in_atomic_block:
+        raise AuditError(
+            "audit.record must run inside transaction.atomic, together with the change it records"
+        )
+    if isinstance(subject, models.Model):
+        subject_type, subject_id = subject._meta.label, str(subject.pk)
+    else:
+        subject_type, subject_id = subject
+    return AuditEntry.objects.using(using).create(
+        at=now(),
+        actor=actor.name,
+        role=actor.role,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        purpose=purpose,
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+    )

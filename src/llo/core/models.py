@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The audit log: who did what to which record, why, and what changed."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from llo.core.roles import Role
+
+
+class AuditEntry(models.Model):
+    """One recorded action. Written by :func:`llo.core.audit.record` inside the transaction of
+    the change it records, so the two commit or roll back together. Never updated."""
+
+    at = models.DateTimeField(_("time (UTC)"), db_index=True)
+    actor = models.CharField(_("actor"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    subject_type = models.CharField(_("subject type"), max_length=100)
+    subject_id = models.CharField(_("subject id"), max_length=100, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.subject_type}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("audit entries are immutable")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The roles people act in on llo."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BURGER = "burger", _("Citizen")
+    WERKGEVER = "werkgever", _("Employer")
+    FONDS = "fonds", _("Sector fund (O&O-fonds)")
+    GEMEENTE = "gemeente", _("Municipality")
+    UWV = "uwv", _("UWV")
+    OPLEIDER = "opleider", _("Training provider")
+    ADVISEUR = "adviseur", _("Adviser")
+    BELEID = "beleid", _("Policy officer")
+    BEHEER = "beheer", _("Register staff")
+
+
+#: Roles that act for a person and log in with a BSN (DigiD).
+PERSON_ROLES = frozenset({Role.BURGER})
+#: Roles that act for an organisation and log in with its KvK number (eHerkenning).
+ORGANISATION_ROLES = frozenset(set(Role) - PERSON_ROLES)
+#: Staff roles: every read of personal data by them is logged with a purpose (DESIGN.md 4).
+STAFF_ROLES = frozenset(
+    {Role.WERKGEVER, Role.FONDS, Role.GEMEENTE, Role.UWV, Role.ADVISEUR, Role.BELEID, Role.BEHEER}
+)

@@ -1,0 +1,267 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The demo personas of ../shared/JOURNEYS.md. Invented people and firms; real situations.
+
+BSNs are in the 9999900xx range (test numbers that pass the 11-proef and are never issued);
+KvK numbers start with 9 for the same reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from llo.core.roles import Role
+
+
+@dataclass(frozen=True)
+class PersonPersona:
+    key: str
+    bsn: str
+    name: str
+    birth_date: dt.date
+    level: str
+    position: str
+    gemeente: str  # CBS code
+    story: str
+
+
+@dataclass(frozen=True)
+class OrgPersona:
+    key: str
+    kvk: str
+    name: str
+    kind: str
+    sector: str
+    employees: int | None
+    gemeente: str
+    story: str
+
+
+@dataclass(frozen=True)
+class Login:
+    """One entry on the demo login page."""
+
+    key: str
+    label: str
+    role: str
+    bsn: str = ""
+    kvk: str = ""
+    story: str = ""
+
+
+PERSONS = [
+    PersonPersona(
+        "fatima",
+        "999990019",
+        "Fatima El Amrani",
+        dt.date(1982, 5, 14),
+        "eqf_2",
+        "flex",
+        "GM0599",
+        "44, Rotterdam. Flex worker in retail, mbo-2, wants to move into care.",
+    ),
+    PersonPersona(
+        "jan",
+        "999990020",
+        "Jan Hofstede",
+        dt.date(1968, 9, 2),
+        "eqf_4",
+        "employed",
+        "GM0153",
+        "58, Enschede. Maintenance technician at an mkb metal firm, mbo-4.",
+    ),
+    PersonPersona(
+        "sanne",
+        "999990032",
+        "Sanne de Vries",
+        dt.date(1995, 3, 21),
+        "eqf_6",
+        "job_seeker",
+        "GM0344",
+        "31, Utrecht. Job seeker on WW, hbo, used to work in events.",
+    ),
+    PersonPersona(
+        "mohammed",
+        "999990044",
+        "Mohammed Yilmaz",
+        dt.date(2003, 1, 9),
+        "eqf_1",
+        "flex",
+        "GM0034",
+        "23, Almere. No startkwalificatie, works through an agency.",
+    ),
+]
+
+ORGANISATIONS = [
+    OrgPersona(
+        "korenaar",
+        "90000001",
+        "Bakkerij de Korenaar",
+        "employer",
+        "bakery",
+        18,
+        "GM0599",
+        "Employer (mkb, 18 employees): deposits €400 per employee a year.",
+    ),
+    OrgPersona(
+        "retailflex",
+        "90000002",
+        "RetailFlex Uitzendbureau",
+        "employer",
+        "retail",
+        240,
+        "GM0599",
+        "Fatima's employer (retail): €500 a year development budget.",
+    ),
+    OrgPersona(
+        "metaal",
+        "90000003",
+        "Metaalbedrijf Twente Precisie",
+        "employer",
+        "metal",
+        45,
+        "GM0153",
+        "Jan's employer: an mkb metal firm in Enschede.",
+    ),
+    OrgPersona(
+        "ootechniek",
+        "90000004",
+        "O&O-fonds Techniek",
+        "oo_fund",
+        "metal",
+        None,
+        "GM0344",
+        "Sector fund: occupations list, 20 % co-payment above NLQF 4.",
+    ),
+    OrgPersona(
+        "ooretail",
+        "90000005",
+        "O&O-fonds Retail",
+        "oo_fund",
+        "retail",
+        None,
+        "GM0363",
+        "Sector fund for retail: €150 a year.",
+    ),
+    OrgPersona(
+        "rotterdam",
+        "90000006",
+        "Gemeente Rotterdam",
+        "municipality",
+        "",
+        None,
+        "GM0599",
+        "Pays basic-skills (NT1) courses in full for residents.",
+    ),
+    OrgPersona(
+        "uwv",
+        "90000007",
+        "UWV",
+        "uwv",
+        "",
+        None,
+        "GM0363",
+        "Budgets for job seekers; runs a STAP-like window.",
+    ),
+    OrgPersona(
+        "maasstad",
+        "90000008",
+        "ROC Maasstad",
+        "provider",
+        "education",
+        900,
+        "GM0599",
+        "Public mbo provider.",
+    ),
+    OrgPersona(
+        "vakwerk",
+        "90000009",
+        "Academie Vakwerk",
+        "provider",
+        "education",
+        35,
+        "GM0153",
+        "Private provider with the NRTO-keurmerk.",
+    ),
+    OrgPersona(
+        "rwc_rijnmond",
+        "90000010",
+        "Regionaal Werkcentrum Rijnmond",
+        "work_centre",
+        "",
+        None,
+        "GM0599",
+        "Ilse works here as an adviser.",
+    ),
+    OrgPersona(
+        "ocw",
+        "90000011",
+        "Ministerie van OCW",
+        "ministry",
+        "",
+        None,
+        "GM0518",
+        "Peter, policy officer, works here.",
+    ),
+    OrgPersona(
+        "register",
+        "90000012",
+        "Register Leven Lang Ontwikkelen",
+        "ministry",
+        "",
+        None,
+        "GM0518",
+        "Register staff review offers here.",
+    ),
+]
+
+LOGINS = [
+    *[Login(p.key, p.name, Role.BURGER, bsn=p.bsn, story=p.story) for p in PERSONS],
+    Login(
+        "korenaar",
+        "Bakkerij de Korenaar",
+        Role.WERKGEVER,
+        kvk="90000001",
+        story=ORGANISATIONS[0].story,
+    ),
+    Login(
+        "ootechniek", "O&O-fonds Techniek", Role.FONDS, kvk="90000004", story=ORGANISATIONS[3].story
+    ),
+    Login(
+        "rotterdam",
+        "Gemeente Rotterdam",
+        Role.GEMEENTE,
+        kvk="90000006",
+        story=ORGANISATIONS[5].story,
+    ),
+    Login("uwv", "UWV", Role.UWV, kvk="90000007", story=ORGANISATIONS[6].story),
+    Login("maasstad", "ROC Maasstad", Role.OPLEIDER, kvk="90000008", story=ORGANISATIONS[7].story),
+    Login(
+        "vakwerk", "Academie Vakwerk", Role.OPLEIDER, kvk="90000009", story=ORGANISATIONS[8].story
+    ),
+    Login(
+        "ilse",
+        "Ilse (Regionaal Werkcentrum Rijnmond)",
+        Role.ADVISEUR,
+        kvk="90000010",
+        story="Adviser: makes a development plan with Fatima, with her consent.",
+    ),
+    Login(
+        "peter",
+        "Peter (Ministerie van OCW)",
+        Role.BELEID,
+        kvk="90000011",
+        story="Policy officer: what-if of the new LLO scheme.",
+    ),
+    Login(
+        "register",
+        "Register staff",
+        Role.BEHEER,
+        kvk="90000012",
+        story="Reviews new offers and removes ones that break the rules.",
+    ),
+]
+
+
+def login_by_key(key: str) -> Login | None:
+    return next((login for login in LOGINS if login.key == key), None)

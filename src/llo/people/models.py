@@ -1,0 +1,205 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Persons, organisations, employment, and the user accounts people log in with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from llo.core import crypto
+from llo.core.identifiers import LEVEL_CHOICES, Level, validate_bsn
+from llo.core.roles import Role
+from llo.core.timeutil import age_on
+from llo.regions.models import Gemeente
+
+
+class LabourPosition(models.TextChoices):
+    EMPLOYED = "employed", _("Employed (permanent contract)")
+    FLEX = "flex", _("Flex worker (temporary, agency, on call)")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    JOB_SEEKER = "job_seeker", _("Looking for work")
+    ON_BENEFIT = "on_benefit", _("On benefit, not looking for work")
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def by_bsn(self, bsn: str) -> Person | None:
+        """Find a person by BSN through the keyed hash; the BSN itself is never queried."""
+        return self.filter(bsn_hash=crypto.keyed_hash(validate_bsn(bsn))).first()
+
+
+class Person(models.Model):
+    """A person with learning rights. Holds only what a rule needs (AVG, DESIGN.md 4)."""
+
+    bsn_encrypted = models.TextField(_("BSN (encrypted)"), editable=False)
+    bsn_hash = models.CharField(_("BSN keyed hash"), max_length=64, unique=True, editable=False)
+    display_name = models.CharField(_("name"), max_length=200)
+    birth_date = models.DateField(_("date of birth"))
+    highest_level = models.CharField(
+        _("highest education (NLQF)"), max_length=12, choices=LEVEL_CHOICES
+    )
+    labour_position = models.CharField(
+        _("labour-market position"), max_length=20, choices=LabourPosition.choices
+    )
+    gemeente = models.ForeignKey(
+        Gemeente, on_delete=models.PROTECT, related_name="persons", verbose_name=_("municipality")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        indexes = [models.Index(fields=["labour_position", "highest_level"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def bsn(self) -> str:
+        return crypto.decrypt(self.bsn_encrypted)
+
+    def set_bsn(self, bsn: str) -> None:
+        valid = validate_bsn(bsn)
+        self.bsn_encrypted = crypto.encrypt(valid)
+        self.bsn_hash = crypto.keyed_hash(valid)
+
+    @property
+    def level(self) -> Level:
+        return Level(self.highest_level)
+
+    def age_on(self, on: dt.date) -> int:
+        return age_on(self.birth_date, on)
+
+
+class OrganisationKind(models.TextChoices):
+    EMPLOYER = "employer", _("Employer")
+    OO_FUND = "oo_fund", _("Sector fund (O&O-fonds)")
+    MUNICIPALITY = "municipality", _("Municipality")
+    UWV = "uwv", _("UWV")
+    PROVIDER = "provider", _("Training provider")
+    MINISTRY = "ministry", _("Ministry")
+    WORK_CENTRE = "work_centre", _("Regional work centre")
+
+
+#: Which kind of organisation a role acts for (eHerkenning: the KvK number of the organisation).
+ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
+    Role.WERKGEVER: frozenset({OrganisationKind.EMPLOYER}),
+    Role.FONDS: frozenset({OrganisationKind.OO_FUND}),
+    Role.GEMEENTE: frozenset({OrganisationKind.MUNICIPALITY}),
+    Role.UWV: frozenset({OrganisationKind.UWV}),
+    Role.OPLEIDER: frozenset({OrganisationKind.PROVIDER}),
+    Role.ADVISEUR: frozenset({OrganisationKind.WORK_CENTRE, OrganisationKind.MUNICIPALITY}),
+    Role.BELEID: frozenset({OrganisationKind.MINISTRY}),
+    Role.BEHEER: frozenset({OrganisationKind.MINISTRY}),
+}
+
+
+class Organisation(models.Model):
+    kvk = models.CharField(_("KvK number"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    sector = models.CharField(_("sector"), max_length=50, blank=True)
+    employees = models.PositiveIntegerField(_("number of employees"), null=True, blank=True)
+    gemeente = models.ForeignKey(
+        Gemeente,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+        verbose_name=_("municipality"),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_mkb(self) -> bool:
+        """Small or medium-sized enterprise: fewer than 250 employees (EU definition)."""
+        return self.employees is not None and self.employees < 250
+
+
+class Employment(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
+    employer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="employments")
+    sector = models.CharField(_("sector"), max_length=50, blank=True)
+    cao = models.CharField(_("collective agreement (CAO)"), max_length=100, blank=True)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("employment")
+        verbose_name_plural = _("employments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="employment_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.employer}"
+
+    def is_active_on(self, on: dt.date) -> bool:
+        return self.start <= on and (self.end is None or on <= self.end)
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, username: str, role: str, **extra: Any) -> User:
+        user = self.model(username=username, role=role, **extra)
+        user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> User:
+        user = self.model(
+            username=username, role=Role.BEHEER, is_staff=True, is_superuser=True, **extra
+        )
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account to log in with: one identity acting in one role.
+
+    A citizen's account points at their Person; an organisation role's account points at the
+    Organisation it acts for. The username is derived (``burger:<bsn hash>``,
+    ``werkgever:<kvk>``), never a BSN in clear text.
+    """
+
+    username = models.CharField(_("user name"), max_length=150, unique=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="users"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="users"
+    )
+    display_name = models.CharField(_("name"), max_length=200, blank=True)
+    assurance_level = models.CharField(_("assurance level"), max_length=40, blank=True)
+    login_plugin = models.CharField(_("login method"), max_length=20, blank=True)
+    is_staff = models.BooleanField(_("admin access"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username

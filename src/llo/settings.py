@@ -1,0 +1,252 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""One settings module, configured from the environment (12-factor).
+
+Every value a deployment must change comes from an ``LLO_*`` variable or ``DATABASE_URL``.
+The defaults are safe for a developer's machine: DEBUG is off unless asked for, the
+database is the embedded SQLite file in ``var/``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(os.environ.get("LLO_PROJECT_DIR", BASE_DIR.parent.parent))
+VAR_DIR = Path(os.environ.get("LLO_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("LLO_DEBUG", False)
+# A development key only: a deployment sets LLO_SECRET_KEY (checked by `llo check --deploy`).
+SECRET_KEY = os.environ.get(
+    "LLO_SECRET_KEY", "dev-only-insecure-llo-secret-key-change-me-0123456789"
+)
+ALLOWED_HOSTS = env_list("LLO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+
+# Keys for personal data. The BSN is encrypted at rest (Fernet) and found by a keyed hash
+# (HMAC-SHA256), DESIGN.md section 4. A deployment sets both; the defaults are for demo/tests.
+LLO_BSN_ENCRYPTION_KEY = os.environ.get(
+    "LLO_BSN_ENCRYPTION_KEY", "ZGV2LW9ubHktbGxvLWJzbi1rZXktMzItYnl0ZXMhISE="
+)
+LLO_BSN_HASH_KEY = os.environ.get("LLO_BSN_HASH_KEY", "dev-only-llo-bsn-hash-key")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "mozilla_django_oidc",
+    "csp",
+    "llo.core",
+    "llo.regions",
+    "llo.people",
+    "llo.skills",
+    "llo.register",
+    "llo.schemes",
+    "llo.accounts",
+    "llo.enrolment",
+    "llo.credentials",
+    "llo.advice",
+    "llo.monitoring",
+    "llo.web",
+    "llo.api",
+    "llo.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "llo.web.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "llo.api.middleware.ApiProblemMiddleware",
+]
+
+ROOT_URLCONF = "llo.urls"
+WSGI_APPLICATION = "llo.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "llo.web.context.llo_context",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite (WAL, see llo.core.apps) is the embedded default; DATABASE_URL selects PostgreSQL.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'llo.sqlite3'}"),
+        conn_max_age=int(os.environ.get("LLO_DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            # IMMEDIATE avoids "database is locked" upgrades under concurrent writers.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        }
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "people.User"
+AUTHENTICATION_BACKENDS = [
+    "llo.web.login.demo.DemoBackend",
+    "llo.web.login.oidc.LloOIDCBackend",
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:landing"
+
+# Login plugins that are switched on (llo.web.login.registry). The demo plugin is for
+# `make demo` and tests; a deployment lists only "oidc".
+LLO_LOGIN_PLUGINS = env_list("LLO_LOGIN_PLUGINS", "demo,oidc")
+
+# OIDC (DigiD / eHerkenning through an OIDC broker): authorization code flow with PKCE.
+OIDC_RP_CLIENT_ID = os.environ.get("LLO_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("LLO_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("LLO_OIDC_SIGN_ALGO", "RS256")
+OIDC_OP_ISSUER = os.environ.get("LLO_OIDC_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("LLO_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("LLO_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("LLO_OIDC_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("LLO_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SCOPES = os.environ.get("LLO_OIDC_SCOPES", "openid bsn kvk")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = False
+OIDC_CREATE_USER = True
+OIDC_VERIFY_SSL = env_bool("LLO_OIDC_VERIFY_SSL", True)
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+# Claim names differ per broker; these are the defaults of the NL GOV profile brokers.
+LLO_OIDC_CLAIM_BSN = os.environ.get("LLO_OIDC_CLAIM_BSN", "bsn")
+LLO_OIDC_CLAIM_KVK = os.environ.get("LLO_OIDC_CLAIM_KVK", "kvk")
+LLO_OIDC_CLAIM_ROLE = os.environ.get("LLO_OIDC_CLAIM_ROLE", "llo_role")
+LLO_OIDC_CLAIM_LOA = os.environ.get("LLO_OIDC_CLAIM_LOA", "acr")
+# The lowest assurance level accepted (eIDAS: low < substantial < high; DigiD: basis < midden
+# < substantieel < hoog).
+LLO_OIDC_MIN_LOA = os.environ.get("LLO_OIDC_MIN_LOA", "substantial")
+
+# --- Sessions, cookies and security headers --------------------------------------------------
+HTTPS = env_bool("LLO_HTTPS", True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 30 * 60  # 30 minutes, renewed on activity
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_NAME = "llo_session"
+CSRF_COOKIE_NAME = "llo_csrf"
+CSRF_FAILURE_VIEW = "llo.web.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = HTTPS and env_bool("LLO_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+CSRF_TRUSTED_ORIGINS = env_list("LLO_CSRF_TRUSTED_ORIGINS", "")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+_oidc_origin = ""
+if OIDC_OP_AUTHORIZATION_ENDPOINT:
+    from urllib.parse import urlsplit
+
+    _parts = urlsplit(OIDC_OP_AUTHORIZATION_ENDPOINT)
+    _oidc_origin = f"{_parts.scheme}://{_parts.netloc}"
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        # Chrome applies form-action to the redirect after a form post: the OIDC login
+        # form redirects to the identity broker.
+        "form-action": [SELF, *([_oidc_origin] if _oidc_origin else [])],
+    }
+}
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Amsterdam"
+USE_TZ = True  # stored in UTC, shown in Dutch time
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if env_bool("LLO_STATIC_FINDERS", False) or not (STATIC_ROOT / "staticfiles.json").exists():
+    # Tests and a first run serve straight from the app folders.
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- API ------------------------------------------------------------------------------------
+LLO_API_VERSION = "1.0.0"
+NINJA_PAGINATION_PER_PAGE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LLO_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: EUPL-1.2
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401 - kept for later language paths
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.i18n import set_language
+
+from llo.api.api import api
+from llo.api.views import api_not_found
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("beheer/admin/", admin.site.urls),
+    path("taal", set_language, name="set_language"),
+    path("", include("llo.web.urls")),
+]
+
+handler400 = "llo.web.views.error_400"
+handler403 = "llo.web.views.error_403"
+handler404 = "llo.web.views.error_404"
+handler500 = "llo.web.views.error_500"

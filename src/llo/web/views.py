@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: EUPL-1.2
+from __future__ import annotations
+
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from llo.core.roles import Role
+from llo.demo.personas import LOGINS, login_by_key
+from llo.web.forms import DemoLoginForm
+from llo.web.login.identity import Identity, IdentityError
+from llo.web.login.registry import registry
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    return render(request, "web/landing.html")
+
+
+def login_choice(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/login.html", {"plugins": registry.enabled()})
+
+
+@require_http_methods(["GET", "POST"])
+def login_demo(request: HttpRequest) -> HttpResponse:
+    if not registry.is_enabled("demo"):
+        raise Http404
+    form = DemoLoginForm(request.POST or None)
+    if request.method == "POST":
+        identity: Identity | None = None
+        persona_key = request.POST.get("persona")
+        if persona_key:
+            persona = login_by_key(persona_key)
+            if persona is None:
+                form.add_error(None, _("This demo person does not exist."))
+            else:
+                identity = Identity(
+                    role=persona.role,
+                    bsn=persona.bsn,
+                    kvk=persona.kvk,
+                    assurance_level="demo",
+                    plugin="demo",
+                )
+        elif form.is_valid():
+            identity = Identity(
+                role=form.cleaned_data["role"],
+                bsn=form.cleaned_data["bsn"],
+                kvk=form.cleaned_data["kvk"],
+                assurance_level="demo",
+                plugin="demo",
+            )
+        if identity is not None:
+            try:
+                user = authenticate(request, demo_identity=identity)
+            except IdentityError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                if user is not None:
+                    login(request, user, backend="llo.web.login.demo.DemoBackend")
+                    return redirect("web:home")
+    groups: dict[str, list[object]] = {}
+    for item in LOGINS:
+        groups.setdefault(Role(item.role).label, []).append(item)
+    return render(
+        request,
+        "web/login_demo.html",
+        {"form": form, "groups": groups},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("web:landing")
+
+
+HOME_TEMPLATES = {role: f"web/home/{role.value}.html" for role in Role}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    template = HOME_TEMPLATES.get(Role(user.role), "web/home/burger.html")  # type: ignore[union-attr]
+    return render(
+        request,
+        template,
+        {
+            "person": getattr(user, "person", None),
+            "organisation": getattr(user, "organisation", None),
+        },
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {
+            "title": _("Your form has expired"),
+            "message": _("Go back, reload the page and try again."),
+        },
+        status=403,
+    )
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {
+            "title": _("Page not found"),
+            "message": _(
+                "There is no page at this address. Check the address or go to the start page."
+            ),
+        },
+        status=404,
+    )
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {
+            "title": _("Something went wrong"),
+            "message": _("Something went wrong on our side. Try again later."),
+        },
+        status=500,
+    )
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {
+            "title": _("No access"),
+            "message": _("You may not see this page."),
+        },
+        status=403,
+    )
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {
+            "title": _("Bad request"),
+            "message": _("We could not read your request."),
+        },
+        status=400,
+    )

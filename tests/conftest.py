@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Shared test set-up: both databases, no network beyond 127.0.0.1, Hypothesis profiles."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.register_profile(
+    "ci",
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    print_blob=True,
+)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL; `make test` runs it there too")
+    for item in items:
+        if "postgres_only" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def db_vendor(db: None) -> str:
+    return connection.vendor
