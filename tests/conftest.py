@@ -32,3 +32,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def db_vendor(db: None) -> str:
     return connection.vendor
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush every table, data migrations included: put the CBS regions
+    and gemeenten back, as every real database has them."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from llo.regions.models import Gemeente, Region
+    from llo.regions.reference import load
+
+    if not Gemeente.objects.exists():
+        load(Region, Gemeente)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 
 from llo.api.problems import problem_response
 from llo.core.problems import PROBLEM_CONTENT_TYPE, Problem
@@ -47,6 +48,8 @@ class ApiProblemMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if request.path.startswith(API_PREFIX):
+            if isinstance(exception, Http404 | PermissionDenied | SuspiciousOperation):
+                return None  # Django answers 404/403/400; __call__ makes it a problem
             if isinstance(exception, Problem):
                 return problem_response(request, exception)
             return problem_response(request, Problem(500, _DETAIL[500]))

@@ -24,7 +24,10 @@ def validate_bsn(value: str) -> str:
     """
     if not isinstance(value, str):
         raise IdentifierError(str(_("A BSN is a number of 9 digits.")))
-    compact = stdnum_bsn.compact(value)
+    # stdnum's compact() pads to 9 digits (even "" becomes "000000000"), so strip by hand.
+    compact = "".join(value.split()).replace(".", "").replace("-", "")
+    if not compact:
+        raise IdentifierError(str(_("A BSN has 9 digits.")))
     if not compact.isdigit():
         raise IdentifierError(str(_("A BSN has only digits.")))
     if len(compact) not in (8, 9):

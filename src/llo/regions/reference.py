@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class GemeenteRow:
 
 def gemeente_rows() -> list[GemeenteRow]:
     text = resources.files("llo.regions").joinpath("data/gemeente_arbeidsmarktregio_2025.csv")
-    with text.open(encoding="utf-8", newline="") as fh:
+    with text.open("r", encoding="utf-8") as fh:
         return [
             GemeenteRow(
                 row["gemeente_code"],
@@ -30,10 +31,22 @@ def gemeente_rows() -> list[GemeenteRow]:
         ]
 
 
-def load(region_model: type, gemeente_model: type) -> tuple[int, int]:
+def load(region_model: Any, gemeente_model: Any) -> tuple[int, int]:
     """Insert or update every region and gemeente; safe to run again."""
     rows = gemeente_rows()
     regions = {r.region_code: r.region_name for r in rows}
+    if not region_model.objects.exists():
+        # First load (a migration, or a test database after a flush): insert in bulk.
+        region_model.objects.bulk_create(
+            [region_model(code=code, name=name) for code, name in regions.items()]
+        )
+        gemeente_model.objects.bulk_create(
+            [
+                gemeente_model(code=r.gemeente_code, name=r.gemeente_naam, region_id=r.region_code)
+                for r in rows
+            ]
+        )
+        return len(regions), len(rows)
     for code, name in regions.items():
         region_model.objects.update_or_create(code=code, defaults={"name": name})
     for r in rows:

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -62,15 +64,31 @@ def login_demo(request: HttpRequest) -> HttpResponse:
                 if user is not None:
                     login(request, user, backend="llo.web.login.demo.DemoBackend")
                     return redirect("web:home")
-    groups: dict[str, list[object]] = {}
-    for item in LOGINS:
-        groups.setdefault(Role(item.role).label, []).append(item)
     return render(
         request,
         "web/login_demo.html",
-        {"form": form, "groups": groups},
+        {"form": form, "groups": _persona_groups()},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _persona_groups() -> list[dict[str, Any]]:
+    """The demo personas grouped by role, in the order of the Role choices.
+
+    The stories are English msgids (``llo.demo.personas``); they are translated here, at
+    request time, so the page follows the language switch.
+    """
+    groups: dict[str, dict[str, Any]] = {}
+    for item in LOGINS:
+        role = Role(item.role)
+        group = groups.setdefault(
+            role.value, {"role": role.value, "label": role.label, "logins": []}
+        )
+        group["logins"].append(
+            {"key": item.key, "label": _(item.label), "story": _(item.story) if item.story else ""}
+        )
+    order = [role.value for role in Role]
+    return sorted(groups.values(), key=lambda group: order.index(group["role"]))
 
 
 @require_POST

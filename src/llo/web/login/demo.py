@@ -32,7 +32,7 @@ class DemoPlugin:
 
 
 class DemoBackend(BaseBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, *, demo_identity: Identity | None = None, **_: Any
     ) -> User | None:
         if demo_identity is None or not registry.is_enabled("demo"):

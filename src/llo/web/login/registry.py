@@ -12,16 +12,19 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
+from django.utils.functional import Promise
+
+StrOrPromise = str | Promise
 
 
 class LoginPlugin(Protocol):
     identifier: str
 
     @property
-    def title(self) -> str: ...
+    def title(self) -> StrOrPromise: ...
 
     @property
-    def description(self) -> str: ...
+    def description(self) -> StrOrPromise: ...
 
     def is_configured(self) -> bool: ...
 

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The layer direction of DESIGN.md section 2 is enforced by import-linter."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def contract_layers() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    (contract,) = config["tool"]["importlinter"]["contracts"]
+    return list(contract["layers"])
+
+
+def run_lint(cwd: Path, env_path: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=cwd,
+        env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_layers_are_the_ones_of_design_md() -> None:
+    flat = [
+        name.strip() for layer in contract_layers() for name in layer.replace(":", "|").split("|")
+    ]
+    apps = "core people regions skills register schemes accounts enrolment credentials advice"
+    for app in [*apps.split(), "monitoring", "web", "api", "demo"]:
+        assert app in flat, f"{app} is missing from the layer contract"
+    layers = contract_layers()
+    assert layers[-1] == "core"
+    assert layers.index("register") < layers.index("people : regions : skills")
+    assert layers.index("accounts") < layers.index("schemes") < layers.index("register")
+
+
+def test_the_code_keeps_the_layer_contract() -> None:
+    result = run_lint(ROOT, str(ROOT / "src"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_a_lower_layer_importing_a_higher_one_breaks_the_contract(tmp_path: Path) -> None:
+    """Copy the package, let core import web, and the same contract must fail."""
+    skip = shutil.ignore_patterns("__pycache__", "static", "data", "locale")
+    shutil.copytree(ROOT / "src" / "llo", tmp_path / "src" / "llo", ignore=skip)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    bad = tmp_path / "src" / "llo" / "core" / "bad_import.py"
+    bad.write_text("from llo.web import views  # noqa\n")
+    result = run_lint(tmp_path, str(tmp_path / "src"))
+    assert result.returncode != 0
+    assert "llo.core.bad_import -> llo.web.views" in result.stdout
