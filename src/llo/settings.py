@@ -138,6 +138,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:landing"
+# mozilla-django-oidc needs a path here, not a URL name: where a refused OIDC login lands.
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen/mislukt"
 
 # Login plugins that are switched on (llo.web.login.registry). The demo plugin is for
 # `make demo` and tests; a deployment lists only "oidc".

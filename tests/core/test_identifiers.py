@@ -4,10 +4,18 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from llo.core.identifiers import IdentifierError, Level, is_valid_bsn, validate_bsn, validate_kvk
+
+
+@pytest.fixture(autouse=True)
+def _english() -> object:
+    """The messages are translated (Dutch by default); these tests read the English msgids."""
+    with translation.override("en"):
+        yield
 
 WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 

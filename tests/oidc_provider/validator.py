@@ -11,7 +11,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 RELEASED_CLAIMS = ("bsn", "kvk", "llo_role", "acr")
 
 
-class BrokerClaimsValidator(OAuth2Validator):  # type: ignore[misc]
+class BrokerClaimsValidator(OAuth2Validator):
     # DOT releases a claim only when the client asked for its scope (OIDC Core 5.4). A broker
     # releases the BSN under scope ``bsn`` and the KvK number with the role under ``kvk``;
     # the assurance level (``acr``, OIDC Core 2) comes with every ``openid`` login.

@@ -2,6 +2,7 @@
 from django.urls import path
 
 from llo.web import views
+from llo.web.login import oidc
 
 app_name = "web"
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("inloggen", views.login_choice, name="login"),
     path("inloggen/demo", views.login_demo, name="login-demo"),
+    path("inloggen/mislukt", oidc.login_failed, name="login-failed"),
     path("uitloggen", views.logout_view, name="logout"),
     path("home", views.home, name="home"),
 ]

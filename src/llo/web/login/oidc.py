@@ -134,12 +134,12 @@ def check_id_token(payload: dict[str, Any], *, client_id: str, issuer: str, now:
         raise SuspiciousOperation("ID token is issued in the future (iat)")
 
 
-class LloOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
+class LloOIDCBackend(OIDCAuthenticationBackend):
     def authenticate(self, request: Any, **kwargs: Any) -> User | None:
         if not registry.is_enabled("oidc"):
             return None
         try:
-            return super().authenticate(request, **kwargs)  # type: ignore[no-any-return]
+            return super().authenticate(request, **kwargs)
         except LoginRefused as exc:
             log.warning("OIDC login refused: %s", exc.reason)
             self._remember(request, exc.message)
@@ -150,9 +150,7 @@ class LloOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         except requests.RequestException as exc:
             # The broker is down, or refused the code (for example a wrong PKCE verifier).
             log.warning("OIDC login failed: the broker did not answer as expected: %s", exc)
-            self._remember(
-                request, _("The login service did not answer. Please try again later.")
-            )
+            self._remember(request, _("The login service did not answer. Please try again later."))
         return None
 
     @staticmethod
@@ -171,7 +169,9 @@ class LloOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         )
         return payload
 
-    def claims_for(self, access_token: str, id_token: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def claims_for(
+        self, access_token: str, id_token: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
         """The ID token's claims, completed from the userinfo endpoint when there is one."""
         if not self.OIDC_OP_USER_ENDPOINT:
             return dict(payload)
@@ -209,7 +209,7 @@ class LloOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             if not bsn:
                 raise LoginRefused(
                     "a KvK number without a role claim",
-                    _("The login service did not say in which role you work for your organisation."),
+                    _("The login service did not say in which role you act for your organisation."),
                 )
             role = Role.BURGER
         try:
