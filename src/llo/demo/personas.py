@@ -38,6 +38,18 @@ class OrgPersona:
 
 
 @dataclass(frozen=True)
+class EmploymentPersona:
+    """A persona's job (JOURNEYS.md): who works where, in which sector and under which CAO."""
+
+    person: str  # PersonPersona.key
+    employer: str  # OrgPersona.key
+    sector: str  # a code of llo.demo.population.SECTORS (or "bakery", see Korenaar)
+    cao: str
+    start: dt.date
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Login:
     """One entry on the demo login page."""
 
@@ -213,6 +225,61 @@ ORGANISATIONS = [
         "GM0518",
         "Register staff review offers here.",
     ),
+    # Added for the journeys: Sanne's former employer, Mohammed's agency, a second firm under
+    # Jan's CAO (his right moves with him, JOURNEYS.md), and the care employer Fatima aims at.
+    OrgPersona(
+        "feestfabriek",
+        "90000013",
+        "Evenementenbureau De Feestfabriek",
+        "employer",
+        "culture_events",
+        30,
+        "GM0344",
+        "Sanne's former employer (events); she has been on WW since June 2026.",
+    ),
+    OrgPersona(
+        "flevoflex",
+        "90000014",
+        "FlevoFlex Uitzendbureau",
+        "employer",
+        "business_support",
+        120,
+        "GM0034",
+        "The agency Mohammed works through.",
+    ),
+    OrgPersona(
+        "hengelo",
+        "90000015",
+        "Machinefabriek Hengelo",
+        "employer",
+        "metal",
+        80,
+        "GM0164",
+        "Another mkb firm under the CAO Metaal en Techniek: Jan's right moves with him.",
+    ),
+    OrgPersona(
+        "maasoever",
+        "90000016",
+        "Zorggroep Maasoever",
+        "employer",
+        "care",
+        1200,
+        "GM0599",
+        "Care employer in Rijnmond, where Fatima would like to work.",
+    ),
+]
+
+EMPLOYMENTS = [
+    # Fatima: flex worker in retail for 12 years (JOURNEYS.md).
+    EmploymentPersona("fatima", "retailflex", "retail", "CAO Retail", dt.date(2014, 9, 1)),
+    # Jan: permanent contract at an mkb metal firm, O&O-fonds Techniek.
+    EmploymentPersona("jan", "metaal", "metal", "CAO Metaal en Techniek", dt.date(2003, 2, 1)),
+    # Sanne: previously in events, now a job seeker on WW.
+    EmploymentPersona(
+        "sanne", "feestfabriek", "culture_events", "", dt.date(2019, 9, 1), dt.date(2026, 5, 31)
+    ),
+    # Mohammed: works through an agency (ABU-cao for agency workers).
+    EmploymentPersona("mohammed", "flevoflex", "business_support", "ABU-cao", dt.date(2025, 3, 1)),
 ]
 
 LOGINS = [

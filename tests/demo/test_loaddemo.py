@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""``llo loaddemo`` and ``llo demo_logins`` on the real database (SQLite and PostgreSQL).
+
+The demo is loaded once for this module, inside a transaction that is rolled back at the end,
+so each test sees it without paying for the load again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count
+from pytest_django import DjangoDbBlocker
+
+from llo.core.identifiers import is_valid_bsn
+from llo.core.models import AuditEntry
+from llo.demo import loader, personas
+from llo.demo.population import SECTORS
+from llo.people.models import Employment, Organisation, OrganisationKind, Person
+from llo.regions.models import Region
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out = StringIO()
+            call_command("loaddemo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_output: str, db: None) -> str:
+    return demo_output
+
+
+def snapshot() -> dict[str, object]:
+    return {
+        "persons": sorted(
+            Person.objects.values_list(
+                "bsn_hash", "display_name", "birth_date", "highest_level", "labour_position",
+                "gemeente_id",
+            )
+        ),
+        "organisations": sorted(
+            Organisation.objects.values_list("kvk", "name", "kind", "sector", "employees",
+                                             "gemeente_id")
+        ),
+        "employments": sorted(
+            Employment.objects.values_list(
+                "person__bsn_hash", "employer__kvk", "sector", "cao", "start", "end"
+            )
+        ),
+        "audit": AuditEntry.objects.count(),
+    }  # fmt: skip
+
+
+def test_loads_about_5000_persons_and_300_organisations(demo: str) -> None:
+    assert Person.objects.count() == loader.DEMO_PERSONS + len(personas.PERSONS)
+    assert 290 <= Organisation.objects.count() <= 320
+    assert "Demo data loaded" in demo
+
+
+def test_every_kind_of_organisation_is_there(demo: str) -> None:
+    kinds = dict(Organisation.objects.values_list("kind").annotate(n=Count("id")))
+    assert set(kinds) == set(OrganisationKind.values)
+    assert kinds["employer"] >= 140
+    assert kinds["provider"] == 60
+    assert kinds["work_centre"] == 35
+    assert kinds["municipality"] == 35
+    # An O&O-fund for every sector of the population generator.
+    funds = set(Organisation.objects.filter(kind="oo_fund").values_list("sector", flat=True))
+    assert funds == set(SECTORS)
+    kvks = list(Organisation.objects.values_list("kvk", flat=True))
+    assert all(len(k) == 8 and k.isdigit() for k in kvks)
+    assert len(set(kvks)) == len(kvks)
+    # Employers of every size class and in every region.
+    sizes = [
+        n
+        for n in Organisation.objects.filter(kind="employer").values_list("employees", flat=True)
+        if n is not None
+    ]
+    assert min(sizes) < 10
+    assert max(sizes) >= 250
+    employer_regions = Organisation.objects.filter(kind="employer").values("gemeente__region")
+    assert employer_regions.distinct().count() == 35
+
+
+def test_every_persona_is_there_and_found_by_bsn(demo: str) -> None:
+    for persona in personas.PERSONS:
+        person = Person.objects.by_bsn(persona.bsn)
+        assert person is not None, persona.key
+        assert person.display_name == persona.name
+        assert person.gemeente_id == persona.gemeente
+    for org in personas.ORGANISATIONS:
+        assert Organisation.objects.get(kvk=org.kvk).name == org.name
+    fatima = Person.objects.by_bsn("999990019")
+    assert fatima is not None
+    job = fatima.employments.get()
+    assert (job.employer.name, job.sector, job.cao) == (
+        "RetailFlex Uitzendbureau", "retail", "CAO Retail",
+    )  # fmt: skip
+    jan = Person.objects.by_bsn("999990020")
+    assert jan is not None
+    assert jan.employments.get().cao == "CAO Metaal en Techniek"
+    # Bakkerij de Korenaar has employees for its per-employee deposit.
+    assert Employment.objects.filter(employer__kvk="90000001").count() == 17
+
+
+def test_all_bsns_pass_the_11_proef_and_are_unique(demo: str) -> None:
+    bsns = [p.bsn for p in Person.objects.only("bsn_encrypted")]
+    assert len(bsns) == len(set(bsns)) == Person.objects.count()
+    assert all(is_valid_bsn(b) for b in bsns)
+    # Stored encrypted, never in clear text.
+    stored = Person.objects.values_list("bsn_encrypted", flat=True)
+    assert not any(b in s for b, s in zip(bsns, stored, strict=False))
+
+
+def test_every_region_has_persons(demo: str) -> None:
+    empty = Region.objects.annotate(n=Count("gemeenten__persons")).filter(n=0)
+    assert list(empty) == []
+
+
+def test_workers_have_employments_and_others_do_not(demo: str) -> None:
+    with_job = Person.objects.filter(employments__isnull=False).distinct()
+    positions = set(with_job.values_list("labour_position", flat=True))
+    # Employees (and Sanne, whose job ended) have employments; the self-employed do not.
+    assert positions <= {"employed", "flex", "job_seeker"}
+    employees = Person.objects.filter(labour_position__in=["employed", "flex"])
+    assert employees.filter(employments__isnull=True).count() == 0
+
+
+def test_running_it_again_changes_nothing(demo: str) -> None:
+    before = snapshot()
+    out = StringIO()
+    call_command("loaddemo", stdout=out)
+    assert "nothing changed" in out.getvalue()
+    assert snapshot() == before
+
+
+def test_the_load_wrote_one_audit_record(demo: str) -> None:
+    entries = AuditEntry.objects.filter(action="demo.loaded")
+    assert entries.count() == 1
+    entry = entries.get()
+    assert entry.actor == "system:loaddemo"
+    assert entry.after is not None
+    assert entry.after["created"]["persons"] == loader.DEMO_PERSONS + len(personas.PERSONS)
+
+
+def test_demo_logins_prints_the_url_and_every_login(demo: str) -> None:
+    out = StringIO()
+    call_command("demo_logins", "--url", "http://127.0.0.1:8000/", stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:8000/" in text
+    for login in personas.LOGINS:
+        assert (login.bsn or login.kvk) in text
