@@ -34,12 +34,15 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# Plain http on loopback: no secure-only cookies; hashed static files from var/static.
+DEMO_ENV := LLO_HTTPS=false LLO_STATIC_MANIFEST=1
+
 demo: install
-	LLO_HTTPS=false $(BIN)/llo migrate --no-input -v 0
-	LLO_HTTPS=false $(BIN)/llo loaddemo
-	LLO_HTTPS=false $(BIN)/llo collectstatic --no-input -v 0
-	@LLO_HTTPS=false $(BIN)/llo demo_logins --url http://$(HOST):$(PORT)/
-	LLO_HTTPS=false $(BIN)/gunicorn llo.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+	$(DEMO_ENV) $(BIN)/llo migrate --no-input -v 0
+	$(DEMO_ENV) $(BIN)/llo loaddemo
+	$(DEMO_ENV) $(BIN)/llo collectstatic --no-input -v 0
+	@$(DEMO_ENV) $(BIN)/llo demo_logins --url http://$(HOST):$(PORT)/
+	$(DEMO_ENV) $(BIN)/gunicorn llo.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
 
 system-deps:
 	scripts/install-system-deps.sh

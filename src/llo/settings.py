@@ -237,9 +237,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if env_bool("LLO_STATIC_FINDERS", False) or not (STATIC_ROOT / "staticfiles.json").exists():
-    # Tests and a first run serve straight from the app folders.
-    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# A deployment (and `make demo`) runs collectstatic and serves hashed, compressed files from
+# STATIC_ROOT with LLO_STATIC_MANIFEST=1. Without it (tests, development) files are served
+# straight from the app folders, so nothing depends on what happens to lie in var/static.
+STATIC_MANIFEST = env_bool("LLO_STATIC_MANIFEST", False)
+if not STATIC_MANIFEST:
+    STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from llo.api.problems import problem_response
 from llo.core.problems import PROBLEM_CONTENT_TYPE, Problem
@@ -16,12 +17,12 @@ from llo.core.problems import PROBLEM_CONTENT_TYPE, Problem
 API_PREFIX = "/api/"
 
 _DETAIL = {
-    400: "The request could not be read.",
-    401: "Log in first.",
-    403: "You may not do this.",
-    404: "There is nothing at this address.",
-    405: "This method is not allowed at this address.",
-    500: "Something went wrong on our side. Try again later.",
+    400: _("The request could not be read."),
+    401: _("Log in first."),
+    403: _("You may not do this."),
+    404: _("There is nothing at this address."),
+    405: _("This method is not allowed at this address."),
+    500: _("Something went wrong on our side. Try again later."),
 }
 
 
@@ -39,7 +40,7 @@ class ApiProblemMiddleware:
             status = response.status_code
             allow = response.get("Allow")
             response = problem_response(
-                request, Problem(status, _DETAIL.get(status, "The request failed."))
+                request, Problem(status, str(_DETAIL.get(status, _("The request failed."))))
             )
             if allow:
                 response["Allow"] = allow
@@ -52,5 +53,5 @@ class ApiProblemMiddleware:
                 return None  # Django answers 404/403/400; __call__ makes it a problem
             if isinstance(exception, Problem):
                 return problem_response(request, exception)
-            return problem_response(request, Problem(500, _DETAIL[500]))
+            return problem_response(request, Problem(500, str(_DETAIL[500])))
         return None

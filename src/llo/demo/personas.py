@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop as N_
+
 from llo.core.roles import Role
 
 
@@ -70,7 +72,7 @@ PERSONS = [
         "eqf_2",
         "flex",
         "GM0599",
-        "44, Rotterdam. Flex worker in retail, mbo-2, wants to move into care.",
+        N_("44, Rotterdam. Flex worker in retail, mbo-2, wants to move into care."),
     ),
     PersonPersona(
         "jan",
@@ -80,7 +82,7 @@ PERSONS = [
         "eqf_4",
         "employed",
         "GM0153",
-        "58, Enschede. Maintenance technician at an mkb metal firm, mbo-4.",
+        N_("58, Enschede. Maintenance technician at an mkb metal firm, mbo-4."),
     ),
     PersonPersona(
         "sanne",
@@ -90,7 +92,7 @@ PERSONS = [
         "eqf_6",
         "job_seeker",
         "GM0344",
-        "31, Utrecht. Job seeker on WW, hbo, used to work in events.",
+        N_("31, Utrecht. Job seeker on WW, hbo, used to work in events."),
     ),
     PersonPersona(
         "mohammed",
@@ -100,7 +102,7 @@ PERSONS = [
         "eqf_1",
         "flex",
         "GM0034",
-        "23, Almere. No startkwalificatie, works through an agency.",
+        N_("23, Almere. No startkwalificatie, works through an agency."),
     ),
 ]
 
@@ -113,7 +115,7 @@ ORGANISATIONS = [
         "bakery",
         18,
         "GM0599",
-        "Employer (mkb, 18 employees): deposits €400 per employee a year.",
+        N_("Employer (mkb, 18 employees): deposits €400 per employee a year."),
     ),
     OrgPersona(
         "retailflex",
@@ -123,7 +125,7 @@ ORGANISATIONS = [
         "retail",
         240,
         "GM0599",
-        "Fatima's employer (retail): €500 a year development budget.",
+        N_("Fatima's employer (retail): €500 a year development budget."),
     ),
     OrgPersona(
         "metaal",
@@ -133,7 +135,7 @@ ORGANISATIONS = [
         "metal",
         45,
         "GM0153",
-        "Jan's employer: an mkb metal firm in Enschede.",
+        N_("Jan's employer: an mkb metal firm in Enschede."),
     ),
     OrgPersona(
         "ootechniek",
@@ -143,7 +145,7 @@ ORGANISATIONS = [
         "metal",
         None,
         "GM0344",
-        "Sector fund: occupations list, 20 % co-payment above NLQF 4.",
+        N_("Sector fund: occupations list, 20 % co-payment above NLQF 4."),
     ),
     OrgPersona(
         "ooretail",
@@ -153,7 +155,7 @@ ORGANISATIONS = [
         "retail",
         None,
         "GM0363",
-        "Sector fund for retail: €150 a year.",
+        N_("Sector fund for retail: €150 a year."),
     ),
     OrgPersona(
         "rotterdam",
@@ -163,7 +165,7 @@ ORGANISATIONS = [
         "",
         None,
         "GM0599",
-        "Pays basic-skills (NT1) courses in full for residents.",
+        N_("Pays basic-skills (NT1) courses in full for residents."),
     ),
     OrgPersona(
         "uwv",
@@ -173,7 +175,7 @@ ORGANISATIONS = [
         "",
         None,
         "GM0363",
-        "Budgets for job seekers; runs a STAP-like window.",
+        N_("Budgets for job seekers; runs a STAP-like window."),
     ),
     OrgPersona(
         "maasstad",
@@ -183,7 +185,7 @@ ORGANISATIONS = [
         "education",
         900,
         "GM0599",
-        "Public mbo provider.",
+        N_("Public mbo provider."),
     ),
     OrgPersona(
         "vakwerk",
@@ -193,7 +195,7 @@ ORGANISATIONS = [
         "education",
         35,
         "GM0153",
-        "Private provider with the NRTO-keurmerk.",
+        N_("Private provider with the NRTO-keurmerk."),
     ),
     OrgPersona(
         "rwc_rijnmond",
@@ -203,7 +205,7 @@ ORGANISATIONS = [
         "",
         None,
         "GM0599",
-        "Ilse works here as an adviser.",
+        N_("Ilse works here as an adviser."),
     ),
     OrgPersona(
         "ocw",
@@ -213,7 +215,7 @@ ORGANISATIONS = [
         "",
         None,
         "GM0518",
-        "Peter, policy officer, works here.",
+        N_("Peter, policy officer, works here."),
     ),
     OrgPersona(
         "register",
@@ -223,7 +225,7 @@ ORGANISATIONS = [
         "",
         None,
         "GM0518",
-        "Register staff review offers here.",
+        N_("Register staff review offers here."),
     ),
     # Added for the journeys: Sanne's former employer, Mohammed's agency, a second firm under
     # Jan's CAO (his right moves with him, JOURNEYS.md), and the care employer Fatima aims at.
@@ -235,7 +237,7 @@ ORGANISATIONS = [
         "culture_events",
         30,
         "GM0344",
-        "Sanne's former employer (events); she has been on WW since June 2026.",
+        N_("Sanne's former employer (events); she has been on WW since June 2026."),
     ),
     OrgPersona(
         "flevoflex",
@@ -245,7 +247,7 @@ ORGANISATIONS = [
         "business_support",
         120,
         "GM0034",
-        "The agency Mohammed works through.",
+        N_("The agency Mohammed works through."),
     ),
     OrgPersona(
         "hengelo",
@@ -255,7 +257,7 @@ ORGANISATIONS = [
         "metal",
         80,
         "GM0164",
-        "Another mkb firm under the CAO Metaal en Techniek: Jan's right moves with him.",
+        N_("Another mkb firm under the CAO Metaal en Techniek: Jan's right moves with him."),
     ),
     OrgPersona(
         "maasoever",
@@ -265,7 +267,7 @@ ORGANISATIONS = [
         "care",
         1200,
         "GM0599",
-        "Care employer in Rijnmond, where Fatima would like to work.",
+        N_("Care employer in Rijnmond, where Fatima would like to work."),
     ),
 ]
 
@@ -311,21 +313,21 @@ LOGINS = [
         "Ilse (Regionaal Werkcentrum Rijnmond)",
         Role.ADVISEUR,
         kvk="90000010",
-        story="Adviser: makes a development plan with Fatima, with her consent.",
+        story=N_("Adviser: makes a development plan with Fatima, with her consent."),
     ),
     Login(
         "peter",
         "Peter (Ministerie van OCW)",
         Role.BELEID,
         kvk="90000011",
-        story="Policy officer: what-if of the new LLO scheme.",
+        story=N_("Policy officer: what-if of the new LLO scheme."),
     ),
     Login(
         "register",
         "Register staff",
         Role.BEHEER,
         kvk="90000012",
-        story="Reviews new offers and removes ones that break the rules.",
+        story=N_("Reviews new offers and removes ones that break the rules."),
     ),
 ]
 
