@@ -17,6 +17,7 @@ def _english() -> object:
     with translation.override("en"):
         yield
 
+
 WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
 

@@ -19,7 +19,7 @@ from pytest_django import DjangoDbBlocker
 from llo.core.identifiers import is_valid_bsn
 from llo.core.models import AuditEntry
 from llo.demo import loader, personas
-from llo.demo.population import SECTORS
+from llo.people.population import SECTORS
 from llo.people.models import Employment, Organisation, OrganisationKind, Person
 from llo.regions.models import Region
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from llo.core import audit, crypto
 from llo.core.identifiers import Level
 from llo.demo import personas
-from llo.demo.population import (
+from llo.people.population import (
     FLEX,
     LABOUR_POSITIONS,
     SECTOR_LABELS,

@@ -45,7 +45,7 @@ class EmploymentPersona:
 
     person: str  # PersonPersona.key
     employer: str  # OrgPersona.key
-    sector: str  # a code of llo.demo.population.SECTORS (or "bakery", see Korenaar)
+    sector: str  # a code of llo.people.population.SECTORS (or "bakery", see Korenaar)
     cao: str
     start: dt.date
     end: dt.date | None = None

@@ -205,7 +205,7 @@ class Population:
 @lru_cache(maxsize=1)
 def marginals_data() -> dict[str, Any]:
     """The packaged copy of population_nl.json (see data/ATTRIBUTION.md)."""
-    path = resources.files("llo.demo").joinpath("data/population_nl.json")
+    path = resources.files("llo.people").joinpath("data/population_nl.json")
     with path.open(encoding="utf-8") as fh:
         data: dict[str, Any] = json.load(fh)
     return data
