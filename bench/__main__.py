@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
         try:
             module = importlib.import_module(f"bench.{name}.run")
             result = module.main()
-        except Exception:  # noqa: BLE001 - report and go on with the other benchmarks
+        except Exception:
             traceback.print_exc()
             failed += 1
             continue

@@ -242,9 +242,7 @@ STORAGES = {
 # straight from the app folders, so nothing depends on what happens to lie in var/static.
 STATIC_MANIFEST = env_bool("LLO_STATIC_MANIFEST", False)
 if not STATIC_MANIFEST:
-    STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = DEBUG
 

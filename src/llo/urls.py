@@ -1,5 +1,4 @@
 # SPDX-License-Identifier: EUPL-1.2
-from django.conf.urls.i18n import i18n_patterns  # noqa: F401 - kept for later language paths
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
@@ -13,6 +12,10 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("beheer/admin/", admin.site.urls),
     path("taal", set_language, name="set_language"),
+    path("", include("llo.register.urls")),
+    path("", include("llo.schemes.urls")),
+    path("", include("llo.accounts.urls")),
+    path("", include("llo.enrolment.urls")),
     path("", include("llo.web.urls")),
 ]
 

@@ -17,9 +17,9 @@ import pytest
 
 from llo.core.identifiers import Level, validate_bsn
 from llo.core.timeutil import age_on
-from llo.people import population as P
 from llo.demo.loader import PERSONA_BSN_RANGE, demo_bsns
 from llo.demo.personas import PERSONS
+from llo.people import population as P
 
 PEILDATUM = dt.date(2026, 11, 1)
 ARRAYS = [

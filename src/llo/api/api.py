@@ -168,6 +168,9 @@ class Health(Schema):
 
 api.add_router("", "llo.regions.api.router")
 api.add_router("", "llo.people.api.router")
+api.add_router("", "llo.register.api.router")
+api.add_router("", "llo.accounts.api.router")
+api.add_router("", "llo.enrolment.api.router")
 
 
 @api.get("/health", response=Health, tags=["health"], summary="Is llo up?")

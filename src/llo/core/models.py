@@ -36,3 +36,32 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise ValueError("audit entries are immutable")
         super().save(*args, **kwargs)  # type: ignore[arg-type,unused-ignore]
+
+
+class IdempotencyRecord(models.Model):
+    """The remembered outcome of one request made with an ``Idempotency-Key`` header.
+
+    A client that did not hear the answer sends the same request again with the same key; it
+    gets the stored answer instead of a second effect (IETF draft "The Idempotency-Key HTTP
+    Header Field"). The key is unique per ``scope`` (user + method + path), so two users can
+    never replay each other's answers. The record is written in the same transaction as the
+    effect it remembers (:mod:`llo.core.idempotency`), so neither exists without the other.
+    """
+
+    key = models.CharField(_("idempotency key"), max_length=255)
+    scope = models.CharField(_("scope (user, method, path)"), max_length=500)
+    request_hash = models.CharField(_("request hash (SHA-256)"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("response status"))
+    content_type = models.CharField(_("response content type"), max_length=100)
+    response_body = models.TextField(_("response body"), blank=True)
+    created = models.DateTimeField(_("created (UTC)"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique_scope_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -22,6 +22,10 @@ from django.db import transaction
 from llo.core import audit, crypto
 from llo.core.identifiers import Level
 from llo.demo import personas
+from llo.demo.accounts import load_accounts
+from llo.demo.enrolment import load_enrolment
+from llo.demo.offers import load_offers
+from llo.people.models import Employment, Organisation, OrganisationKind, Person
 from llo.people.population import (
     FLEX,
     LABOUR_POSITIONS,
@@ -34,7 +38,6 @@ from llo.people.population import (
     geography,
     sector_shares,
 )
-from llo.people.models import Employment, Organisation, OrganisationKind, Person
 from llo.regions.reference import gemeente_rows
 
 #: The seed, size and peildatum of the demo population (docs/demo-data.md).
@@ -429,6 +432,11 @@ def _start_dates(pop: Population, idx: Iterable[int], seed: int) -> list[dt.date
 # --- The load -----------------------------------------------------------------------------------
 
 
+def _merge(result: LoadResult, part: str, counts: dict[str, int]) -> None:
+    """Add a sub-loader's counts of rows created now as ``<part>_<name>``."""
+    result.created.update({f"{part}_{name}": count for name, count in counts.items()})
+
+
 def load(
     *,
     persons: int = DEMO_PERSONS,
@@ -536,6 +544,16 @@ def load(
         Employment.objects.bulk_create(jobs, batch_size=500)
         result.created["employments"] = len(jobs)
         progress("employments", len(jobs), len(jobs))
+
+        # The other parts of the demo, each deterministic and idempotent on its own:
+        # the register (providers and ~20,000 offers), the learning accounts (budgets,
+        # deposits, reservations) and a few applications of the personas.
+        progress("offers", 0, 1)
+        register = load_offers(seed=seed)  # reports totals too: keep what was created now
+        _merge(result, "register", {k: v for k, v in register.items() if k.endswith("_created")})
+        progress("offers", 1, 1)
+        _merge(result, "accounts", load_accounts(seed=seed))
+        _merge(result, "enrolment", load_enrolment(seed=seed))
 
         result.totals = {
             "persons": Person.objects.count(),

@@ -15,6 +15,7 @@ from llo.demo.personas import LOGINS, login_by_key
 from llo.web.forms import DemoLoginForm
 from llo.web.login.identity import Identity, IdentityError
 from llo.web.login.registry import registry
+from llo.web.overview import overview_for
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -104,12 +105,14 @@ HOME_TEMPLATES = {role: f"web/home/{role.value}.html" for role in Role}
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     template = HOME_TEMPLATES.get(Role(user.role), "web/home/burger.html")  # type: ignore[union-attr]
+    person = getattr(user, "person", None)
     return render(
         request,
         template,
         {
-            "person": getattr(user, "person", None),
+            "person": person,
             "organisation": getattr(user, "organisation", None),
+            "overview": overview_for(person) if person is not None else None,
         },
     )
 

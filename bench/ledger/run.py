@@ -1,0 +1,411 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""bench/ledger: how fast the ledger moves money, compared with PostgreSQL itself.
+
+1. **reserve + pay at 8 clients** (each pair: a reservation on a right, then the payment of it
+   to a provider, two audited, balanced, idempotent transactions) per second, as a ratio to
+   pgbench's TPC-B at 8 clients on the same server in the same run. Goal: >= 40 %.
+2. **a bulk deposit of 1,000,000 rights** (one ledger transaction, 1,000,001 postings, 1,000,000
+   rights and accounts, checked persons) as a ratio to a raw COPY of the same 1,000,000 rows
+   (person, amount, valid until) into a bare table. Goal: >= 20 %.
+
+Needs PostgreSQL: ``make bench`` runs ``scripts/with-postgres.sh python -m bench``, which sets
+DATABASE_URL and LLO_PG_BIN. Work happens in two databases of its own (``llo_bench_ledger``,
+``llo_bench_pgbench``) so the other benchmarks' data is left alone; the Django parts run in
+child processes (``python -m bench.ledger.run <part>``) configured for that database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import multiprocessing as mp
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+LEDGER_DB = "llo_bench_ledger"
+PGBENCH_DB = "llo_bench_pgbench"
+CLIENTS = int(os.environ.get("LLO_BENCH_CLIENTS", "8"))
+SECONDS = float(os.environ.get("LLO_BENCH_SECONDS", "15"))
+BULK_ROWS = int(os.environ.get("LLO_BENCH_BULK_ROWS", "1000000"))
+RIGHTS_PER_CLIENT = 20
+ON = dt.date(2026, 3, 1)
+
+
+def _url(dbname: str) -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{dbname}"))
+
+
+def _recreate(dbname: str) -> None:
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+
+
+def _child(part: str, *args: str, timeout: int = 3600) -> dict[str, Any]:
+    env = {**os.environ, "DATABASE_URL": _url(LEDGER_DB), "DJANGO_SETTINGS_MODULE": "llo.settings"}
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.ledger.run", part, *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# --- pgbench ---------------------------------------------------------------------------------
+
+
+def pgbench_tps() -> float:
+    pgbench = Path(os.environ.get("LLO_PG_BIN", "/usr/lib/postgresql/15/bin")) / "pgbench"
+    _recreate(PGBENCH_DB)
+    url = _url(PGBENCH_DB)
+    subprocess.run(
+        [str(pgbench), "-i", "-q", "-s", str(CLIENTS), url],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    result = subprocess.run(
+        [str(pgbench), "-n", "-c", str(CLIENTS), "-j", str(CLIENTS), "-T", str(int(SECONDS)), url],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    ).stdout
+    match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", result)
+    if match is None:  # pragma: no cover - older pgbench output
+        match = re.search(r"tps = ([\d.]+)", result)
+    assert match, result
+    return float(match.group(1))
+
+
+# --- children (configured for the ledger database) ----------------------------------------------
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "llo.settings")
+    import django
+
+    django.setup()
+
+
+def part_setup() -> dict[str, Any]:
+    """A fund, a provider, and RIGHTS_PER_CLIENT rights per client with plenty of money."""
+    _django()
+    from llo.accounts import services
+    from llo.people.models import Organisation, Person
+
+    fund = Organisation.objects.create(kvk="91000001", name="Fonds", kind="oo_fund", sector="metal")
+    provider = Organisation.objects.create(kvk="91000002", name="Opleider", kind="provider")
+    funder = services.ensure_funder(fund)
+    n = CLIENTS * RIGHTS_PER_CLIENT
+    budget = services.create_budget(
+        actor=services.SYSTEM,
+        funder=funder,
+        name="bench",
+        total_cents=n * 10**9,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+    )
+    persons = Person.objects.bulk_create(
+        Person(
+            bsn_encrypted="x",
+            bsn_hash=f"bench-{i}",
+            display_name=f"P{i}",
+            birth_date=dt.date(1980, 1, 1),
+            highest_level="eqf_3",
+            labour_position="employed",
+            gemeente_id="GM0599",
+        )
+        for i in range(n)
+    )
+    result = services.bulk_deposit(
+        actor=services.SYSTEM,
+        budget=budget,
+        rows=[services.DepositRow(10**9, person_id=p.pk, line=i) for i, p in enumerate(persons)],
+        on=ON,
+    )
+    from llo.accounts.models import Right
+
+    rights = list(
+        Right.objects.filter(budget=budget, account__postings__transaction_id=result.transaction_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return {"rights": rights, "provider": provider.pk}
+
+
+def _client(index: int, rights: list[int], provider: int, start: Any, out: Any) -> None:
+    _django()
+    from django.db import connection
+
+    from llo.accounts import services
+    from llo.accounts.models import Right
+    from llo.core import audit
+    from llo.people.models import Organisation
+
+    actor = audit.Actor("bench:client")
+    objects = list(Right.objects.filter(pk__in=rights))
+    payee = Organisation.objects.get(pk=provider)
+    start.wait()  # a barrier: every client is ready (imported, connected) before the clock runs
+    deadline = time.time() + SECONDS
+    done = 0
+    i = 0
+    while time.time() < deadline:
+        right = objects[i % len(objects)]
+        i += 1
+        reservation = services.reserve(
+            actor=actor,
+            right=right,
+            amount_cents=100,
+            on=ON,
+            provider=payee,
+            idempotency_key=f"b{index}-{i}-r",
+        )
+        services.pay_provider(
+            actor=actor, reservation=reservation, on=ON, idempotency_key=f"b{index}-{i}-p"
+        )
+        done += 1
+    connection.close()
+    out.put(done)
+
+
+def part_clients(setup_json: str) -> dict[str, Any]:
+    setup = json.loads(setup_json)
+    rights, provider = setup["rights"], setup["provider"]
+    ctx = mp.get_context("spawn")
+    start = ctx.Barrier(CLIENTS + 1)
+    out = ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_client,
+            args=(
+                i,
+                rights[i * RIGHTS_PER_CLIENT : (i + 1) * RIGHTS_PER_CLIENT],
+                provider,
+                start,
+                out,
+            ),
+        )
+        for i in range(CLIENTS)
+    ]
+    for p in procs:
+        p.start()
+    start.wait(timeout=300)
+    began = time.time()
+    counts = [out.get(timeout=SECONDS + 300) for _ in procs]
+    elapsed = time.time() - began
+    for p in procs:
+        p.join(timeout=60)
+    return {"pairs": sum(counts), "seconds": elapsed, "per_client": counts}
+
+
+def part_check() -> dict[str, Any]:
+    _django()
+    from llo.accounts import services
+
+    return {"mismatches": len(services.verify_ledger())}
+
+
+def part_bulk() -> dict[str, Any]:
+    """1,000,000 persons, then: raw COPY of the rows vs the bulk deposit service."""
+    _django()
+    from django.db import connection, transaction
+
+    from llo.accounts import services
+    from llo.accounts.models import Budget, Funder, LedgerAccount, LedgerTransaction, Right
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM people_person")
+        first = cursor.fetchone()[0] + 1
+        cursor.execute(
+            "INSERT INTO people_person (bsn_encrypted, bsn_hash, display_name, birth_date, "
+            "highest_level, labour_position, gemeente_id, created_at) "
+            "SELECT 'x', 'bulk-' || g, 'P' || g, DATE '1980-01-01', 'eqf_3', 'employed', "
+            "'GM0599', now() FROM generate_series(1, %s) g",
+            [BULK_ROWS],
+        )
+        cursor.execute("SELECT id FROM people_person WHERE bsn_hash LIKE 'bulk-%%' ORDER BY id")
+        ids = [row[0] for row in cursor.fetchall()]
+    assert len(ids) == BULK_ROWS
+    assert ids[0] >= first
+    until = dt.date(2028, 3, 1)
+
+    # The baseline: the same rows, COPY'd into a bare table, nothing checked.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_deposit")
+        cursor.execute(
+            "CREATE TABLE bench_raw_deposit "
+            "(person_id bigint, amount_cents bigint, valid_until date)"
+        )
+    buffer = io.StringIO()
+    for pid in ids:
+        buffer.write(f"{pid}\t40000\t{until.isoformat()}\n")
+    data = buffer.getvalue()
+    started = time.perf_counter()
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            "COPY bench_raw_deposit (person_id, amount_cents, valid_until) FROM STDIN"
+        ) as copy,
+    ):
+        copy.write(data)
+    raw = time.perf_counter() - started
+
+    funder = Funder.objects.get()
+    budget = services.create_budget(
+        actor=services.SYSTEM,
+        funder=funder,
+        name="bulk",
+        total_cents=BULK_ROWS * 40_000,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+    )
+
+    # A second baseline: the very rows the deposit writes (accounts, rights, postings), COPY'd
+    # into the ledger's own tables with their indexes and foreign keys checked, then rolled
+    # back. This is what the database itself needs; the rest is llo's own work.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        txn = LedgerTransaction.objects.create(
+            idempotency_key="bench-baseline", request_hash="-", cause="deposit",
+            effective_date=ON, created_at=dt.datetime.now(dt.UTC), actor="bench", amount_cents=1,
+        )  # fmt: skip
+        aids = services._allocate_ids(LedgerAccount, BULK_ROWS)
+        created = dt.datetime.now(dt.UTC)
+        accounts = "".join(f"{a}\tright\t40000\t0\t\\N\t\\N\n" for a in aids)
+        rights_text = "".join(
+            f"{p}\t{budget.pk}\t{funder.pk}\tmoney\t{a}\t\\N\t\t{{}}\t{ON}\t{until}\tperson\t"
+            f"\\N\t\tactive\t\\N\t{created}\n"
+            for p, a in zip(ids, aids, strict=True)
+        )
+        postings = "".join(f"{txn.pk}\t{a}\t40000\n" for a in aids)
+        started = time.perf_counter()
+        services._copy(services.ACCOUNTS, services.ACCOUNT_COLUMNS, accounts)
+        services._copy(services.RIGHTS, services.RIGHT_COLUMNS, rights_text)
+        services._copy(services.POSTINGS, services.POSTING_COLUMNS, postings)
+        same_rows = time.perf_counter() - started
+        transaction.set_rollback(True)
+
+    rows = [
+        services.DepositRow(40_000, person_id=pid, valid_until=until, line=i)
+        for i, pid in enumerate(ids)
+    ]
+    started = time.perf_counter()
+    result = services.bulk_deposit(
+        actor=services.SYSTEM,
+        budget=Budget.objects.get(pk=budget.pk),
+        rows=rows,
+        on=ON,
+        idempotency_key="bench-bulk",
+    )
+    ours = time.perf_counter() - started
+    csv_text = "person_id,amount_cents,valid_until\n" + "".join(
+        f"{pid},40000,{until.isoformat()}\n" for pid in ids
+    )
+    started = time.perf_counter()
+    rows_from_csv, errors = services.parse_csv_rows(csv_text)
+    parse = time.perf_counter() - started
+    assert not errors
+    assert len(rows_from_csv) == BULK_ROWS
+    assert result.created == BULK_ROWS
+    assert Right.objects.filter(budget=budget).count() == BULK_ROWS
+    return {
+        "rows": BULK_ROWS,
+        "raw_copy_s": raw,
+        "same_rows_copy_s": same_rows,
+        "bulk_deposit_s": ours,
+        "csv_parse_s": parse,
+    }
+
+
+# --- the benchmark ---------------------------------------------------------------------------
+
+
+def main() -> dict[str, Any]:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("bench/ledger needs PostgreSQL: run it with `make bench`")
+        return {"skipped": "needs PostgreSQL"}
+    tps = pgbench_tps()
+    _recreate(LEDGER_DB)
+    env = {**os.environ, "DATABASE_URL": _url(LEDGER_DB)}
+    subprocess.run(
+        [sys.executable, "-m", "llo.cli", "migrate", "-v", "0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=600,
+    )
+    setup = _child("setup")
+    clients = _child("clients", json.dumps(setup))
+    pairs_per_s = clients["pairs"] / clients["seconds"]
+    bulk = _child("bulk")
+    check = _child("check")
+    ratio_tx = pairs_per_s / tps
+    ratio_bulk = bulk["raw_copy_s"] / bulk["bulk_deposit_s"]
+    ratio_same = bulk["same_rows_copy_s"] / bulk["bulk_deposit_s"]
+    rows = [
+        (f"pgbench TPC-B, {CLIENTS} clients", f"{tps:,.0f} tps"),
+        (
+            f"ledger reserve+pay, {CLIENTS} clients",
+            f"{pairs_per_s:,.0f} pairs/s ({2 * pairs_per_s:,.0f} tx/s)",
+        ),
+        ("  ratio (goal >= 40 %)", f"{100 * ratio_tx:.1f} %"),
+        (f"raw COPY of {bulk['rows']:,} rows", f"{bulk['raw_copy_s']:.2f} s"),
+        (f"bulk deposit of {bulk['rows']:,} rights", f"{bulk['bulk_deposit_s']:.2f} s"),
+        ("  ratio to the raw COPY (goal >= 20 %)", f"{100 * ratio_bulk:.1f} %"),
+        (
+            "raw COPY of the rows it writes (3 tables)",
+            f"{bulk['same_rows_copy_s']:.2f} s",
+        ),
+        ("  ratio to that COPY", f"{100 * ratio_same:.1f} %"),
+        ("  + reading the same rows as CSV", f"{bulk['csv_parse_s']:.2f} s"),
+        (
+            "ledger check after the run",
+            "ok" if check["mismatches"] == 0 else f"{check['mismatches']} mismatches",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure'.ljust(width)} | value")
+    print(f"{'-' * width}-|-{'-' * 30}")
+    for name, value in rows:
+        print(f"{name.ljust(width)} | {value}")
+    return {
+        "pgbench_tps": tps,
+        "reserve_pay_pairs_per_s": pairs_per_s,
+        "reserve_pay_per_client": clients["per_client"],
+        "ratio_reserve_pay_to_pgbench": ratio_tx,
+        "bulk_rows": bulk["rows"],
+        "raw_copy_s": bulk["raw_copy_s"],
+        "bulk_deposit_s": bulk["bulk_deposit_s"],
+        "csv_parse_s": bulk["csv_parse_s"],
+        "ratio_bulk_to_raw_copy": ratio_bulk,
+        "same_rows_copy_s": bulk["same_rows_copy_s"],
+        "ratio_bulk_to_same_rows_copy": ratio_same,
+        "ledger_mismatches": check["mismatches"],
+        "clients": CLIENTS,
+        "window_seconds": SECONDS,
+        "goals": {"reserve_pay_ratio": 0.40, "bulk_ratio": 0.20},
+    }
+
+
+if __name__ == "__main__":
+    part = sys.argv[1]
+    handlers = {"setup": part_setup, "check": part_check, "bulk": part_bulk}
+    output = part_clients(sys.argv[2]) if part == "clients" else handlers[part]()
+    print(json.dumps(output))

@@ -1,0 +1,627 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The learning-accounts API: budgets, deposits, rights, funding plans (NL API Design Rules).
+
+A funder's own system does here what a funder's staff does on the pages: create a budget with
+conditions, deposit to persons (one request may carry 100,000 deposits, or a CSV file), and
+see use. Every operation that moves money is idempotent through an ``Idempotency-Key``
+header: a retry returns the first answer; the same key with another body is 409.
+
+Mounted by ``llo.api.api`` with ``api.add_router("", "llo.accounts.api.router")``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Header, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
+from ninja.security import django_auth
+from pydantic import StrictInt, model_validator
+
+from llo.accounts import services
+from llo.accounts.conditions import OfferFacts
+from llo.accounts.models import (
+    AllocationPolicy,
+    Budget,
+    Funder,
+    Portability,
+    Right,
+)
+from llo.accounts.plan import funding_plan
+from llo.core import audit
+from llo.core.idempotency import KEY_HEADER, idempotent_view
+from llo.core.identifiers import IdentifierError, Level, validate_bsn
+from llo.core.problems import InvalidParam, Problem, invalid, not_found
+from llo.core.roles import Role
+from llo.core.timeutil import today
+from llo.people.models import Employment, Person
+
+router = Router(tags=["accounts"])
+
+#: The roles that act for a funder (JOURNEYS.md: employer, sector fund, municipality, UWV).
+FUNDER_ROLES = frozenset({Role.WERKGEVER, Role.FONDS, Role.GEMEENTE, Role.UWV, Role.BELEID})
+
+#: ``llo.api.idempotency`` holds the same two lines for the API layer; an app below it may not
+#: import that module (import-linter layers), so they are repeated here.
+idempotent = decorate_view(idempotent_view)
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias=KEY_HEADER,
+        description=(
+            "Any unique string (a UUID). Sending the same request again with the same key "
+            "returns the first answer and changes nothing; the same key with another request "
+            "is refused with 409."
+        ),
+        min_length=1,
+        max_length=255,
+        pattern=r"^[!-~]{1,255}$",
+    ),
+]
+
+Cents = Annotated[StrictInt, Field(gt=0, description="Euro cents, a whole number above 0.")]
+
+
+# --- conditions in camelCase ------------------------------------------------------------------
+
+_CAMEL = {
+    "max_level": "maxLevel",
+    "offer_types": "offerTypes",
+    "occupations": "occupations",
+    "regions": "regions",
+    "purposes": "purposes",
+    "labour_positions": "labourPositions",
+    "sectors": "sectors",
+    "cost_components": "costComponents",
+    "co_payment_pct": "coPaymentPct",
+    "co_payment_above_level": "coPaymentAboveLevel",
+    "valid_from": "validFrom",
+    "valid_until": "validUntil",
+    "accumulation_cap_cents": "accumulationCapCents",
+    "max_per_offer_cents": "maxPerOfferCents",
+    "subsidiary": "subsidiary",
+}
+_SNAKE = {camel: snake for snake, camel in _CAMEL.items()}
+
+
+class ConditionsSchema(Schema):
+    """A funder's conditions; leave a field out for "no condition"."""
+
+    maxLevel: Level | None = None
+    offerTypes: list[str] | None = None
+    occupations: list[str] | None = None
+    regions: list[str] | None = Field(None, description="Labour-market regions, AMnn.")
+    purposes: list[str] | None = Field(None, description="work, grow or switch.")
+    labourPositions: list[str] | None = None
+    sectors: list[str] | None = None
+    costComponents: list[str] | None = None
+    coPaymentPct: Annotated[StrictInt, Field(ge=0, le=100)] | None = None
+    coPaymentAboveLevel: Level | None = None
+    validFrom: dt.date | None = None
+    validUntil: dt.date | None = None
+    accumulationCapCents: Cents | None = None
+    maxPerOfferCents: Cents | None = None
+    subsidiary: bool | None = None
+
+
+def conditions_to_snake(conditions: ConditionsSchema | None) -> dict[str, Any]:
+    if conditions is None:
+        return {}
+    data = conditions.model_dump(exclude_none=True, mode="json")
+    return {_SNAKE[key]: value for key, value in data.items()}
+
+
+def conditions_to_camel(conditions: dict[str, Any]) -> dict[str, Any]:
+    return {_CAMEL.get(key, key): value for key, value in conditions.items()}
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class BudgetIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    totalCents: Cents
+    periodStart: dt.date
+    periodEnd: dt.date
+    conditions: ConditionsSchema | None = None
+    scheme: str = Field("", max_length=50)
+    allocationPolicy: AllocationPolicy = AllocationPolicy.FIRST_COME
+    amountPerPersonCents: Cents | None = None
+    rightKind: Literal["money", "voucher"] = "money"
+    rightValidityMonths: Annotated[StrictInt, Field(ge=1, le=240)] = 24
+    portability: Portability = Portability.PERSON
+
+
+class FunderOut(Schema):
+    kvk: str
+    name: str
+    kind: str
+
+
+class UseOut(Schema):
+    leftCents: int
+    inRightsCents: int
+    reservedCents: int
+    paidCents: int
+    returnedCents: int
+    depositedCents: int
+    persons: int
+    rights: int
+    expiringSoonCents: int
+
+
+class BudgetOut(Schema):
+    id: int
+    name: str
+    funder: FunderOut
+    scheme: str
+    conditions: dict[str, Any]
+    totalCents: int
+    periodStart: dt.date
+    periodEnd: dt.date
+    allocationPolicy: str
+    amountPerPersonCents: int | None
+    rightKind: str
+    rightValidityMonths: int
+    portability: str
+    use: UseOut
+
+
+class DepositIn(Schema):
+    personId: StrictInt | None = Field(None, gt=0)
+    bsn: str | None = Field(None, description="Instead of personId: the BSN (11-proef).")
+    amountCents: Cents
+    validUntil: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _one_person(self) -> DepositIn:
+        if (self.personId is None) == (self.bsn is None):
+            raise ValueError("give either personId or bsn")
+        return self
+
+
+class DepositsIn(Schema):
+    deposits: list[DepositIn] = Field(..., min_length=1, max_length=100_000)
+    mode: services.BulkMode = services.BulkMode.ALL_OR_NOTHING
+    date: dt.date | None = Field(None, description="Deposit date; today by default.")
+
+
+class RejectedOut(Schema):
+    line: int
+    field: str
+    reason: str
+
+
+class DepositReport(Schema):
+    transactionId: int | None
+    created: int
+    totalCents: int
+    rejected: list[RejectedOut]
+
+
+class RightOut(Schema):
+    id: int
+    personId: int
+    kind: str
+    funder: str
+    budgetId: int | None
+    balanceCents: int | None
+    infoAmountCents: int | None
+    validFrom: dt.date
+    validUntil: dt.date | None
+    status: str
+    portability: str
+    conditions: dict[str, Any]
+
+
+class TransferIn(Schema):
+    newEmploymentId: StrictInt | None = Field(None, description="Empty: no new employer.")
+    employersAgree: bool = False
+    date: dt.date | None = None
+
+
+class TransferOut(Schema):
+    outcome: str
+    rightId: int
+    transactionId: int | None
+
+
+class OfferIn(Schema):
+    title: str = Field("", max_length=300)
+    priceComponents: dict[str, Cents] = Field(..., min_length=1)
+    level: Level | None = None
+    offerType: str = "course"
+    occupations: list[str] = []
+    purpose: str = ""
+    region: str = ""
+
+
+class PlanIn(Schema):
+    offer: OfferIn
+    date: dt.date | None = None
+
+
+class PlanLineOut(Schema):
+    rightId: int
+    funder: str
+    budget: str
+    amountCents: int
+    balanceCents: int
+    validUntil: dt.date | None
+    reason: str
+    text: str
+
+
+class PlanOut(Schema):
+    priceCents: int
+    fundedCents: int
+    ownCents: int
+    ownText: str
+    lines: list[PlanLineOut]
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def actor_of(request: HttpRequest) -> audit.Actor:
+    user = request.user
+    return audit.Actor(name=f"user:{user.pk}", role=getattr(user, "role", ""))
+
+
+def funder_of(request: HttpRequest, *, create: bool = False) -> Funder | None:
+    """The funder the logged-in user acts for; 403 for other roles."""
+    user = request.user
+    org = getattr(user, "organisation", None)
+    if getattr(user, "role", None) not in FUNDER_ROLES or org is None:
+        raise Problem(
+            403, "Only a funder (employer, fund, municipality, UWV) may do this.", code="forbidden"
+        )
+    if create:
+        return services.ensure_funder(org, actor=actor_of(request))
+    return Funder.objects.filter(organisation=org).first()
+
+
+def own_budget(request: HttpRequest, budget_id: int) -> Budget:
+    funder = funder_of(request)
+    budget = (
+        Budget.objects.select_related("funder__organisation", "account")
+        .filter(pk=budget_id, funder=funder)
+        .first()
+        if funder
+        else None
+    )
+    if budget is None:
+        raise not_found("There is no budget with this number for your organisation.")
+    return budget
+
+
+def budget_out(budget: Budget) -> dict[str, Any]:
+    use = services.budget_use(budget)
+    org = budget.funder.organisation
+    return {
+        "id": budget.pk,
+        "name": budget.name,
+        "funder": {"kvk": org.kvk, "name": org.name, "kind": budget.funder.kind},
+        "scheme": budget.scheme,
+        "conditions": conditions_to_camel(budget.conditions),
+        "totalCents": budget.total_cents,
+        "periodStart": budget.period_start,
+        "periodEnd": budget.period_end,
+        "allocationPolicy": budget.allocation_policy,
+        "amountPerPersonCents": budget.amount_per_person_cents,
+        "rightKind": budget.right_kind,
+        "rightValidityMonths": budget.right_validity_months,
+        "portability": budget.portability,
+        "use": {
+            "leftCents": use.left,
+            "inRightsCents": use.in_rights,
+            "reservedCents": use.reserved,
+            "paidCents": use.paid,
+            "returnedCents": use.returned,
+            "depositedCents": use.deposited,
+            "persons": use.persons,
+            "rights": use.rights,
+            "expiringSoonCents": use.expiring_soon,
+        },
+    }
+
+
+def report_out(result: services.BulkResult) -> dict[str, Any]:
+    return {
+        "transactionId": result.transaction_id,
+        "created": result.created,
+        "totalCents": result.total_cents,
+        "rejected": [
+            {"line": e.line, "field": e.field, "reason": e.reason} for e in result.rejected
+        ],
+    }
+
+
+def right_out(right: Right, balances: dict[int, int]) -> dict[str, Any]:
+    return {
+        "id": right.pk,
+        "personId": right.person_id,
+        "kind": right.kind,
+        "funder": right.funder.organisation.name,
+        "budgetId": right.budget_id,
+        "balanceCents": balances.get(right.account_id) if right.account_id else None,
+        "infoAmountCents": right.info_amount_cents,
+        "validFrom": right.valid_from,
+        "validUntil": right.valid_until,
+        "status": right.status,
+        "portability": right.portability,
+        "conditions": conditions_to_camel(right.conditions),
+    }
+
+
+# --- operations ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/budgets",
+    response=list[BudgetOut],
+    auth=django_auth,
+    summary="The budgets of your organisation",
+)
+def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
+    funder = funder_of(request)
+    if funder is None:
+        return []
+    budgets = Budget.objects.filter(funder=funder).select_related("funder__organisation", "account")
+    return [budget_out(b) for b in budgets]
+
+
+@router.post(
+    "/budgets",
+    response={201: BudgetOut},
+    auth=django_auth,
+    summary="Create a budget with conditions",
+)
+@idempotent
+def create_budget(
+    request: HttpRequest, payload: BudgetIn, idempotency_key: IdempotencyKey = None
+) -> Status:
+    funder = funder_of(request, create=True)
+    assert funder is not None
+    budget = services.create_budget(
+        actor=actor_of(request),
+        funder=funder,
+        name=payload.name,
+        total_cents=payload.totalCents,
+        period_start=payload.periodStart,
+        period_end=payload.periodEnd,
+        conditions=conditions_to_snake(payload.conditions),
+        scheme=payload.scheme,
+        allocation_policy=payload.allocationPolicy,
+        amount_per_person_cents=payload.amountPerPersonCents,
+        right_kind=payload.rightKind,
+        right_validity_months=payload.rightValidityMonths,
+        portability=payload.portability,
+    )
+    return Status(201, budget_out(budget))
+
+
+@router.get(
+    "/budgets/{budgetId}", response=BudgetOut, auth=django_auth, summary="One budget and its use"
+)
+def get_budget(request: HttpRequest, budgetId: int) -> dict[str, Any]:
+    return budget_out(own_budget(request, budgetId))
+
+
+@router.post(
+    "/budgets/{budgetId}/deposits",
+    response={201: DepositReport},
+    auth=django_auth,
+    summary="Deposit into learning accounts (one, or many at once)",
+)
+@idempotent
+def create_deposits(
+    request: HttpRequest,
+    budgetId: int,
+    payload: DepositsIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Status:
+    budget = own_budget(request, budgetId)
+    rows = [
+        services.DepositRow(
+            d.amountCents, person_id=d.personId, bsn=d.bsn or "", valid_until=d.validUntil, line=i
+        )
+        for i, d in enumerate(payload.deposits)
+    ]
+    bsn_errors = []
+    for row in rows:
+        if row.bsn:
+            try:
+                validate_bsn(row.bsn)
+            except IdentifierError as exc:
+                bsn_errors.append(InvalidParam(f"deposits[{row.line}].bsn", str(exc), "bsn"))
+    if bsn_errors:
+        raise invalid("Some BSNs are not valid. Nothing was deposited.", bsn_errors)
+    names = {"person": "personId", "amount": "amountCents", "bsn": "bsn"}
+    result = services.bulk_deposit(
+        actor=actor_of(request),
+        budget=budget,
+        rows=rows,
+        on=payload.date or today(),
+        idempotency_key=_ledger_key(request),
+        mode=payload.mode,
+        field_name=lambda row, what: f"deposits[{row.line}].{names.get(what, what)}",
+    )
+    return Status(201, report_out(result))
+
+
+def _ledger_key(request: HttpRequest) -> str | None:
+    """The ledger's own idempotency key for an API request: unique per user and header key,
+    so a retry that races its twin is stopped by the database as well."""
+    key = request.headers.get(KEY_HEADER)
+    return f"api:{request.user.pk}:{request.path}:{key.strip()}" if key else None
+
+
+@router.post(
+    "/budgets/{budgetId}/deposit-files",
+    response={201: DepositReport},
+    auth=django_auth,
+    summary="Deposit from a CSV file",
+    description=(
+        "Columns: bsn or person_id; amount (euros) or amount_cents; valid_until (optional). "
+        "Comma or semicolon separated, UTF-8."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+@idempotent
+def create_deposit_file(
+    request: HttpRequest,
+    budgetId: int,
+    mode: Query[services.BulkMode] = services.BulkMode.ALL_OR_NOTHING,
+    idempotency_key: IdempotencyKey = None,
+) -> Status:
+    budget = own_budget(request, budgetId)
+    try:
+        text = request.body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise invalid(
+            "The file is not UTF-8 text.",
+            [InvalidParam("body", "save the file as CSV UTF-8", "encoding")],
+        ) from None
+    result = services.deposit_csv(
+        actor=actor_of(request),
+        budget=budget,
+        text=text,
+        idempotency_key=_ledger_key(request),
+        mode=mode,
+    )
+    return Status(201, report_out(result))
+
+
+@router.get("/rights", response=list[RightOut], auth=django_auth, summary="Learning rights")
+def list_rights(
+    request: HttpRequest,
+    budgetId: int | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+) -> list[dict[str, Any]]:
+    """A citizen sees their own rights; a funder the rights paid from its budgets (and that
+    read is logged with its purpose, DESIGN.md 4)."""
+    user = request.user
+    rights = Right.objects.select_related("funder__organisation").order_by("pk")
+    if getattr(user, "role", None) == Role.BURGER:
+        rights = rights.filter(person_id=getattr(user, "person_id", 0) or 0)
+    else:
+        funder = funder_of(request)
+        rights = rights.filter(budget__funder=funder) if funder else rights.none()
+        if budgetId is not None:
+            rights = rights.filter(budget_id=budgetId)
+        with transaction.atomic():
+            audit.record(
+                actor=actor_of(request),
+                action="rights.viewed",
+                subject=("accounts.Funder", str(funder.pk if funder else "")),
+                purpose="funder overview of deposits",
+            )
+    page = list(rights[offset : offset + limit])
+    balances = services.right_balances(page)
+    return [right_out(r, balances) for r in page]
+
+
+@router.post(
+    "/rights/{rightId}/transfers",
+    response={201: TransferOut},
+    auth=django_auth,
+    summary="Move a right when its holder changes employer (seed 002)",
+)
+@idempotent
+def transfer_right(
+    request: HttpRequest,
+    rightId: int,
+    payload: TransferIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Status:
+    funder = funder_of(request)
+    right = get_object_or_404(Right, pk=rightId, funder=funder) if funder else None
+    if right is None:
+        raise not_found("There is no right with this number that your organisation funds.")
+    employment = None
+    if payload.newEmploymentId is not None:
+        employment = Employment.objects.filter(
+            pk=payload.newEmploymentId, person_id=right.person_id
+        ).first()
+        if employment is None:
+            raise invalid(
+                "Unknown employment.",
+                [
+                    InvalidParam(
+                        "newEmploymentId",
+                        "no employment of this person with this number",
+                        "unknown",
+                    )
+                ],
+            )
+    result = services.transfer_on_change_of_employer(
+        actor=actor_of(request),
+        right=right,
+        new_employment=employment,
+        employers_agree=payload.employersAgree,
+        on=payload.date or today(),
+        idempotency_key=_ledger_key(request),
+    )
+    return Status(
+        201,
+        {
+            "outcome": result.outcome.value,
+            "rightId": result.right.pk,
+            "transactionId": result.transaction_id,
+        },
+    )
+
+
+@router.post(
+    "/funding-plans",
+    response=PlanOut,
+    auth=django_auth,
+    summary="Who pays what for a training: your funding plan",
+)
+def create_funding_plan(request: HttpRequest, payload: PlanIn) -> dict[str, Any]:
+    """Reads only (POST because the offer is a body). A citizen gets their own plan."""
+    person_id = getattr(request.user, "person_id", None)
+    if getattr(request.user, "role", None) != Role.BURGER or person_id is None:
+        raise Problem(403, "Only a citizen can ask for their own funding plan.", code="forbidden")
+    person = Person.objects.select_related("gemeente").get(pk=person_id)
+    o = payload.offer
+    offer = OfferFacts(
+        price_components=dict(o.priceComponents),
+        level=o.level,
+        offer_type=o.offerType,
+        occupations=frozenset(o.occupations),
+        purpose=o.purpose,
+        region=o.region,
+        title=o.title,
+    )
+    plan = funding_plan(person, offer, payload.date or today())
+    return {
+        "priceCents": plan.price_cents,
+        "fundedCents": plan.funded_cents,
+        "ownCents": plan.own_cents,
+        "ownText": plan.own_text,
+        "lines": [
+            {
+                "rightId": line.right_id,
+                "funder": line.funder,
+                "budget": line.budget,
+                "amountCents": line.amount_cents,
+                "balanceCents": line.balance_cents,
+                "validUntil": line.valid_until,
+                "reason": line.reason,
+                "text": line.text,
+            }
+            for line in plan.lines
+        ],
+    }

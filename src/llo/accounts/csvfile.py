@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Read a funder's deposit file (CSV) into rows, naming every bad line and field.
+
+The file has a header line. Columns (names are case-insensitive; order is free):
+
+* ``bsn`` or ``person_id`` — who gets the money (one of the two);
+* ``amount`` in euros as people write it (``400``, ``400,00``, ``1.250,50``) or
+  ``amount_cents`` as a whole number of cents;
+* ``valid_until`` (optional) — ``YYYY-MM-DD`` or ``DD-MM-YYYY``.
+
+The separator is a comma or a semicolon (Dutch spreadsheets write semicolons). Pure: no
+database; persons are looked up by the service.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from llo.core.identifiers import IdentifierError, validate_bsn
+from llo.core.money import Money, MoneyError
+
+MAX_ROWS = 2_000_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong on one line (1 = the header line) and in which field."""
+
+    line: int
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int
+    amount_cents: int
+    person_id: int | None = None
+    bsn: str = ""
+    valid_until: dt.date | None = None
+
+
+def _date(text: str) -> dt.date:
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse(text: str) -> tuple[list[CsvRow], list[RowError]]:
+    """All good rows and all errors; the caller decides whether errors stop everything."""
+    errors: list[RowError] = []
+    rows: list[CsvRow] = []
+    text = text.lstrip("\ufeff")  # a byte-order mark from spreadsheet exports
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [RowError(1, "file", _("The file is empty."))]
+    columns = {name.strip().lower().replace(" ", "_"): i for i, name in enumerate(header)}
+    who = "bsn" if "bsn" in columns else "person_id" if "person_id" in columns else ""
+    how = "amount_cents" if "amount_cents" in columns else "amount" if "amount" in columns else ""
+    if not who:
+        errors.append(RowError(1, "bsn", _("The first line must have a column bsn or person_id.")))
+    if not how:
+        errors.append(
+            RowError(1, "amount", _("The first line must have a column amount or amount_cents."))
+        )
+    if errors:
+        return [], errors
+    seen: dict[str, int] = {}
+    for number, record in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # empty lines are harmless
+        if number > MAX_ROWS + 1:
+            errors.append(RowError(number, "file", _("A file may have at most 2,000,000 lines.")))
+            break
+        line_errors: list[RowError] = []
+
+        def cell(name: str, record: list[str] = record) -> str:
+            index = columns.get(name)
+            return record[index].strip() if index is not None and index < len(record) else ""
+
+        person_id: int | None = None
+        bsn = ""
+        raw_who = cell(who)
+        if not raw_who:
+            line_errors.append(RowError(number, who, _("This field is empty.")))
+        elif who == "bsn":
+            try:
+                bsn = validate_bsn(raw_who)
+            except IdentifierError as exc:
+                line_errors.append(RowError(number, "bsn", str(exc)))
+        else:
+            if raw_who.isdigit() and int(raw_who) > 0:
+                person_id = int(raw_who)
+            else:
+                line_errors.append(
+                    RowError(number, "person_id", _("A person number is a whole number."))
+                )
+        amount = 0
+        raw_amount = cell(how)
+        if not raw_amount:
+            line_errors.append(RowError(number, how, _("This field is empty.")))
+        elif how == "amount_cents":
+            if raw_amount.lstrip("-").isdigit():
+                amount = int(raw_amount)
+            else:
+                line_errors.append(
+                    RowError(number, how, _("Write a whole number of cents, for example 40000."))
+                )
+        else:
+            try:
+                amount = Money.parse(raw_amount).cents
+            except MoneyError:
+                line_errors.append(
+                    RowError(
+                        number,
+                        how,
+                        _("Write an amount in euros with at most 2 decimals, for example 400,00."),
+                    )
+                )
+        if raw_amount and not any(e.field == how for e in line_errors) and amount <= 0:
+            line_errors.append(RowError(number, how, _("The amount must be more than 0.")))
+        valid_until = None
+        raw_until = cell("valid_until")
+        if raw_until:
+            try:
+                valid_until = _date(raw_until)
+            except ValueError:
+                line_errors.append(
+                    RowError(number, "valid_until", _("Write a date as 2027-12-31 or 31-12-2027."))
+                )
+        ref = bsn or (str(person_id) if person_id else "")
+        if ref:
+            if ref in seen:
+                line_errors.append(
+                    RowError(
+                        number,
+                        who,
+                        _("This person is also on line %(line)s. Put each person once in a file.")
+                        % {"line": seen[ref]},
+                    )
+                )
+            else:
+                seen[ref] = number
+        if line_errors:
+            errors.extend(line_errors)
+        else:
+            rows.append(CsvRow(number, amount, person_id, bsn, valid_until))
+    if not rows and not errors:
+        errors.append(RowError(1, "file", _("The file has no lines with a deposit.")))
+    return rows, errors

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""``llo check_ledger``: every cached balance equals the sum of its postings, and all postings
+sum to zero. Exit status 1 when not (for monitoring)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from llo.accounts import services
+
+
+class Command(BaseCommand):
+    help = "Check that every balance equals the sum of its postings."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        problems = services.verify_ledger()
+        if problems:
+            for m in problems:
+                self.stderr.write(
+                    f"account {m.account_id}: cached {m.cached}, from postings {m.from_postings}"
+                )
+            raise CommandError(f"{len(problems)} accounts do not add up")
+        self.stdout.write("ledger ok: every balance equals the sum of its postings")

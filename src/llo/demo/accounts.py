@@ -1,0 +1,273 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Demo learning accounts: the funders of JOURNEYS.md put money in the personas' accounts and
+in a spread over the demo population, with some money reserved, paid and about to expire,
+so every funder page has something to show.
+
+* Bakkerij de Korenaar: €400 per employee per year, any level, purpose "current job";
+* RetailFlex (Fatima's employer): a development budget of €500 a year, two years saved;
+* O&O-fonds Retail: €150 a year for retail workers;
+* O&O-fonds Techniek: €1,500 a year for metal workers, occupations on the sector list,
+  20 % co-payment above NLQF 4 (Jan);
+* Gemeente Rotterdam: basic-skills (NT1) courses in full for residents, used after other money;
+* UWV: a budget for job seekers toward work or another occupation (Sanne);
+* for information: the levenlanglerenkrediet (Sanne) and the remaining right to publicly
+  funded education (Mohammed, no startkwalificatie), seed 002.
+
+Deterministic for a seed and idempotent: every budget and deposit has a fixed idempotency
+key, so a second run finds them and writes nothing. Called by ``llo.demo.loader`` after the
+persons and organisations exist; ``load_accounts(seed=...)`` returns counts of what it made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from llo.accounts import services
+from llo.accounts.models import Budget, Funder, LedgerTransaction, Right, RightKind
+from llo.core import audit
+from llo.demo import personas
+from llo.people.models import Organisation, Person
+
+ACTOR = audit.Actor.system("demo")
+Y2025, Y2026 = dt.date(2025, 1, 6), dt.date(2026, 1, 5)
+
+#: The sector list of O&O-fonds Techniek as ISCO-08 unit groups, the codes the rules engine
+#: reads (llo/schemes/funder/examples/oo_fonds_techniek.yaml): technicians, welders, machine
+#: setters, machinery mechanics, electricians.
+TECH_OCCUPATIONS = ["3115", "7212", "7223", "7233", "7411", "7412"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One demo budget and who gets how much from it."""
+
+    key: str
+    org: str  # persona key of the funding organisation
+    name: str
+    per_person: int
+    start: dt.date
+    end: dt.date
+    deposit_on: dt.date
+    conditions: dict[str, Any] = field(default_factory=dict)
+    portability: str = "person"
+    kind: str = RightKind.MONEY
+    months: int = 24
+    personas: tuple[str, ...] = ()
+    spread: int = 0  # how many others from the population at most
+
+
+def _plans() -> list[Plan]:
+    return [
+        Plan(
+            "korenaar-2025", "korenaar", "Leerbudget 2025", 40_000, dt.date(2025, 1, 1),
+            dt.date(2025, 12, 31), Y2025, {"purposes": ["grow"]}, "cao", months=24, spread=400,
+        ),
+        Plan(
+            "korenaar-2026", "korenaar", "Leerbudget 2026", 40_000, dt.date(2026, 1, 1),
+            dt.date(2026, 12, 31), Y2026, {"purposes": ["grow"]}, "cao", months=24, spread=400,
+        ),
+        Plan(
+            "retailflex-2025", "retailflex", "Ontwikkelbudget 2025", 50_000, dt.date(2025, 1, 1),
+            dt.date(2025, 12, 31), Y2025, {}, "cao", months=36, personas=("fatima",), spread=150,
+        ),
+        Plan(
+            "retailflex-2026", "retailflex", "Ontwikkelbudget 2026", 50_000, dt.date(2026, 1, 1),
+            dt.date(2026, 12, 31), Y2026, {}, "cao", months=36, personas=("fatima",), spread=150,
+        ),
+        Plan(
+            "ooretail-2026", "ooretail", "Scholingsbudget retail 2026", 15_000,
+            dt.date(2026, 1, 1), dt.date(2026, 12, 31), Y2026, {"sectors": ["retail"]}, "cao",
+            months=12, personas=("fatima",), spread=300,
+        ),
+        Plan(
+            "ootechniek-2026", "ootechniek", "Scholingsbudget techniek 2026", 150_000,
+            dt.date(2026, 1, 1), dt.date(2026, 12, 31), Y2026,
+            {
+                "occupations": TECH_OCCUPATIONS,
+                "sectors": ["metal"],
+                "co_payment_pct": 20,
+                "co_payment_above_level": "eqf_4",
+            },
+            "cao", months=24, personas=("jan",), spread=300,
+        ),
+        Plan(
+            "rotterdam-nt1-2026", "rotterdam", "Basisvaardigheden Rotterdam 2026", 120_000,
+            dt.date(2026, 1, 1), dt.date(2026, 12, 31), Y2026,
+            {"offer_types": ["basic_skills"], "regions": ["AM22"], "subsidiary": True},
+            "person", RightKind.VOUCHER, months=18, personas=("fatima",), spread=200,
+        ),
+        Plan(
+            "uwv-2026", "uwv", "Scholing naar werk 2026", 250_000, dt.date(2026, 1, 1),
+            dt.date(2026, 12, 31), Y2026,
+            {"labour_positions": ["job_seeker"], "purposes": ["work", "switch"]},
+            "person", months=12, personas=("sanne",), spread=200,
+        ),
+    ]  # fmt: skip
+
+
+def _population(plan: Plan, org: Organisation, on: dt.date) -> Any:
+    """Who, beyond the personas, may get money from this plan (the funder's reach)."""
+    active = Q(employments__start__lte=on) & (
+        Q(employments__end__isnull=True) | Q(employments__end__gte=on)
+    )
+    persons = Person.objects.all()
+    if org.kind == "employer":
+        return persons.filter(active, employments__employer=org)
+    if org.kind == "oo_fund":
+        return persons.filter(active, employments__sector=org.sector)
+    if org.kind == "municipality":
+        return persons.filter(gemeente_id=org.gemeente_id, highest_level__in=["eqf_0", "eqf_1"])
+    if org.kind == "uwv":
+        return persons.filter(labour_position="job_seeker")
+    return persons.none()
+
+
+def _persona(key: str) -> Person | None:
+    spec = next((p for p in personas.PERSONS if p.key == key), None)
+    return Person.objects.by_bsn(spec.bsn) if spec else None
+
+
+def _org(key: str) -> Organisation | None:
+    spec = next((o for o in personas.ORGANISATIONS if o.key == key), None)
+    return Organisation.objects.filter(kvk=spec.kvk).first() if spec else None
+
+
+def load_accounts(*, seed: int) -> dict[str, int]:
+    """Budgets, deposits, some use and some information rights; returns what was created.
+
+    One transaction: a failure leaves nothing half-made (the loader's own rule)."""
+    with transaction.atomic():
+        return _load(seed)
+
+
+def _load(seed: int) -> dict[str, int]:
+    rng = random.Random(seed)
+    created = {"budgets": 0, "rights": 0, "deposited_cents": 0, "reservations": 0, "payments": 0}
+    providers = [o for o in (_org("maasstad"), _org("vakwerk")) if o is not None]
+    for plan in _plans():
+        org = _org(plan.org)
+        if org is None:
+            continue
+        funder = services.ensure_funder(org, actor=ACTOR)
+        deposit_key = f"demo:{seed}:deposit:{plan.key}"
+        budget_key = f"demo:{seed}:budget:{plan.key}"
+        existing = LedgerTransaction.objects.filter(idempotency_key=budget_key).first()
+        if (
+            existing is not None
+            and LedgerTransaction.objects.filter(idempotency_key=deposit_key).exists()
+        ):
+            continue  # made by an earlier run
+        chosen: list[Person] = [p for p in (_persona(k) for k in plan.personas) if p is not None]
+        others = sorted(
+            _population(plan, org, plan.deposit_on)
+            .exclude(pk__in=[p.pk for p in chosen])
+            .distinct(),
+            key=lambda p: p.bsn_hash,
+        )
+        chosen += rng.sample(others, min(plan.spread, len(others)))
+        if not chosen:
+            continue
+        total = plan.per_person * len(chosen)
+        # Some money stays in the budget, as in real life; round up to whole thousands.
+        total = -(-int(total * 1.2) // 100_000) * 100_000
+        if existing is not None and existing.budget is not None:
+            budget: Budget = existing.budget
+        else:
+            budget = services.create_budget(
+                actor=ACTOR,
+                funder=funder,
+                name=plan.name,
+                total_cents=total,
+                period_start=plan.start,
+                period_end=plan.end,
+                conditions=plan.conditions,
+                amount_per_person_cents=plan.per_person,
+                right_kind=plan.kind,
+                right_validity_months=plan.months,
+                portability=plan.portability,
+                idempotency_key=budget_key,
+            )
+            created["budgets"] += 1
+        rows = [
+            services.DepositRow(plan.per_person, person_id=p.pk, line=i)
+            for i, p in enumerate(chosen, start=1)
+        ]
+        result = services.bulk_deposit(
+            actor=ACTOR, budget=budget, rows=rows, on=plan.deposit_on, idempotency_key=deposit_key
+        )
+        created["rights"] += result.created
+        created["deposited_cents"] += result.total_cents
+        # Use: about one in ten reserved a training; half of those were paid.
+        if not providers:
+            continue
+        rights = list(
+            Right.objects.filter(
+                budget=budget, account__postings__transaction_id=result.transaction_id
+            )
+            .exclude(person__in=[p for p in (_persona(k) for k in ("fatima", "jan", "sanne")) if p])
+            .order_by("pk")
+        )
+        for n, right in enumerate(rng.sample(rights, len(rights) // 10)):
+            provider = providers[n % len(providers)]
+            amount = plan.per_person // 2 if plan.per_person > 1 else plan.per_person
+            reservation = services.reserve(
+                actor=ACTOR,
+                right=right,
+                amount_cents=amount,
+                on=plan.deposit_on + dt.timedelta(days=30),
+                provider=provider,
+                reference="demo",
+                idempotency_key=f"demo:{seed}:reserve:{right.pk}",
+            )
+            created["reservations"] += 1
+            if n % 2 == 0:
+                services.pay_provider(
+                    actor=ACTOR,
+                    reservation=reservation,
+                    on=plan.deposit_on + dt.timedelta(days=60),
+                    idempotency_key=f"demo:{seed}:pay:{right.pk}",
+                )
+                created["payments"] += 1
+    created["information_rights"] = _information_rights(seed)
+    return created
+
+
+def _information_rights(seed: int) -> int:
+    """Rights shown for information (seed 002): not money in the ledger."""
+    ocw = _org("ocw")
+    if ocw is None:
+        return 0
+    funder: Funder = services.ensure_funder(ocw, actor=ACTOR)
+    made = 0
+    for key, kind, cents, text in (
+        ("sanne", RightKind.LOAN_CAPACITY, 1_594_100, "Levenlanglerenkrediet (DUO)"),
+        (
+            "mohammed",
+            RightKind.DRAWING_RIGHT,
+            None,
+            "Right to a funded mbo programme up to level 2",
+        ),
+    ):
+        person = _persona(key)
+        if (
+            person is None
+            or Right.objects.filter(person=person, kind=kind, info_text=text).exists()
+        ):
+            continue
+        services.register_information_right(
+            actor=ACTOR,
+            person=person,
+            funder=funder,
+            kind=kind,
+            amount_cents=cents,
+            text=text,
+            valid_from=dt.date(2026, 1, 1),
+        )
+        made += 1
+    return made

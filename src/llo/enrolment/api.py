@@ -1,0 +1,384 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The enrolment API: applications, windows, enrolments and the open spending register.
+
+Mounted by ``llo.api.api`` with ``api.add_router("", "llo.enrolment.api.router")``. Keys are
+camelCase, errors problem+json (the API's handlers turn a Problem into one). A submission to a
+window needs an ``Idempotency-Key``: the intake itself stores it, so a retry returns the first
+entry and applies once, even when the twin runs at the same moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Header, Router, Schema
+from ninja.security import django_auth
+from pydantic import StrictInt
+
+from llo.core import audit
+from llo.core.problems import InvalidParam, Problem, invalid, not_found
+from llo.core.roles import Role
+from llo.core.timeutil import now
+from llo.enrolment import services
+from llo.enrolment.models import Application, Preview, Window
+from llo.people.models import Person
+from llo.register.models import Offering
+
+router = Router(tags=["enrolment"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Any unique string (a UUID).", max_length=255),
+]
+
+
+def _actor(request: HttpRequest) -> audit.Actor:
+    return audit.Actor(f"user:{request.user.pk}", getattr(request.user, "role", ""))
+
+
+def _person(request: HttpRequest) -> Person:
+    person = getattr(request.user, "person", None)
+    if getattr(request.user, "role", None) != Role.BURGER or person is None:
+        raise Problem(403, "Only a person applies for themselves here.", code="forbidden")
+    return person
+
+
+def _provider(request: HttpRequest) -> Any:
+    org = getattr(request.user, "organisation", None)
+    if getattr(request.user, "role", None) != Role.OPLEIDER or org is None:
+        raise Problem(403, "Only a training provider does this.", code="forbidden")
+    return org
+
+
+class WindowOut(Schema):
+    id: int
+    name: str
+    opensAt: dt.datetime
+    closesAt: dt.datetime
+    budgetCents: int
+    grantedCents: int
+    policy: str
+    seed: str
+    trainingCap: int | None
+
+
+def _window(w: Window) -> dict[str, Any]:
+    return {
+        "id": w.pk,
+        "name": w.name,
+        "opensAt": w.opens_at,
+        "closesAt": w.closes_at,
+        "budgetCents": w.budget_cents,
+        "grantedCents": w.granted_cents,
+        "policy": w.policy,
+        # The seed is published once the lottery ran, so anyone can re-run it.
+        "seed": w.seed if w.allocated_at else "",
+        "trainingCap": w.training_cap,
+    }
+
+
+@router.get("/windows", response=list[WindowOut], summary="Funding windows")
+def windows(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_window(w) for w in Window.objects.order_by("-opens_at")[:100]]
+
+
+class PreviewIn(Schema):
+    offeringId: StrictInt
+    windowId: StrictInt | None = None
+
+
+class PreviewOut(Schema):
+    id: int
+    eligible: bool
+    amountCents: int
+    ownCents: int
+    priceCents: int
+    reasons: list[dict[str, Any]]
+    plan: list[dict[str, Any]]
+
+
+def _preview(p: Preview) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "eligible": p.eligible,
+        "amountCents": p.amount_cents,
+        "ownCents": p.own_cents,
+        "priceCents": p.price_cents,
+        "reasons": p.reasons,
+        "plan": p.plan,
+    }
+
+
+@router.post(
+    "/applications/previews",
+    response={201: PreviewOut},
+    auth=django_auth,
+    summary="See the decision and plan before applying",
+)
+def make_preview(request: HttpRequest, payload: PreviewIn) -> tuple[int, dict[str, Any]]:
+    person = _person(request)
+    offering = Offering.objects.filter(pk=payload.offeringId).first()
+    if offering is None:
+        raise not_found("There is no start date with this number.")
+    window = Window.objects.filter(pk=payload.windowId).first() if payload.windowId else None
+    shown = services.preview(
+        actor=_actor(request), person=person, offering=offering, window=window, on=now().date()
+    )
+    return 201, _preview(shown)
+
+
+class ConfirmIn(Schema):
+    previewId: StrictInt
+    amountCents: Annotated[StrictInt, Field(ge=0)]
+
+
+class ApplicationOut(Schema):
+    id: int
+    receipt: str
+    status: str
+    offerId: int
+    offeringId: int
+    windowId: int | None
+    amountCents: int
+    ownCents: int
+    appliedAt: dt.datetime
+    statusReason: str
+
+
+def _app(a: Application) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "receipt": a.receipt,
+        "status": a.status,
+        "offerId": a.offer_id,
+        "offeringId": a.offering_id,
+        "windowId": a.window_id,
+        "amountCents": a.amount_cents,
+        "ownCents": a.own_cents,
+        "appliedAt": a.applied_at,
+        "statusReason": a.status_reason,
+    }
+
+
+def _own_preview(request: HttpRequest, preview_id: int) -> Preview:
+    shown = (
+        Preview.objects.select_related("person")
+        .filter(pk=preview_id, person=_person(request))
+        .first()
+    )
+    if shown is None:
+        raise invalid(
+            "Look at the plan first.", [InvalidParam("previewId", "unknown preview", "unknown")]
+        )
+    return shown
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut},
+    auth=django_auth,
+    summary="Apply: reserve the money of the plan",
+)
+def apply(
+    request: HttpRequest, payload: ConfirmIn, idempotency_key: IdempotencyKey = None
+) -> tuple[int, dict[str, Any]]:
+    shown = _own_preview(request, payload.previewId)
+    app = services.apply(
+        actor=_actor(request),
+        shown=shown,
+        amount_cents=payload.amountCents,
+        on=now().date(),
+        idempotency_key=idempotency_key,
+    )
+    return 201, _app(app)
+
+
+@router.get(
+    "/applications", response=list[ApplicationOut], auth=django_auth, summary="My applications"
+)
+def my_applications(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_app(a) for a in services.applications_of(_person(request))]
+
+
+@router.get(
+    "/applications/{applicationId}",
+    response=ApplicationOut,
+    auth=django_auth,
+    summary="One application",
+)
+def application(request: HttpRequest, applicationId: int) -> dict[str, Any]:
+    app = Application.objects.filter(pk=applicationId, person=_person(request)).first()
+    if app is None:
+        raise not_found("There is no application with this number.")
+    return _app(app)
+
+
+class EntryOut(Schema):
+    id: int
+    windowId: int
+    status: str
+    replayed: bool
+
+
+@router.post(
+    "/windows/{windowId}/applications",
+    response={202: EntryOut},
+    auth=django_auth,
+    summary="Apply in a window (needs Idempotency-Key)",
+)
+def submit(
+    request: HttpRequest, windowId: int, payload: ConfirmIn, idempotency_key: IdempotencyKey = None
+) -> tuple[int, dict[str, Any]]:
+    if not idempotency_key:
+        raise invalid(
+            "Send an Idempotency-Key header.",
+            [InvalidParam("Idempotency-Key", "required", "required")],
+        )
+    window = Window.objects.filter(pk=windowId).first()
+    if window is None:
+        raise not_found("There is no window with this number.")
+    shown = _own_preview(request, payload.previewId)
+    result = services.submit(
+        actor=_actor(request),
+        window=window,
+        shown=shown,
+        amount_cents=payload.amountCents,
+        idempotency_key=idempotency_key,
+    )
+    return 202, {
+        "id": result.entry.pk,
+        "windowId": window.pk,
+        "status": result.entry.outcome or "applied",
+        "replayed": result.replayed,
+    }
+
+
+class EnrolIn(Schema):
+    sessionsPlanned: Annotated[StrictInt, Field(gt=0)]
+
+
+class AttendanceIn(Schema):
+    attended: Annotated[StrictInt, Field(ge=0)]
+    excused: Annotated[StrictInt, Field(ge=0)] = 0
+    excusedReason: str = ""
+
+
+class CompletionIn(Schema):
+    credential: str = ""
+
+
+def _provider_app(request: HttpRequest, application_id: int) -> tuple[Any, Application]:
+    org = _provider(request)
+    app = Application.objects.filter(pk=application_id, provider=org).first()
+    if app is None:
+        raise not_found("There is no application with this number for you.")
+    return org, app
+
+
+@router.post(
+    "/enrolments/{applicationId}",
+    response={201: ApplicationOut},
+    auth=django_auth,
+    summary="Provider: enrol a granted applicant",
+)
+def enrol(request: HttpRequest, applicationId: int, payload: EnrolIn) -> tuple[int, dict[str, Any]]:
+    org, app = _provider_app(request, applicationId)
+    services.enrol(
+        actor=_actor(request),
+        provider=org,
+        application=app,
+        sessions_planned=payload.sessionsPlanned,
+    )
+    app.refresh_from_db()
+    return 201, _app(app)
+
+
+@router.post(
+    "/enrolments/{applicationId}/start",
+    response=ApplicationOut,
+    auth=django_auth,
+    summary="Provider: the training started (advance)",
+)
+def start(request: HttpRequest, applicationId: int) -> dict[str, Any]:
+    org, app = _provider_app(request, applicationId)
+    services.start(actor=_actor(request), provider=org, application=app, on=now().date())
+    app.refresh_from_db()
+    return _app(app)
+
+
+@router.put(
+    "/enrolments/{applicationId}/attendance",
+    response=ApplicationOut,
+    auth=django_auth,
+    summary="Provider: report attendance",
+)
+def attendance(request: HttpRequest, applicationId: int, payload: AttendanceIn) -> dict[str, Any]:
+    org, app = _provider_app(request, applicationId)
+    services.report_attendance(
+        actor=_actor(request),
+        provider=org,
+        application=app,
+        attended=payload.attended,
+        excused=payload.excused,
+        excused_reason=payload.excusedReason,
+    )
+    return _app(app)
+
+
+@router.post(
+    "/enrolments/{applicationId}/completion",
+    response=ApplicationOut,
+    auth=django_auth,
+    summary="Provider: completion with evidence",
+)
+def completion(request: HttpRequest, applicationId: int, payload: CompletionIn) -> dict[str, Any]:
+    org, app = _provider_app(request, applicationId)
+    services.complete(
+        actor=_actor(request),
+        provider=org,
+        application=app,
+        credential=payload.credential,
+        on=now().date(),
+    )
+    app.refresh_from_db()
+    return _app(app)
+
+
+class SpendingRow(Schema):
+    provider: str
+    providerId: int
+    offer: str
+    offerId: int
+    grants: int | None
+    amountCents: int | None
+    suppressed: bool
+
+
+@router.get(
+    "/spending",
+    response=list[SpendingRow],
+    summary="Public spending register (cells under 10 suppressed)",
+)
+def spending(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
+    return services.spending(year or now().year)
+
+
+@router.get(
+    "/spending.csv",
+    summary="Public spending register as CSV (cells under 10 suppressed)",
+    openapi_extra={
+        "responses": {
+            200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+        }
+    },
+)
+def spending_csv(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    chosen = year or now().year
+    response = HttpResponse(
+        services.spending_csv_text(chosen, services.spending(chosen)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="llo-spending-{chosen}.csv"'
+    return response

@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Enrolment pages (Dutch paths), mounted by the project with
+``path("", include("llo.enrolment.urls"))``."""
+
+from django.urls import path
+
+from llo.enrolment import views
+
+app_name = "enrolment"
+
+urlpatterns = [
+    path("aanvragen/nieuw/<int:offering_id>", views.apply_page, name="apply"),
+    path("aanvragen", views.my_applications, name="mine"),
+    path("aanvragen/<int:pk>", views.application_page, name="application"),
+    path("aanvragen/<int:pk>/annuleren", views.cancel_page, name="cancel"),
+    path("aanvragen/ontvangen/<int:pk>", views.entry_page, name="entry"),
+    path("opleider/aanvragen", views.provider_applications, name="provider-applications"),
+    path("opleider/aanvragen/<int:pk>", views.provider_application, name="provider-application"),
+    path(
+        "opleider/aanvragen/<int:pk>/<slug:action>",
+        views.provider_action,
+        name="provider-action",
+    ),
+    path("opleider/betaaloverzicht", views.provider_statement, name="statement"),
+    path("beheer/signalen", views.review_queue, name="review-queue"),
+    path("uitgaven", views.spending_page, name="spending"),
+    path("uitgaven.csv", views.spending_csv, name="spending-csv"),
+    path("uitgaven.json", views.spending_json, name="spending-json"),
+    path("uitgaven/opleider/<int:provider_id>", views.spending_page, name="spending-provider"),
+]

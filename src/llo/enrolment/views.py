@@ -1,0 +1,617 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Enrolment pages: apply (a person, or an adviser with the person's consent), my
+applications with the receipt, the provider's applications, enrolment and payment statement,
+the review queue of staff, and the public spending register with CSV and JSON.
+
+Every page works without JavaScript. State changes only through :mod:`services`; a refusal
+(a Problem) is shown with its reason and nothing is reserved.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from llo.accounts.plan import own_text
+from llo.core import audit
+from llo.core.problems import Problem
+from llo.core.roles import Role
+from llo.core.timeutil import now
+from llo.enrolment import services
+from llo.enrolment.forms import (
+    AttendanceForm,
+    CloseCaseForm,
+    CompletionForm,
+    ConfirmForm,
+    DropOutForm,
+    EnrolForm,
+    add_problem,
+)
+from llo.enrolment.lifecycle import Status
+from llo.enrolment.models import (
+    Application,
+    Enrolment,
+    IntakeEntry,
+    MisuseFlag,
+    Preview,
+    ReviewCase,
+    Window,
+)
+from llo.people.models import Organisation, Person
+from llo.register.models import Offering
+
+View = Callable[..., HttpResponse]
+
+STATUS_LABELS: dict[str, Any] = {
+    Status.APPLIED: gettext_lazy("Received, waiting for the decision"),
+    Status.WAITING: gettext_lazy("On the waiting list"),
+    Status.GRANTED: gettext_lazy("Granted: the money is reserved"),
+    Status.ENROLLED: gettext_lazy("Enrolled by the provider"),
+    Status.STARTED: gettext_lazy("Started"),
+    Status.COMPLETED: gettext_lazy("Completed"),
+    Status.PAID: gettext_lazy("Completed and paid"),
+    Status.REFUSED: gettext_lazy("Refused"),
+    Status.LAPSED: gettext_lazy("Lapsed: no money came free"),
+    Status.CANCELLED: gettext_lazy("Cancelled"),
+    Status.DROPPED_OUT: gettext_lazy("Stopped"),
+    Status.NOT_COMPLETED: gettext_lazy("Not completed"),
+}
+PAYMENT_LABELS: dict[str, Any] = {
+    "advance": gettext_lazy("Advance"),
+    "final": gettext_lazy("Final payment"),
+    "claw_back": gettext_lazy("Taken back"),
+    "release": gettext_lazy("Released"),
+}
+#: What a person may still cancel (before the start).
+CANCELLABLE = frozenset({Status.WAITING, Status.GRANTED, Status.ENROLLED})
+
+
+def _actor(request: HttpRequest) -> audit.Actor:
+    return audit.Actor(f"user:{request.user.pk}", getattr(request.user, "role", ""))
+
+
+def role_required(*roles: Role) -> Callable[[View], View]:
+    """Logged out: to the login page. Logged in with another role: 403."""
+
+    def decorate(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if getattr(request.user, "role", None) not in roles:
+                raise PermissionDenied(_("You cannot use this page in your role."))
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _problem_page(request: HttpRequest, problem: Problem, **context: Any) -> HttpResponse:
+    return render(
+        request,
+        "enrolment/refused.html",
+        {"problem": problem, **context},
+        status=problem.status,
+    )
+
+
+# --- applying ---------------------------------------------------------------------------------
+
+
+def _consenting(org: Organisation) -> list[Person]:
+    at = now()
+    return list(
+        Person.objects.filter(
+            consents__organisation=org,
+            consents__valid_from__lte=at,
+            consents__valid_until__gte=at,
+            consents__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("display_name", "pk")
+    )
+
+
+def _open_windows() -> list[Window]:
+    at = now()
+    return list(
+        Window.objects.filter(opens_at__lte=at, closes_at__gt=at)
+        .select_related("budget__funder__organisation")
+        .order_by("closes_at", "pk")
+    )
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
+@role_required(Role.BURGER, Role.ADVISEUR)
+@require_http_methods(["GET", "POST"])
+def apply_page(request: HttpRequest, offering_id: int) -> HttpResponse:
+    offering = get_object_or_404(
+        Offering.objects.select_related("offer__opleider__organisation"), pk=offering_id
+    )
+    user = request.user
+    org: Organisation | None = None
+    data = request.POST if request.method == "POST" else request.GET
+    if user.role == Role.ADVISEUR:  # type: ignore[union-attr]
+        org = getattr(user, "organisation", None)
+        if org is None:
+            raise PermissionDenied
+        persons = _consenting(org)
+        chosen = _int(data.get("persoon"))
+        person = next((p for p in persons if p.pk == chosen), None)
+        if person is None:
+            return render(
+                request,
+                "enrolment/apply_for_whom.html",
+                {
+                    "offering": offering,
+                    "offer": offering.offer,
+                    "persons": persons,
+                    "no_consent": chosen is not None,
+                },
+                status=200 if chosen is None else 403,
+            )
+    else:
+        person = getattr(user, "person", None)
+        if person is None:
+            raise PermissionDenied(_("Your account is not linked to a person."))
+    windows = _open_windows()
+    window_id = _int(data.get("venster"))
+    window = next((w for w in windows if w.pk == window_id), None)
+    base = {
+        "offering": offering,
+        "offer": offering.offer,
+        "person": person,
+        "for_other": org is not None,
+        "windows": windows,
+        "window": window,
+    }
+    actor = _actor(request)
+    if request.method == "POST":
+        return _confirm(request, actor, person, org, base)
+    try:
+        shown = services.preview(
+            actor=actor, person=person, offering=offering, window=window, on=now().date()
+        )
+    except Problem as exc:
+        return _problem_page(request, exc, **base)
+    form = ConfirmForm(
+        initial={
+            "preview": shown.pk,
+            "amount": shown.amount_cents,
+            "key": uuid.uuid4().hex,
+            "persoon": person.pk if org else None,
+            "venster": window.pk if window else None,
+        }
+    )
+    return render(request, "enrolment/apply.html", {**base, **_shown(shown), "form": form})
+
+
+def _shown(shown: Preview) -> dict[str, Any]:
+    return {
+        "shown": shown,
+        "own_text": own_text(shown.own_cents),
+        "failed": [r for r in shown.reasons if not r.get("passed")],
+    }
+
+
+def _confirm(
+    request: HttpRequest,
+    actor: audit.Actor,
+    person: Person,
+    org: Organisation | None,
+    base: dict[str, Any],
+) -> HttpResponse:
+    form = ConfirmForm(request.POST)
+    valid = form.is_valid()
+    preview_id = _int(request.POST.get("preview"))
+    shown = Preview.objects.filter(pk=preview_id, person=person).first() if preview_id else None
+    if shown is None or (org is not None and shown.actor != actor.name):
+        return _problem_page(
+            request,
+            Problem(400, _("Look at the plan first."), code="no-preview"),
+            **base,
+        )
+    context = {**base, **_shown(shown), "form": form}
+    if not valid:
+        return render(request, "enrolment/apply.html", context, status=400)
+    amount = form.cleaned_data["amount"]
+    try:
+        if shown.window_id is not None:
+            window = Window.objects.get(pk=shown.window_id)
+            result = services.submit(
+                actor=actor,
+                window=window,
+                shown=shown,
+                amount_cents=amount,
+                idempotency_key=f"page:{form.cleaned_data['key']}",
+                acting_org=org,
+            )
+            return redirect("enrolment:entry", pk=result.entry.pk)
+        app = services.apply(
+            actor=actor,
+            shown=shown,
+            amount_cents=amount,
+            on=now().date(),
+            acting_org=org,
+            idempotency_key=f"page:{form.cleaned_data['key']}",
+        )
+    except Problem as exc:
+        add_problem(form, exc, {})
+        return render(request, "enrolment/apply.html", context, status=exc.status)
+    messages.success(request, _("Your application is received. The money is reserved."))
+    return redirect("enrolment:application", pk=app.pk)
+
+
+def _may_see(request: HttpRequest, person_id: int, applied_by: str) -> bool:
+    user = request.user
+    if user.role == Role.BURGER:  # type: ignore[union-attr]
+        return getattr(user, "person_id", None) == person_id
+    return applied_by == _actor(request).name  # the adviser who applied
+
+
+@role_required(Role.BURGER, Role.ADVISEUR)
+def application_page(request: HttpRequest, pk: int) -> HttpResponse:
+    app = (
+        Application.objects.select_related("offer__opleider__organisation", "offering", "window")
+        .filter(pk=pk)
+        .first()
+    )
+    if app is None or not _may_see(request, app.person_id, app.applied_by):
+        raise Http404
+    fundings = [
+        {"funder": f.right.funder.organisation.name, "amount_cents": f.amount_cents}
+        for f in app.fundings.select_related("right__funder__organisation").order_by("pk")
+    ]
+    return render(
+        request,
+        "enrolment/application.html",
+        {
+            "app": app,
+            "status_label": STATUS_LABELS.get(app.status, app.status),
+            "fundings": fundings,
+            "own_text": own_text(app.own_cents),
+            "payments": [
+                {
+                    "kind": PAYMENT_LABELS.get(p.kind, p.kind),
+                    "amount_cents": p.amount_cents,
+                    "at": p.at,
+                }
+                for p in app.payments.order_by("at", "pk")
+            ],
+            "can_cancel": request.user.role == Role.BURGER  # type: ignore[union-attr]
+            and app.status in CANCELLABLE
+            and app.offering.start_date > now().date(),
+        },
+    )
+
+
+@role_required(Role.BURGER)
+@require_POST
+def cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    app = Application.objects.filter(pk=pk, person=person).select_related("offering").first()
+    if app is None or person is None:
+        raise Http404
+    try:
+        services.cancel_own(actor=_actor(request), person=person, application=app)
+    except Problem as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Your application is cancelled. The money is free again."))
+    return redirect("enrolment:application", pk=pk)
+
+
+@role_required(Role.BURGER, Role.ADVISEUR)
+def entry_page(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = IntakeEntry.objects.select_related("window", "offer", "offering").filter(pk=pk).first()
+    if entry is None or not _may_see(request, entry.person_id, entry.actor):
+        raise Http404
+    app = Application.objects.filter(intake=entry).first()
+    if app is not None:
+        return redirect("enrolment:application", pk=app.pk)
+    return render(request, "enrolment/entry.html", {"entry": entry})
+
+
+@role_required(Role.BURGER)
+def my_applications(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise PermissionDenied
+    apps = [
+        {"app": a, "label": STATUS_LABELS.get(a.status, a.status)}
+        for a in services.applications_of(person)
+    ]
+    return render(
+        request,
+        "enrolment/my_applications.html",
+        {"apps": apps, "entries": services.pending_entries(person)},
+    )
+
+
+# --- the provider -----------------------------------------------------------------------------
+
+
+def _provider_org(request: HttpRequest) -> Organisation:
+    org = getattr(request.user, "organisation", None)
+    if org is None:
+        raise PermissionDenied
+    return org
+
+
+@role_required(Role.OPLEIDER)
+def provider_applications(request: HttpRequest) -> HttpResponse:
+    org = _provider_org(request)
+    apps = (
+        Application.objects.filter(provider=org)
+        .select_related("offer", "offering", "person")
+        .order_by("offer__title", "-applied_at", "pk")
+    )
+    status = request.GET.get("status", "")
+    if status in STATUS_LABELS:
+        apps = apps.filter(status=status)
+    rows = [{"app": a, "label": STATUS_LABELS.get(a.status, a.status)} for a in apps[:500]]
+    return render(
+        request,
+        "enrolment/provider_applications.html",
+        {"rows": rows, "statuses": list(STATUS_LABELS.items()), "status": status},
+    )
+
+
+ACTIONS: dict[str, type] = {
+    "inschrijven": EnrolForm,
+    "aanwezigheid": AttendanceForm,
+    "afronden": CompletionForm,
+    "gestopt": DropOutForm,
+}
+
+
+def _provider_forms(app: Application, bound: tuple[str, Any] | None = None) -> dict[str, Any]:
+    enrolment = Enrolment.objects.filter(application=app).first()
+    forms: dict[str, Any] = {}
+    if app.status == Status.GRANTED:
+        forms["inschrijven"] = EnrolForm()
+    if app.status == Status.STARTED and enrolment is not None:
+        forms["aanwezigheid"] = AttendanceForm(
+            initial={
+                "attended": enrolment.sessions_attended,
+                "excused": enrolment.sessions_excused,
+                "excused_reason": enrolment.excused_reason,
+            }
+        )
+        forms["afronden"] = CompletionForm()
+        forms["gestopt"] = DropOutForm()
+    if bound is not None:
+        forms[bound[0]] = bound[1]
+    return {
+        "app": app,
+        "label": STATUS_LABELS.get(app.status, app.status),
+        "enrolment": enrolment,
+        "forms": forms,
+        "can_start": app.status == Status.ENROLLED,
+        "payments": [
+            {"kind": PAYMENT_LABELS.get(p.kind, p.kind), "amount_cents": p.amount_cents, "at": p.at}
+            for p in app.payments.order_by("at", "pk")
+        ],
+    }
+
+
+def _own_app(request: HttpRequest, pk: int) -> tuple[Organisation, Application]:
+    org = _provider_org(request)
+    app = (
+        Application.objects.select_related("offer", "offering", "person")
+        .filter(pk=pk, provider=org)
+        .first()
+    )
+    if app is None:
+        raise Http404  # another provider's application does not exist here
+    return org, app
+
+
+@role_required(Role.OPLEIDER)
+def provider_application(request: HttpRequest, pk: int) -> HttpResponse:
+    _org, app = _own_app(request, pk)
+    return render(request, "enrolment/provider_application.html", _provider_forms(app))
+
+
+FIELD_NAMES = {
+    "sessionsPlanned": "sessions_planned",
+    "attended": "attended",
+    "excusedReason": "excused_reason",
+    "reason": "reason",
+}
+
+
+@role_required(Role.OPLEIDER)
+@require_POST
+def provider_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    org, app = _own_app(request, pk)
+    actor = _actor(request)
+    today = now().date()
+    if action == "starten":
+        try:
+            services.start(actor=actor, provider=org, application=app, on=today)
+        except Problem as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, _("The training has started. The advance is paid."))
+        return redirect("enrolment:provider-application", pk=pk)
+    form_class = ACTIONS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "inschrijven":
+                services.enrol(
+                    actor=actor,
+                    provider=org,
+                    application=app,
+                    sessions_planned=data["sessions_planned"],
+                )
+                messages.success(request, _("The student is enrolled."))
+            elif action == "aanwezigheid":
+                services.report_attendance(
+                    actor=actor,
+                    provider=org,
+                    application=app,
+                    attended=data["attended"],
+                    excused=data["excused"] or 0,
+                    excused_reason=data["excused_reason"],
+                )
+                messages.success(request, _("The attendance is saved."))
+            elif action == "afronden":
+                services.complete(
+                    actor=actor,
+                    provider=org,
+                    application=app,
+                    credential=data["credential"],
+                    on=today,
+                )
+                app.refresh_from_db()
+                if app.status == Status.PAID:
+                    messages.success(request, _("The training is completed. The rest is paid."))
+                else:
+                    messages.info(
+                        request,
+                        _(
+                            "Not completed: attendance under 80 % and no certificate. "
+                            "The advance is taken back."
+                        ),
+                    )
+            else:
+                services.drop_out(
+                    actor=actor,
+                    provider=org,
+                    application=app,
+                    excused=data["excused"],
+                    reason=data["reason"],
+                    on=today,
+                )
+                messages.success(request, _("The stop is saved."))
+        except Problem as exc:
+            add_problem(form, exc, FIELD_NAMES)
+        else:
+            return redirect("enrolment:provider-application", pk=pk)
+    app.refresh_from_db()
+    return render(
+        request,
+        "enrolment/provider_application.html",
+        _provider_forms(app, (action, form)),
+        status=400,
+    )
+
+
+@role_required(Role.OPLEIDER)
+def provider_statement(request: HttpRequest) -> HttpResponse:
+    org = _provider_org(request)
+    lines = services.statement(org)
+    for line in lines:
+        line["label"] = PAYMENT_LABELS.get(line["kind"], line["kind"])
+    return render(
+        request,
+        "enrolment/statement.html",
+        {"totals": services.statement_totals(org), "lines": lines},
+    )
+
+
+# --- review queue (staff) ---------------------------------------------------------------------
+
+
+@role_required(Role.BEHEER)
+@require_http_methods(["GET", "POST"])
+def review_queue(request: HttpRequest) -> HttpResponse:
+    bound: tuple[int, CloseCaseForm] | None = None
+    if request.method == "POST":
+        case = get_object_or_404(ReviewCase, pk=_int(request.POST.get("case")) or 0)
+        form = CloseCaseForm(request.POST, prefix=f"case{case.pk}")
+        if form.is_valid():
+            try:
+                services.close_case(
+                    actor=_actor(request), case=case, note=form.cleaned_data["note"]
+                )
+            except Problem as exc:
+                add_problem(form, exc, {"note": "note"})
+            else:
+                messages.success(request, _("The case is closed."))
+                return redirect("enrolment:review-queue")
+        bound = (case.pk, form)
+    cases = []
+    for case in ReviewCase.objects.filter(closed_at__isnull=True).select_related("provider"):
+        form = bound[1] if bound and bound[0] == case.pk else CloseCaseForm(prefix=f"case{case.pk}")
+        cases.append(
+            {"case": case, "flags": list(case.flags.order_by("detected_at", "pk")), "form": form}
+        )
+    closed = ReviewCase.objects.filter(closed_at__isnull=False).select_related("provider")
+    loose = MisuseFlag.objects.filter(case__isnull=True, status="open")
+    return render(
+        request,
+        "enrolment/review_queue.html",
+        {"cases": cases, "closed": closed.order_by("-closed_at")[:20], "loose": loose},
+        status=400 if bound else 200,
+    )
+
+
+# --- the public spending register -------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    value = _int(request.GET.get("jaar"))
+    return value if value and 2000 <= value <= 2100 else now().year
+
+
+def _rows(request: HttpRequest, provider_id: int | None = None) -> tuple[int, list[dict[str, Any]]]:
+    year = _year(request)
+    rows = services.spending(year)
+    if provider_id is not None:
+        rows = [r for r in rows if r["providerId"] == provider_id]
+    return year, rows
+
+
+def spending_page(request: HttpRequest, provider_id: int | None = None) -> HttpResponse:
+    year, rows = _rows(request, provider_id)
+    provider = get_object_or_404(Organisation, pk=provider_id) if provider_id is not None else None
+    shown = [r for r in rows if not r["suppressed"]]
+    return render(
+        request,
+        "enrolment/spending.html",
+        {
+            "year": year,
+            "rows": rows,
+            "provider": provider,
+            "total_cents": sum(r["amountCents"] for r in shown),
+            "total_grants": sum(r["grants"] for r in shown),
+            "hidden": sum(1 for r in rows if r["suppressed"]),
+            "years": list(range(now().year, now().year - 5, -1)),
+        },
+    )
+
+
+def spending_csv(request: HttpRequest) -> HttpResponse:
+    year, rows = _rows(request)
+    response = HttpResponse(
+        services.spending_csv_text(year, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="llo-uitgaven-{year}.csv"'
+    return response
+
+
+def spending_json(request: HttpRequest) -> JsonResponse:
+    year, rows = _rows(request)
+    response = JsonResponse({"year": year, "threshold": 10, "rows": rows})
+    response["Content-Disposition"] = f'inline; filename="llo-uitgaven-{year}.json"'
+    return response

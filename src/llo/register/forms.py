@@ -1,0 +1,342 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Forms of the register pages. Labels and help are English msgids (Dutch B1 in the .po)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
+
+from llo.core.identifiers import LEVEL_CHOICES
+from llo.core.money import Money, MoneyError
+from llo.regions.models import Gemeente
+from llo.register import services
+from llo.register.models import (
+    LeadsTo,
+    LegalStatus,
+    LevelBasis,
+    ModeOfDelivery,
+    Offer,
+    OfferType,
+    Opleider,
+    ProviderKind,
+    StudyLoadUnit,
+)
+from llo.register.search import SORTS
+from llo.register.search.base import region_names
+
+
+class EuroField(forms.Field):
+    """An amount in euros as people type it (``1.234,50``), cleaned to whole cents."""
+
+    widget = forms.TextInput
+    max_length = 20
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if len(text) > self.max_length:
+            raise forms.ValidationError(_("Write an amount in euros, like 1.234,50."))
+        try:
+            cents = Money.parse(text).cents
+        except MoneyError as exc:
+            raise forms.ValidationError(_("Write an amount in euros, like 1.234,50.")) from exc
+        if cents < 0:
+            raise forms.ValidationError(_("An amount cannot be negative."))
+        if cents > services.MAX_PRICE_CENTS:
+            raise forms.ValidationError(_("This amount is too high."))
+        return cents
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+
+
+class OfferForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your code"),
+        max_length=64,
+        help_text=_("Your own code for this offer. It must be unique within your offers."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What do people learn, and for which work? At least 50 letters."),
+    )
+    offer_type = forms.ChoiceField(label=_("Type"), choices=OfferType.choices)
+    formal = forms.BooleanField(
+        label=_("Formal education (leads to a diploma or mbo certificate)"), required=False
+    )
+    level = forms.ChoiceField(label=_("Level (NLQF/EQF)"), choices=LEVEL_CHOICES)
+    level_basis = forms.ChoiceField(label=_("Basis of the level"), choices=LevelBasis.choices)
+    study_load_value = forms.DecimalField(
+        label=_("Study load"), required=False, min_value=Decimal(0), max_digits=7, decimal_places=1
+    )
+    study_load_unit = forms.ChoiceField(
+        label=_("Unit of study load"),
+        required=False,
+        choices=[("", _("Choose a unit")), *StudyLoadUnit.choices],
+    )
+    leads_to = forms.ChoiceField(label=_("Leads to"), choices=LeadsTo.choices)
+    legal_status = forms.ChoiceField(
+        label=_("Participants are"),
+        choices=LegalStatus.choices,
+        help_text=_("In formal education: students. Otherwise: course participants."),
+    )
+    part_of = forms.ChoiceField(label=_("Part of programme"), required=False, choices=[])
+    unit_code = forms.CharField(label=_("Unit of the programme"), max_length=64, required=False)
+    skills = forms.CharField(
+        label=_("Skills"),
+        required=False,
+        max_length=2_000,
+        help_text=_("Separate them with commas."),
+    )
+    occupations = forms.CharField(
+        label=_("Occupations"),
+        required=False,
+        max_length=2_000,
+        help_text=_("Separate them with commas."),
+    )
+    language = forms.CharField(label=_("Language"), max_length=12, initial="nl")
+    modes = forms.MultipleChoiceField(
+        label=_("How is it given?"),
+        choices=ModeOfDelivery.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    online = forms.BooleanField(label=_("Can be followed online"), required=False)
+    gemeenten = forms.CharField(
+        label=_("Places"),
+        required=False,
+        max_length=4_000,
+        help_text=_("Names of gemeenten, separated by commas. For example: Rotterdam, Schiedam."),
+    )
+    fee = EuroField(label=_("Course fee"), help_text=_("In euros, for example 1.250,00."))
+    exam_fee = EuroField(label=_("Exam fee"))
+    materials = EuroField(label=_("Materials"))
+    vat_exempt = forms.BooleanField(label=_("Exempt from VAT"), required=False, initial=True)
+
+    #: Names in the API and the checks, and the form field they belong to.
+    FIELD_OF = {
+        "code": "code",
+        "title": "title",
+        "description": "description",
+        "offerType": "offer_type",
+        "formal": "formal",
+        "levelOfQualification": "level",
+        "levelBasis": "level_basis",
+        "studyLoad": "study_load_value",
+        "studyLoad.value": "study_load_value",
+        "studyLoad.studyLoadUnit": "study_load_unit",
+        "leadsTo": "leads_to",
+        "legalStatus": "legal_status",
+        "partOf": "part_of",
+        "modesOfDelivery": "modes",
+        "gemeenten": "gemeenten",
+        "price": "fee",
+        "fee": "fee",
+        "examFee": "exam_fee",
+        "materials": "materials",
+        "vatExempt": "vat_exempt",
+        "language": "language",
+    }
+
+    def __init__(
+        self, *args: Any, opleider: Opleider, offer: Offer | None = None, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.opleider = opleider
+        programmes = Offer.objects.filter(opleider=opleider, offer_type=OfferType.PROGRAMME)
+        if offer is not None:
+            programmes = programmes.exclude(pk=offer.pk)
+        self.fields["part_of"].choices = [  # type: ignore[attr-defined]
+            ("", _("Not part of a programme")),
+            *[(p.code, f"{p.title} ({p.code})") for p in programmes.order_by("title")],
+        ]
+
+    @staticmethod
+    def initial_from(offer: Offer) -> dict[str, Any]:
+        names = dict(Gemeente.objects.filter(offers=offer).values_list("code", "name"))
+        return {
+            "code": offer.code,
+            "title": offer.title,
+            "description": offer.description,
+            "offer_type": offer.offer_type,
+            "formal": offer.formal,
+            "level": offer.level,
+            "level_basis": offer.level_basis,
+            "study_load_value": offer.study_load_value,
+            "study_load_unit": offer.study_load_unit,
+            "leads_to": offer.leads_to,
+            "legal_status": offer.legal_status,
+            "part_of": offer.part_of.code if offer.part_of else "",
+            "unit_code": offer.unit_code,
+            "skills": ", ".join(offer.skills or []),
+            "occupations": ", ".join(offer.occupations or []),
+            "language": offer.language,
+            "modes": offer.modes,
+            "online": offer.online,
+            "gemeenten": ", ".join(sorted(names.values())),
+            "fee": Money(offer.fee_cents).format().replace("€ ", ""),
+            "exam_fee": Money(offer.exam_cents).format().replace("€ ", ""),
+            "materials": Money(offer.materials_cents).format().replace("€ ", ""),
+            "vat_exempt": offer.vat_exempt,
+        }
+
+    def clean_gemeenten(self) -> list[str]:
+        names = _split(self.cleaned_data.get("gemeenten") or "")
+        if not names:
+            return []
+        by_name = {n.lower(): c for c, n in Gemeente.objects.values_list("code", "name")}
+        codes, unknown = [], []
+        for name in names:
+            code = name.upper() if name.upper() in by_name.values() else by_name.get(name.lower())
+            (codes.append(code) if code else unknown.append(name))
+        if unknown:
+            raise forms.ValidationError(
+                _("We do not know these gemeenten: %(names)s.") % {"names": ", ".join(unknown)}
+            )
+        return sorted(set(codes))
+
+    def to_input(self) -> services.OfferInput:
+        d = self.cleaned_data
+        return services.OfferInput(
+            code=d["code"].strip(),
+            offer_type=d["offer_type"],
+            title=d["title"].strip(),
+            description=d.get("description") or "",
+            formal=bool(d.get("formal")),
+            level=d["level"],
+            level_basis=d["level_basis"],
+            study_load_value=d.get("study_load_value"),
+            study_load_unit=d.get("study_load_unit") or "",
+            leads_to=d["leads_to"],
+            legal_status=d["legal_status"],
+            part_of_code=d.get("part_of") or "",
+            unit_code=d.get("unit_code") or "",
+            skills=_split(d.get("skills") or ""),
+            occupations=_split(d.get("occupations") or ""),
+            language=d.get("language") or "nl",
+            modes=list(d.get("modes") or []),
+            online=bool(d.get("online")),
+            gemeenten=d.get("gemeenten") or [],
+            fee_cents=d.get("fee") or 0,
+            exam_cents=d.get("exam_fee") or 0,
+            materials_cents=d.get("materials") or 0,
+            vat_exempt=bool(d.get("vat_exempt")),
+        )
+
+    def add_problem(self, name: str, reason: str) -> None:
+        """Put an error from a service or a check beside its field."""
+        field = self.FIELD_OF.get(name)
+        if field is None and "." in name:
+            field = self.FIELD_OF.get(name.split(".")[0])
+        if not self.is_bound and getattr(self, "_errors", None) is None:
+            # An unbound form (the edit page) that shows the reasons of the last checks.
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+        self.add_error(field if field in self.fields else None, reason)
+
+
+class OfferingForm(forms.Form):
+    start_date = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    capacity = forms.IntegerField(
+        label=_("Places"), required=False, min_value=0, max_value=1_000_000
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("An OOAPI JSON file or a CSV file. At most 100,000 offers."),
+    )
+    publish = forms.BooleanField(
+        label=_("Publish the offers that pass the checks at once"), required=False
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Everyone can read the reason for a removal."),
+    )
+
+
+SORT_LABELS = {
+    "relevance": _("Best match"),
+    "price": _("Price: low to high"),
+    "-price": _("Price: high to low"),
+    "start": _("Start date: soonest first"),
+}
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search for"), required=False, max_length=200)
+    level = forms.MultipleChoiceField(label=_("Level"), required=False, choices=LEVEL_CHOICES)
+    offerType = forms.MultipleChoiceField(
+        label=_("Type"), required=False, choices=OfferType.choices
+    )
+    mode = forms.MultipleChoiceField(
+        label=_("How is it given?"), required=False, choices=ModeOfDelivery.choices
+    )
+    providerKind = forms.MultipleChoiceField(
+        label=_("Provider"), required=False, choices=ProviderKind.choices
+    )
+    leadsTo = forms.MultipleChoiceField(
+        label=_("Leads to"), required=False, choices=LeadsTo.choices
+    )
+    region = forms.MultipleChoiceField(label=_("Region"), required=False, choices=[])
+    placeOnly = forms.BooleanField(
+        label=_("Only offers in the region itself, not online"), required=False
+    )
+    maxPrice = EuroField(label=_("Price at most (euros)"))
+    startFrom = forms.DateField(
+        label=_("Starts from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    startTo = forms.DateField(
+        label=_("Starts until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    skill = forms.CharField(label=_("Skill"), required=False, max_length=200)
+    occupation = forms.CharField(label=_("Occupation"), required=False, max_length=200)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=[(s, SORT_LABELS[s]) for s in SORTS]
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = sorted(  # type: ignore[attr-defined]
+            region_names().items(), key=lambda item: item[1]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("startFrom"), data.get("startTo")
+        if start and end and end < start:
+            self.add_error("startTo", _("This date is before the first date."))
+        return data

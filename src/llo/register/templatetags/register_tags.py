@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Small template helpers of the register pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from llo.core.money import Money
+
+register = template.Library()
+
+
+@register.filter
+def euros(cents: Any) -> str:
+    """Integer cents as Dutch euros: ``€ 1.234,50``."""
+    if cents is None or cents == "":
+        return ""
+    return Money(int(cents)).format()
+
+
+@register.filter
+def is_selected(value: Any, current: Any) -> bool:
+    """Whether a choice is among the field's current value(s)."""
+    if current is None:
+        return False
+    if isinstance(current, list | tuple | set):
+        return str(value) in {str(c) for c in current}
+    return str(value) == str(current)
+
+
+@register.filter
+def mode_label(value: str) -> str:
+    """The label of an OOAPI modeOfDelivery value."""
+    from llo.register.models import ModeOfDelivery
+
+    try:
+        return str(ModeOfDelivery(value).label)
+    except ValueError:
+        return value

@@ -1,0 +1,418 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Register pages: public search, offer and provider pages; the provider's own offers,
+import and export; the review queue of register staff. Every page works without JavaScript."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from llo.core.problems import Problem
+from llo.core.roles import Role
+from llo.core.timeutil import today
+from llo.register import checks, exporters, importers, services, transitions
+from llo.register.forms import ImportForm, OfferForm, OfferingForm, ReasonForm, SearchForm
+from llo.register.models import Offer, Offering, OfferState, Opleider, ProviderStatus
+from llo.register.search import FACETS, QueryError, SearchQuery, search
+
+
+def _check_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "message": checks.message(r)} for r in results or []]
+
+
+# --- public ---------------------------------------------------------------------------------
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    result = None
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        query = SearchQuery(
+            text=data.get("q") or "",
+            levels=tuple(data.get("level") or ()),
+            offer_types=tuple(data.get("offerType") or ()),
+            modes=tuple(data.get("mode") or ()),
+            provider_kinds=tuple(data.get("providerKind") or ()),
+            leads_to=tuple(data.get("leadsTo") or ()),
+            regions=tuple(data.get("region") or ()),
+            include_online=not data.get("placeOnly"),
+            max_price_cents=data.get("maxPrice"),
+            start_from=data.get("startFrom"),
+            start_to=data.get("startTo"),
+            skills=(data["skill"],) if data.get("skill") else (),
+            occupations=(data["occupation"],) if data.get("occupation") else (),
+            sort=data.get("sort") or "relevance",
+            page=data.get("page") or 1,
+            page_size=20,
+        )
+        try:
+            result = search(query)
+        except QueryError as exc:
+            form.add_error(None, exc.reason)
+    context: dict[str, Any] = {"form": form, "result": result}
+    if result is not None:
+        params = request.GET.copy()
+        params.pop("page", None)
+        base = params.urlencode()
+        page = result.query.page
+        context.update(
+            facets=[
+                (name, form.fields[name].label, result.facets.get(name, [])) for name in FACETS
+            ],
+            prev_url=f"?{base}&page={page - 1}" if page > 1 else "",
+            next_url=f"?{base}&page={page + 1}" if page < result.pages else "",
+            pages=_page_links(base, page, result.pages),
+        )
+    return render(request, "register/search.html", context)
+
+
+def _page_links(base: str, current: int, pages: int) -> list[dict[str, Any]]:
+    shown = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
+    return [{"number": n, "url": f"?{base}&page={n}", "current": n == current} for n in shown]
+
+
+def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        offer = services.visible_offer(request.user, pk)
+    except Problem as exc:
+        raise Http404 from exc
+    own = services.provider_of(request.user)
+    is_owner = own is not None and own.pk == offer.opleider_id
+    is_staff = getattr(request.user, "role", None) == Role.BEHEER
+    on = today()
+    return render(
+        request,
+        "register/offer_detail.html",
+        {
+            "offer": offer,
+            "is_owner": is_owner,
+            "is_staff": is_staff,
+            "offerings": [o for o in offer.offerings.all() if o.start_date >= on],
+            "versions": services.price_history(offer) if (is_owner or is_staff) else [],
+            "places": list(offer.gemeenten.all()),
+            "parts": offer.parts.filter(state=OfferState.PUBLISHED).order_by("title"),
+        },
+    )
+
+
+def provider_page(request: HttpRequest, kvk: str) -> HttpResponse:
+    opleider = get_object_or_404(
+        Opleider.objects.select_related("organisation"), organisation__kvk=kvk
+    )
+    on = today()
+    marks = [(m, m.is_valid_on(on)) for m in opleider.quality_marks.all()]
+    result = None
+    if opleider.status == ProviderStatus.ADMITTED:
+        page = request.GET.get("page", "1")
+        result = search(
+            SearchQuery(
+                provider_ids=(opleider.pk,),
+                facets=False,
+                page=int(page) if page.isdigit() and 0 < int(page) < 500 else 1,
+            )
+        )
+    return render(
+        request,
+        "register/provider_detail.html",
+        {"opleider": opleider, "marks": marks, "result": result},
+    )
+
+
+# --- provider -------------------------------------------------------------------------------
+
+
+def provider_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        opleider = services.provider_of(request.user)
+        if opleider is None:
+            raise PermissionDenied(_("Only a training provider in the register can do this."))
+        return view(request, opleider, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request.user, "role", None) != Role.BEHEER:
+            raise PermissionDenied(_("Only register staff can do this."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _own(opleider: Opleider, pk: int) -> Offer:
+    """An offer of this provider; another provider's offer does not exist here."""
+    offer = Offer.objects.filter(pk=pk, opleider=opleider).first()
+    if offer is None:
+        raise Http404
+    return offer
+
+
+@provider_required
+def my_offers(request: HttpRequest, opleider: Opleider) -> HttpResponse:
+    state = request.GET.get("state", "")
+    offers = Offer.objects.filter(opleider=opleider).order_by("title", "pk")
+    if state in OfferState.values:
+        offers = offers.filter(state=state)
+    counts = {s: 0 for s in OfferState.values}
+    for s in Offer.objects.filter(opleider=opleider).values_list("state", flat=True):
+        counts[s] += 1
+    page = request.GET.get("page", "1")
+    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    size = 50
+    chunk = list(offers[(number - 1) * size : number * size + 1])
+    query = urlencode({"state": state}) if state else ""
+    return render(
+        request,
+        "register/my_offers.html",
+        {
+            "opleider": opleider,
+            "offers": chunk[:size],
+            "state": state,
+            "states": [(s, label, counts[s]) for s, label in OfferState.choices],
+            "prev_url": f"?{query}&page={number - 1}" if number > 1 else "",
+            "next_url": f"?{query}&page={number + 1}" if len(chunk) > size else "",
+        },
+    )
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request: HttpRequest, opleider: Opleider, pk: int | None = None) -> HttpResponse:
+    offer = _own(opleider, pk) if pk else None
+    if offer is not None and offer.state not in transitions.EDITABLE:
+        messages.error(
+            request, _("You cannot change this offer now: it is being reviewed or removed.")
+        )
+        return redirect("register:manage", pk=offer.pk)
+    initial = OfferForm.initial_from(offer) if offer else {"vat_exempt": True, "language": "nl"}
+    form = OfferForm(request.POST or None, opleider=opleider, offer=offer, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actor = services.actor_for(request.user)
+        try:
+            if offer is None:
+                offer = services.create_offer(actor=actor, opleider=opleider, data=form.to_input())
+            else:
+                services.update_offer(actor=actor, offer=offer, data=form.to_input())
+        except Problem as exc:
+            for param in exc.invalid_params:
+                form.add_problem(param.name, param.reason)
+            if not exc.invalid_params:
+                form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Your offer is saved."))
+            return redirect("register:manage", pk=offer.pk)
+    elif request.method == "GET" and offer is not None:
+        # The reasons of the last checks, beside their fields.
+        for result in checks.blocking(offer.checks or []):
+            form.add_problem(str(result.get("field", "")), checks.message(result))
+    return render(
+        request,
+        "register/offer_form.html",
+        {"form": form, "offer": offer},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def offer_manage(request: HttpRequest, opleider: Opleider, pk: int) -> HttpResponse:
+    offer = _own(opleider, pk)
+    offering_form = OfferingForm(request.POST if "start_date" in request.POST else None)
+    if request.method == "POST" and offering_form.is_bound and offering_form.is_valid():
+        d = offering_form.cleaned_data
+        try:
+            services.add_offering(
+                actor=services.actor_for(request.user),
+                offer=offer,
+                data=services.OfferingInput(
+                    start_date=d["start_date"],
+                    end_date=d.get("end_date"),
+                    capacity=d.get("capacity"),
+                ),
+            )
+        except Problem as exc:
+            offering_form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("The start moment is added."))
+            return redirect("register:manage", pk=offer.pk)
+    return render(
+        request,
+        "register/offer_manage.html",
+        {
+            "offer": offer,
+            "checks": _check_rows(offer.checks),
+            "actions": [
+                (a, ACTION_LABELS.get(a, a))
+                for a in transitions.allowed_actions(offer.state, transitions.PROVIDER)
+            ],
+            "offering_form": offering_form,
+            "offerings": offer.offerings.all(),
+            "versions": services.price_history(offer),
+            "reviews": offer.review_events.order_by("-at", "-pk")[:20],
+        },
+        status=400 if offering_form.is_bound and offering_form.errors else 200,
+    )
+
+
+ACTION_LABELS = {
+    "submit": gettext_lazy("Submit for review"),
+    "retract": gettext_lazy("Take back from review"),
+    "publish": gettext_lazy("Publish"),
+    "withdraw": gettext_lazy("Withdraw"),
+    "reopen": gettext_lazy("Open again as a draft"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Send back to the provider"),
+    "remove": gettext_lazy("Remove from the register"),
+}
+
+
+@provider_required
+@require_POST
+def offer_transition(request: HttpRequest, opleider: Opleider, pk: int) -> HttpResponse:
+    offer = _own(opleider, pk)
+    action = request.POST.get("action", "")
+    try:
+        services.transition(
+            actor=services.actor_for(request.user),
+            offer=offer,
+            action=action,
+            who=transitions.PROVIDER,
+            reason=request.POST.get("reason", ""),
+        )
+    except Problem as exc:
+        messages.error(request, exc.detail)
+        if exc.code == "checks-failed":
+            return redirect("register:edit", pk=offer.pk)
+    else:
+        offer.refresh_from_db()
+        messages.success(
+            request,
+            _("Done. The offer is now: %(state)s.") % {"state": offer.get_state_display()},
+        )
+    return redirect("register:manage", pk=offer.pk)
+
+
+@provider_required
+@require_POST
+def offering_cancel(
+    request: HttpRequest, opleider: Opleider, pk: int, offering: int
+) -> HttpResponse:
+    offer = _own(opleider, pk)
+    run = get_object_or_404(Offering, pk=offering, offer=offer)
+    services.cancel_offering(actor=services.actor_for(request.user), offering=run)
+    messages.success(request, _("The start moment is cancelled."))
+    return redirect("register:manage", pk=offer.pk)
+
+
+@provider_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest, opleider: Opleider) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > importers.MAX_BYTES:
+            form.add_error("file", _("The file is too big."))
+        else:
+            report = importers.import_file(
+                actor=services.actor_for(request.user),
+                opleider=opleider,
+                data=upload.read(),
+                filename=upload.name or "",
+                content_type=upload.content_type or "",
+                submit=True,
+                publish=bool(form.cleaned_data.get("publish")),
+            )
+            if report.ok:
+                messages.success(
+                    request,
+                    _("%(n)s offers are imported.") % {"n": report.offers},
+                )
+    status = 400 if (form.errors or (report is not None and not report.ok)) else 200
+    return render(request, "register/import.html", {"form": form, "report": report}, status=status)
+
+
+@provider_required
+def export_file(request: HttpRequest, opleider: Opleider) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        exporters.export_provider(opleider), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="aanbod-{opleider.kvk}.json"'
+    return response
+
+
+# --- register staff -------------------------------------------------------------------------
+
+
+@staff_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    offers = services.review_queue()[:200]
+    rows = [(o, _check_rows(o.checks)) for o in offers]
+    return render(
+        request,
+        "register/review_queue.html",
+        {"rows": rows, "waiting": services.review_queue().count()},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def review_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(
+        Offer.objects.select_related("opleider__organisation").prefetch_related("gemeenten"),
+        pk=pk,
+    )
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "")
+        try:
+            services.transition(
+                actor=services.actor_for(request.user),
+                offer=offer,
+                action=action,
+                who=transitions.STAFF,
+                reason=form.cleaned_data.get("reason") or "",
+            )
+        except Problem as exc:
+            if exc.code == "reason-required":
+                form.add_error("reason", exc.detail)
+            else:
+                form.add_error(None, exc.detail)
+        else:
+            offer.refresh_from_db()
+            messages.success(
+                request,
+                _("Done. The offer is now: %(state)s.") % {"state": offer.get_state_display()},
+            )
+            return redirect("register:review-queue")
+    actions = transitions.allowed_actions(offer.state, transitions.STAFF)
+    return render(
+        request,
+        "register/review_detail.html",
+        {
+            "offer": offer,
+            "form": form,
+            "checks": _check_rows(offer.checks),
+            "actions": [(a, ACTION_LABELS.get(a, a)) for a in actions],
+            "reviews": offer.review_events.order_by("-at", "-pk")[:20],
+            "versions": services.price_history(offer),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,396 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""No money lost: random sequences of every ledger operation against a plain model.
+
+Hypothesis drives deposits, bulk deposits, reservations, releases, payments, claw-backs,
+expiry (with the clock moving on), transfers on change of employer (seed 002) and retries with
+the same idempotency key. After every step the database and a dict-based model agree on every
+balance, every cached balance equals the sum of its postings, and money is conserved:
+
+    funded = budgets + rights + reserved + paid + returned
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import transaction
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    invariant,
+    multiple,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from llo.accounts import services
+from llo.accounts.ledger import AccountKind
+from llo.accounts.models import LedgerAccount, Right
+from llo.accounts.services import DepositRow, TransferOutcome
+from llo.core.problems import Problem
+from tests.accounts.conftest import ACTOR, employ, make_org, make_person
+
+START = dt.date(2026, 1, 1)
+CAO = "CAO Bakkers"
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    budgets = Bundle("budgets")
+    rights = Bundle("rights")
+    reservations = Bundle("reservations")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self.today = START
+        old, new = make_org("employer", name="Oud"), make_org("employer", name="Nieuw")
+        self.funder = services.ensure_funder(old)
+        self.funder2 = services.ensure_funder(new)
+        self.provider = make_org("provider", name="Opleider")
+        self.persons = [make_person() for _ in range(3)]
+        self.new_jobs = {}
+        for p in self.persons:
+            employ(p, old, cao=CAO)
+            self.new_jobs[p.pk] = employ(p, new, cao=CAO)
+        self.keys = 0
+        self.last: Callable[[], Any] | None = None
+        # --- the model: plain dicts of cents ---------------------------------------------
+        self.funded = 0
+        self.budget_bal: dict[int, int] = {}
+        self.budget_end: dict[int, dt.date] = {}
+        self.right_bal: dict[int, int] = {}
+        self.right_until: dict[int, dt.date] = {}
+        self.right_funder: dict[int, int] = {}
+        self.right_active: dict[int, bool] = {}
+        self.right_portable: dict[int, bool] = {}
+        self.res_bal: dict[int, int] = {}
+        self.res_right: dict[int, int] = {}
+        self.res_paid: dict[int, int] = {}
+        self.provider_bal = 0
+        self.returned: dict[int, int] = {self.funder.pk: 0, self.funder2.pk: 0}
+
+    def teardown(self) -> None:
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    def key(self) -> str:
+        self.keys += 1
+        return f"k{self.keys}"
+
+    def refused(self, fn: Callable[[], Any], status: int = 422) -> None:
+        with pytest.raises(Problem) as info:
+            fn()
+        assert info.value.status == status, info.value
+
+    def usable(self, right: int) -> bool:
+        return self.right_active[right] and self.right_until[right] >= self.today
+
+    def back_to(self, right: int) -> tuple[str, int]:
+        return ("right", right) if self.usable(right) else ("returned", self.right_funder[right])
+
+    def credit(self, target: tuple[str, int], cents: int) -> None:
+        kind, ident = target
+        if kind == "right":
+            self.right_bal[ident] += cents
+        else:
+            self.returned[ident] += cents
+
+    # --- rules ------------------------------------------------------------------------------
+
+    @precondition(lambda self: len(self.budget_bal) < 3)
+    @rule(target=budgets, total=st.integers(1, 400_000), days=st.integers(0, 365))
+    def create_budget(self, total: int, days: int) -> int:
+        budget = services.create_budget(
+            actor=ACTOR,
+            funder=self.funder,
+            name="b",
+            total_cents=total,
+            period_start=self.today,
+            period_end=self.today + dt.timedelta(days=days),
+            portability="cao",
+            idempotency_key=self.key(),
+        )
+        self.funded += total
+        self.budget_bal[budget.pk] = total
+        self.budget_end[budget.pk] = budget.period_end
+        return budget.pk
+
+    def _deposit_model(
+        self, budget: int, amounts: list[int], right_ids: list[int], until: dt.date
+    ) -> None:
+        self.budget_bal[budget] -= sum(amounts)
+        for rid, cents in zip(right_ids, amounts, strict=True):
+            self.right_bal[rid] = cents
+            self.right_until[rid] = until
+            self.right_funder[rid] = self.funder.pk
+            self.right_active[rid] = True
+            self.right_portable[rid] = True
+
+    @rule(
+        target=rights,
+        budget=budgets,
+        who=st.integers(0, 2),
+        amount=st.integers(1, 80_000),
+        days=st.integers(0, 120),
+    )
+    def deposit(self, budget: int, who: int, amount: int, days: int) -> Any:
+        b = services.Budget.objects.get(pk=budget)
+        until = self.today + dt.timedelta(days=days)
+        key = self.key()
+
+        def call() -> Right:
+            return services.deposit(
+                actor=ACTOR,
+                budget=b,
+                person=self.persons[who],
+                amount_cents=amount,
+                on=self.today,
+                valid_until=until,
+                idempotency_key=key,
+            )
+
+        if self.today > self.budget_end[budget] or amount > self.budget_bal[budget]:
+            self.refused(call)
+            return multiple()
+        right = call()
+        self._deposit_model(budget, [amount], [right.pk], until)
+        self.last = call
+        return right.pk
+
+    @rule(target=rights, budget=budgets, amount=st.integers(1, 50_000), n=st.integers(1, 3))
+    def bulk_deposit(self, budget: int, amount: int, n: int) -> Any:
+        b = services.Budget.objects.get(pk=budget)
+        until = self.today + dt.timedelta(days=60)
+        rows = [
+            DepositRow(amount, bsn=p.bsn, valid_until=until, line=i)
+            for i, p in enumerate(self.persons[:n])
+        ]
+        key = self.key()
+
+        def call() -> services.BulkResult:
+            return services.bulk_deposit(
+                actor=ACTOR, budget=b, rows=rows, on=self.today, idempotency_key=key
+            )
+
+        if self.today > self.budget_end[budget] or amount * n > self.budget_bal[budget]:
+            self.refused(call)
+            return multiple()
+        result = call()
+        ids = list(
+            Right.objects.filter(account__postings__transaction_id=result.transaction_id)
+            .order_by("person_id")
+            .values_list("pk", flat=True)
+        )
+        self._deposit_model(budget, [amount] * n, ids, until)
+        self.last = call
+        return multiple(*ids)
+
+    @rule(target=reservations, right=rights, amount=st.integers(1, 60_000))
+    def reserve(self, right: int, amount: int) -> Any:
+        r = Right.objects.get(pk=right)
+        key = self.key()
+
+        def call() -> Any:
+            return services.reserve(
+                actor=ACTOR,
+                right=r,
+                amount_cents=amount,
+                on=self.today,
+                provider=self.provider,
+                idempotency_key=key,
+            )
+
+        if not self.usable(right) or amount > self.right_bal[right]:
+            self.refused(call)
+            return multiple()
+        res = call()
+        self.right_bal[right] -= amount
+        self.res_bal[res.pk] = amount
+        self.res_right[res.pk] = right
+        self.res_paid[res.pk] = 0
+        self.last = call
+        return res.pk
+
+    @rule(reservation=reservations, part=st.none() | st.integers(1, 40_000))
+    def release(self, reservation: int, part: int | None) -> None:
+        res = services.Reservation.objects.get(pk=reservation)
+        key = self.key()
+
+        def call() -> Any:
+            return services.release(
+                actor=ACTOR, reservation=res, amount_cents=part, on=self.today, idempotency_key=key
+            )
+
+        cents = self.res_bal[reservation] if part is None else part
+        if cents == 0 or cents > self.res_bal[reservation]:
+            self.refused(call)
+            return
+        call()
+        self.res_bal[reservation] -= cents
+        self.credit(self.back_to(self.res_right[reservation]), cents)
+        self.last = call
+
+    @rule(reservation=reservations, part=st.none() | st.integers(1, 40_000))
+    def pay(self, reservation: int, part: int | None) -> None:
+        res = services.Reservation.objects.get(pk=reservation)
+        key = self.key()
+
+        def call() -> Any:
+            return services.pay_provider(
+                actor=ACTOR, reservation=res, amount_cents=part, on=self.today, idempotency_key=key
+            )
+
+        cents = self.res_bal[reservation] if part is None else part
+        if cents == 0 or cents > self.res_bal[reservation]:
+            self.refused(call)
+            return
+        call()
+        self.res_bal[reservation] -= cents
+        self.res_paid[reservation] += cents
+        self.provider_bal += cents
+        self.last = call
+
+    @precondition(lambda self: any(self.res_paid.values()))
+    @rule(reservation=reservations, amount=st.integers(1, 40_000))
+    def claw_back(self, reservation: int, amount: int) -> None:
+        res = services.Reservation.objects.get(pk=reservation)
+        key = self.key()
+
+        def call() -> Any:
+            return services.claw_back(
+                actor=ACTOR,
+                reservation=res,
+                amount_cents=amount,
+                on=self.today,
+                idempotency_key=key,
+            )
+
+        if amount > self.res_paid[reservation]:
+            self.refused(call)
+            return
+        call()
+        self.res_paid[reservation] -= amount
+        self.provider_bal -= amount
+        self.credit(self.back_to(self.res_right[reservation]), amount)
+        self.last = call
+
+    @rule(days=st.integers(1, 60))
+    def time_passes_and_rights_expire(self, days: int) -> None:
+        self.today += dt.timedelta(days=days)
+        services.expire_all(actor=ACTOR, on=self.today)
+        for rid, active in self.right_active.items():
+            if active and self.right_until[rid] < self.today:
+                self.returned[self.right_funder[rid]] += self.right_bal[rid]
+                self.right_bal[rid] = 0
+                self.right_active[rid] = False
+        for bid, end in self.budget_end.items():
+            if end < self.today:
+                self.returned[self.funder.pk] += self.budget_bal[bid]
+                self.budget_bal[bid] = 0
+        self.last = None
+
+    @rule(target=rights, right=consumes(rights), same_cao=st.booleans())
+    def change_employer(self, right: int, same_cao: bool) -> Any:
+        r = Right.objects.get(pk=right)
+        job = self.new_jobs[r.person_id] if same_cao else None
+        key = self.key()
+
+        def call() -> services.TransferResult:
+            return services.transfer_on_change_of_employer(
+                actor=ACTOR, right=r, new_employment=job, on=self.today, idempotency_key=key
+            )
+
+        if not self.right_active[right]:
+            self.refused(call)
+            return multiple()
+        result = call()
+        if not self.right_portable[right]:
+            assert result.outcome == TransferOutcome.UNCHANGED
+            return right
+        new = result.right.pk
+        assert result.outcome == (
+            TransferOutcome.SAME_CAO if same_cao else TransferOutcome.FUTURE_OCCUPATION
+        )
+        self.right_bal[new] = self.right_bal[right]
+        self.right_bal[right] = 0
+        self.right_until[new] = self.right_until[right]
+        self.right_funder[new] = self.funder2.pk if same_cao else self.right_funder[right]
+        self.right_active[new] = True
+        self.right_portable[new] = same_cao
+        self.right_active[right] = False
+        if self.right_bal[new]:
+            self.last = call
+        return new
+
+    @precondition(lambda self: self.last is not None)
+    @rule()
+    def retry_with_the_same_key(self) -> None:
+        assert self.last is not None
+        before = self.snapshot()
+        self.last()
+        assert self.snapshot() == before
+
+    # --- invariants -----------------------------------------------------------------------
+
+    def snapshot(self) -> dict[int, int]:
+        return dict(LedgerAccount.objects.values_list("pk", "balance_cents"))
+
+    @invariant()
+    def database_agrees_with_the_model(self) -> None:
+        balances = self.snapshot()
+        budgets = dict(services.Budget.objects.values_list("pk", "account_id"))
+        for bid, cents in self.budget_bal.items():
+            assert balances[budgets[bid]] == cents
+        rights = dict(Right.objects.values_list("pk", "account_id"))
+        for rid, cents in self.right_bal.items():
+            assert balances[rights[rid]] == cents, (rid, balances[rights[rid]], cents)
+        reservations = dict(services.Reservation.objects.values_list("pk", "account_id"))
+        for res, cents in self.res_bal.items():
+            assert balances[reservations[res]] == cents
+        returned = dict(
+            LedgerAccount.objects.filter(kind=AccountKind.RETURNED).values_list(
+                "funder_id", "balance_cents"
+            )
+        )
+        assert returned == self.returned
+        provider = LedgerAccount.objects.filter(kind=AccountKind.PROVIDER).values_list(
+            "balance_cents", flat=True
+        )
+        assert sum(provider) == self.provider_bal
+
+    @invariant()
+    def money_is_conserved(self) -> None:
+        assert services.verify_ledger() == []
+        by_kind: dict[str, int] = {}
+        for kind, cents in LedgerAccount.objects.values_list("kind", "balance_cents"):
+            by_kind[kind] = by_kind.get(kind, 0) + cents
+        funded = -by_kind.get(AccountKind.SOURCE, 0)
+        assert funded == self.funded
+        held = sum(
+            by_kind.get(k, 0) for k in ("budget", "right", "reservation", "provider", "returned")
+        )
+        assert funded == held
+        model_held = (
+            sum(self.budget_bal.values())
+            + sum(self.right_bal.values())
+            + sum(self.res_bal.values())
+            + self.provider_bal
+            + sum(self.returned.values())
+        )
+        assert model_held == self.funded
+
+
+@pytest.mark.django_db
+def test_no_money_lost_in_random_sequences() -> None:
+    run_state_machine_as_test(
+        LedgerMachine,
+        settings=settings(max_examples=40, stateful_step_count=40, deadline=None, database=None),
+    )

@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The public spending register: page, CSV and JSON, with cells under 10 persons hidden
+(and the next smallest of the same provider, so nothing is found by subtraction)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from llo.enrolment import services
+from llo.register.models import Offering
+from tests.enrolment.conftest import ACTOR, DURING, World, make_offer, person
+
+pytestmark = pytest.mark.django_db
+
+
+def _grant(world: World, offering: Offering, n: int, tag: str) -> None:
+    for i in range(n):
+        p = person()
+        shown = services.preview(
+            actor=ACTOR, person=p, offering=offering, window=world.window, on=DURING.date()
+        )
+        services.submit(
+            actor=ACTOR,
+            window=world.window,
+            shown=shown,
+            amount_cents=shown.amount_cents,
+            idempotency_key=f"{tag}{i}",
+            at=DURING,
+        )
+
+
+@pytest.fixture
+def spent(world: World) -> World:
+    """12, 11 and 3 grants for three offers of one provider."""
+    world.window.budget_cents = 3_000_000
+    world.window.save()
+    second = make_offer(world.opleider)
+    third = make_offer(world.opleider)
+    _grant(world, world.offering, 12, "a")
+    _grant(world, second[1], 11, "b")
+    _grant(world, third[1], 3, "c")
+    services.allocate_window(world.window, at=DURING + dt.timedelta(minutes=5))
+    return world
+
+
+def test_page_is_public_and_suppresses_small_cells(spent: World) -> None:
+    page = Client(HTTP_ACCEPT_LANGUAGE="nl").get(reverse("enrolment:spending"), {"jaar": 2023})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert spent.offer.title in html
+    assert ">12<" in html
+    assert "€ 10.800,00" in html
+    assert html.count("data-suppressed") == 2  # the 3 and, complementary, the 11
+    assert ">11<" not in html
+    assert ">3<" not in html
+    one = Client().get(
+        reverse("enrolment:spending-provider", args=[spent.provider.pk]), {"jaar": 2023}
+    )
+    assert one.status_code == 200
+    assert spent.provider.name in one.content.decode()
+
+
+def test_csv_and_json_downloads(spent: World) -> None:
+    response = Client().get(reverse("enrolment:spending-csv"), {"jaar": "2023"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 3
+    shown = [r for r in rows if r["suppressed"] == "false"]
+    assert [(r["grants"], r["amountCents"]) for r in shown] == [("12", "1080000")]
+    assert all(r["grants"] == "" and r["amountCents"] == "" for r in rows if r not in shown)
+    data = json.loads(Client().get(reverse("enrolment:spending-json"), {"jaar": 2023}).content)
+    assert data["year"] == 2023
+    assert sorted(r["grants"] or 0 for r in data["rows"]) == [0, 0, 12]
+    assert data["rows"] == services.spending(2023)
+
+
+def test_empty_year_and_bad_year(db: None) -> None:
+    page = Client().get(reverse("enrolment:spending"), {"jaar": "abc"})
+    assert page.status_code == 200
+    text = Client().get(reverse("enrolment:spending-csv"), {"jaar": 1990}).content.decode()
+    assert text.startswith("year,provider,providerId,offer,offerId,grants,amountCents,suppressed")

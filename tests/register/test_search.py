@@ -1,0 +1,385 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The register search on both databases: Dutch relevance, typos, filters, facets, sorting.
+
+Every test here runs on SQLite and on PostgreSQL (``make test``) against the same small data
+set, with the expected results written out: so both databases give the same results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import time_machine
+
+from llo.register.models import Offer, OfferState, Opleider, ProviderKind
+from llo.register.search import QueryError, SearchQuery, search
+from llo.register.search.indexer import rebuild
+
+from .conftest import ANCHOR
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(
+    make_provider: Callable[..., Opleider], make_offer: Callable[..., Offer]
+) -> dict[str, Offer]:
+    """Twelve offers of a public and a private provider in three regions."""
+    with time_machine.travel(dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC), tick=False):
+        roc = make_provider("ROC Maasstad", kind=ProviderKind.PUBLIC, marks=("ocw", "nrto"))
+        vak = make_provider("Academie Vakwerk", kind=ProviderKind.PRIVATE)
+        o: dict[str, Offer] = {}
+        o["verpleeg"] = make_offer(
+            roc,
+            "Verpleegkunde (mbo-4)",
+            offer_type="programme",
+            level="eqf_4",
+            leads_to="diploma",
+            formal=True,
+            legal_status="student",
+            fee_cents=320_000,
+            starts=(dt.date(2026, 9, 1),),
+        )
+        o["helpende"] = make_offer(
+            roc,
+            "Helpende zorg en welzijn",
+            offer_type="programme",
+            level="eqf_2",
+            leads_to="diploma",
+            formal=True,
+            legal_status="student",
+            fee_cents=180_000,
+            starts=(dt.date(2026, 9, 1), dt.date(2027, 2, 1)),
+            description="Word helpende in de zorg. Je leert verzorgen, begeleiden en "
+            "ondersteunen van cliënten in de verpleging en thuiszorg.",
+        )
+        o["vig"] = make_offer(
+            roc,
+            "Verzorgende IG: module medicatie",
+            offer_type="module",
+            level="eqf_3",
+            leads_to="mbo_certificate",
+            formal=True,
+            legal_status="student",
+            fee_cents=45_000,
+            starts=(dt.date(2026, 10, 5),),
+        )
+        o["lassen"] = make_offer(
+            vak,
+            "Lasser MIG/MAG microcredential",
+            offer_type="microcredential",
+            level="eqf_3",
+            leads_to="microcredential",
+            fee_cents=125_000,
+            exam_cents=15_000,
+            gemeenten=("GM0153",),
+            starts=(dt.date(2026, 6, 15),),
+            skills=["Lassen", "Metaalbewerking"],
+            occupations=["Lasser"],
+        )
+        o["lastech"] = make_offer(
+            vak,
+            "Lastechniek voor onderhoudsmonteurs",
+            level="eqf_4",
+            fee_cents=98_000,
+            gemeenten=("GM0153",),
+            starts=(dt.date(2026, 8, 20),),
+        )
+        o["evc"] = make_offer(
+            vak,
+            "EVC-procedure onderhoudsmonteur",
+            offer_type="evc",
+            level="eqf_4",
+            leads_to="experience_certificate",
+            fee_cents=110_000,
+            gemeenten=("GM0153",),
+            description="Laat zien wat je al kunt als monteur in het onderhoud: het "
+            "ervaringscertificaat geeft vrijstellingen.",
+        )
+        o["boekh"] = make_offer(
+            vak,
+            "Boekhouding voor het mkb",
+            level="eqf_4",
+            fee_cents=75_000,
+            gemeenten=(),
+            online=True,
+            modes=["online"],
+            starts=(dt.date(2026, 7, 1),),
+        )
+        o["boekh2"] = make_offer(
+            roc,
+            "Praktijkdiploma boekhouden",
+            level="eqf_4",
+            fee_cents=99_000,
+            modes=["blended"],
+            gemeenten=("GM0344",),
+            starts=(dt.date(2026, 9, 14),),
+        )
+        o["taal"] = make_offer(
+            roc,
+            "Taal op de werkvloer (NT1)",
+            offer_type="basic_skills",
+            level="eqf_0",
+            fee_cents=0,
+            starts=(dt.date(2026, 6, 8),),
+            description="Beter lezen en schrijven in het Nederlands voor je werk. Gratis "
+            "voor inwoners van Rotterdam.",
+        )
+        o["zorgmw"] = make_offer(
+            vak,
+            "Zorgmedewerker in de wijk",
+            level="eqf_3",
+            fee_cents=140_000,
+            gemeenten=("GM0599", "GM0344"),
+            starts=(dt.date(2026, 11, 2),),
+        )
+        o["draft"] = make_offer(vak, "Verpleegkunde concept", state=OfferState.DRAFT)
+        o["excel"] = make_offer(
+            vak,
+            "Excel voor gevorderden",
+            level="eqf_3",
+            fee_cents=39_500,
+            modes=["online"],
+            online=True,
+            gemeenten=(),
+        )
+    return o
+
+
+def ids(result: Any) -> list[int]:
+    return list(result.offer_ids)
+
+
+def q(**kw: Any) -> SearchQuery:
+    return SearchQuery(**kw)
+
+
+# --- Dutch relevance ----------------------------------------------------------------------
+
+
+def test_verpleegkundige_finds_verpleegkunde(catalogue: dict[str, Offer]) -> None:
+    result = search(q(text="verpleegkundige"))
+    assert ids(result) == [catalogue["verpleeg"].pk]
+
+
+def test_lassen_finds_lasser_and_lastechniek(catalogue: dict[str, Offer]) -> None:
+    result = search(q(text="lassen"))
+    # Both have "las..." in the title; the microcredential names a skill and has a start.
+    assert ids(result) == [catalogue["lassen"].pk, catalogue["lastech"].pk]
+
+
+def test_typo_boekhoudng_finds_boekhouding(catalogue: dict[str, Offer]) -> None:
+    result = search(q(text="boekhoudng"))
+    assert result.corrections == [("boekhoudng", "boekhouding")]
+    assert set(ids(result)) == {catalogue["boekh"].pk, catalogue["boekh2"].pk}
+    assert ids(result)[0] == catalogue["boekh"].pk  # the exact word outranks the prefix
+
+
+def test_accents_and_case_do_not_matter(catalogue: dict[str, Offer]) -> None:
+    assert ids(search(q(text="CLIËNTEN"))) == [catalogue["helpende"].pk]
+    assert ids(search(q(text="clienten"))) == [catalogue["helpende"].pk]
+
+
+def test_compound_prefix_zorg_finds_zorgmedewerker(catalogue: dict[str, Offer]) -> None:
+    found = ids(search(q(text="zorg")))
+    assert catalogue["zorgmw"].pk in found
+    assert catalogue["helpende"].pk in found
+    # Title matches come first.
+    assert found.index(catalogue["zorgmw"].pk) < found.index(catalogue["helpende"].pk) or (
+        "zorg" in catalogue["helpende"].title.lower()
+    )
+
+
+def test_all_words_must_match(catalogue: dict[str, Offer]) -> None:
+    assert ids(search(q(text="helpende zorg"))) == [catalogue["helpende"].pk]
+    assert ids(search(q(text="helpende lassen"))) == []
+
+
+def test_stop_words_only_is_no_text(catalogue: dict[str, Offer]) -> None:
+    assert search(q(text="de het een")).total == search(q()).total
+
+
+def test_provider_name_is_searchable(catalogue: dict[str, Offer]) -> None:
+    result = search(q(text="Academie Vakwerk"))
+    assert result.total == 6
+
+
+def test_drafts_are_not_found(catalogue: dict[str, Offer]) -> None:
+    assert catalogue["draft"].pk not in ids(search(q(text="verpleegkunde")))
+
+
+# --- filters, facets, sorting ---------------------------------------------------------------
+
+
+def test_filters(catalogue: dict[str, Offer]) -> None:
+    assert set(ids(search(q(levels=("eqf_0",))))) == {catalogue["taal"].pk}
+    twente = ids(search(q(regions=("AM05",), include_online=False)))
+    assert set(twente) == {catalogue["lassen"].pk, catalogue["lastech"].pk, catalogue["evc"].pk}
+    with_online = set(ids(search(q(regions=("AM05",)))))
+    assert with_online == {*twente, catalogue["boekh"].pk, catalogue["excel"].pk}
+    utrecht = set(ids(search(q(gemeenten=("GM0344",), include_online=False))))
+    assert utrecht == {catalogue["boekh2"].pk, catalogue["zorgmw"].pk}
+    assert set(ids(search(q(max_price_cents=50_000)))) == {
+        catalogue["vig"].pk,
+        catalogue["taal"].pk,
+        catalogue["excel"].pk,
+    }
+    assert set(ids(search(q(modes=("online",))))) == {catalogue["boekh"].pk, catalogue["excel"].pk}
+    window = search(q(start_from=dt.date(2026, 9, 1), start_to=dt.date(2026, 9, 30)))
+    assert set(ids(window)) == {
+        catalogue["verpleeg"].pk,
+        catalogue["helpende"].pk,
+        catalogue["boekh2"].pk,
+    }
+    assert set(ids(search(q(provider_kinds=("public",))))) == {
+        o.pk for k, o in catalogue.items() if o.opleider.kind == "public"
+    }
+    assert set(ids(search(q(leads_to=("microcredential",))))) == {catalogue["lassen"].pk}
+    assert set(ids(search(q(skills=("lassen",))))) == {catalogue["lassen"].pk}
+    assert set(ids(search(q(occupations=("LASSER",))))) == {catalogue["lassen"].pk}
+
+
+FACET_FILTER = {
+    "level": "levels",
+    "offerType": "offer_types",
+    "mode": "modes",
+    "providerKind": "provider_kinds",
+    "leadsTo": "leads_to",
+    "region": "regions",
+}
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        q(),
+        q(text="zorg"),
+        q(levels=("eqf_4",), regions=("AM05",)),
+        q(text="boekhouding", modes=("online",), max_price_cents=80_000),
+        q(provider_kinds=("private",), leads_to=("none",), include_online=False, regions=("AM22",)),
+    ],
+)
+def test_facet_counts_equal_filtered_result_counts(
+    catalogue: dict[str, Offer], base: SearchQuery
+) -> None:
+    result = search(base.with_(page_size=100))
+    assert result.total == len(result.offer_ids)
+    for facet, values in result.facets.items():
+        for value in values:
+            narrowed = search(
+                base.with_(**{FACET_FILTER[facet]: (value.value,), "facets": False}),
+                with_offers=False,
+            )
+            assert value.count == narrowed.total, (facet, value.value)
+
+
+def test_sorting(catalogue: dict[str, Offer]) -> None:
+    cheap = search(q(sort="price", page_size=3))
+    assert ids(cheap)[0] == catalogue["taal"].pk
+    prices = [o.price_cents for o in search(q(sort="-price", page_size=100)).offers]
+    assert prices == sorted(prices, reverse=True)
+
+
+@time_machine.travel(dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC), tick=False)
+def test_sort_by_start_date_puts_offers_without_start_last(catalogue: dict[str, Offer]) -> None:
+    result = search(q(sort="start", page_size=100))
+    assert ids(result)[:2] == [catalogue["taal"].pk, catalogue["lassen"].pk]
+    assert ids(result)[-2:] == sorted([catalogue["evc"].pk, catalogue["excel"].pk])
+
+
+def test_paging(catalogue: dict[str, Offer]) -> None:
+    everything = ids(search(q(page_size=100)))
+    pages = [ids(search(q(page=p, page_size=4))) for p in (1, 2, 3)]
+    assert functools.reduce(operator.iadd, pages, []) == everything
+    assert search(q(page_size=4)).pages == 3
+
+
+def test_ranking_does_not_depend_on_public_or_private(
+    catalogue: dict[str, Offer],
+) -> None:
+    before = ids(search(q(text="boekhouding")))
+    for opleider in Opleider.objects.all():
+        opleider.kind = "private" if opleider.kind == "public" else "public"
+        opleider.institution_code = opleider.institution_code or "30XX"
+        opleider.save()
+    with time_machine.travel(dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC), tick=False):
+        rebuild()
+    assert ids(search(q(text="boekhouding"))) == before
+
+
+def test_bad_filter_values_are_refused(catalogue: dict[str, Offer]) -> None:
+    with pytest.raises(QueryError) as exc:
+        search(q(levels=("eqf_9",)))
+    assert exc.value.name == "level"
+    with pytest.raises(QueryError):
+        search(q(sort="cheapest"))
+    with pytest.raises(QueryError):
+        search(q(page=0))
+
+
+def test_rebuild_gives_the_same_results(catalogue: dict[str, Offer]) -> None:
+    before = [ids(search(q(text=t))) for t in ("zorg", "lassen", "boekhoudng", "")]
+    with time_machine.travel(dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC), tick=False):
+        rebuild()
+    after = [ids(search(q(text=t))) for t in ("zorg", "lassen", "boekhoudng", "")]
+    assert before == after
+
+
+def test_anchor_is_a_date() -> None:
+    assert isinstance(ANCHOR, dt.date)
+
+
+@pytest.mark.parametrize("text", ["zorg", "lassen", "boekhouding", "opleiding", "werkenden"])
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_relevance_pages_join_up_to_the_whole_ranking(
+    catalogue: dict[str, Offer], text: str, size: int
+) -> None:
+    """PostgreSQL reads a relevance page tier by tier (rank-bounded top-k); every page must
+    be the matching slice of the one ranking both databases define."""
+    everything = search(q(text=text, page_size=100), with_offers=False)
+    pages = [
+        search(q(text=text, page=p, page_size=size, facets=False), with_offers=False).offer_ids
+        for p in range(1, everything.total // size + 2)
+    ]
+    assert functools.reduce(operator.iadd, pages, []) == everything.offer_ids
+
+
+def test_the_count_without_facets_stops_at_the_result_window(
+    catalogue: dict[str, Offer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llo.register.search import base
+
+    monkeypatch.setattr(base, "MAX_RESULT_WINDOW", 5)
+    capped = search(q(facets=False), with_offers=False)
+    assert (capped.total, capped.total_exact) == (5, False)
+    counted = search(q(facets=True), with_offers=False)
+    assert counted.total_exact
+    assert counted.total == 11
+
+
+@pytest.mark.parametrize("probe", [1, 3, 50])
+def test_probing_the_rank_index_gives_the_same_pages(
+    catalogue: dict[str, Offer], monkeypatch: pytest.MonkeyPatch, db_vendor: str, probe: int
+) -> None:
+    """The PostgreSQL probe (the top of the rank index first) and its fallback (the GIN
+    index) must both give the shared ranking; small numbers make both paths run here."""
+    if db_vendor != "postgresql":
+        pytest.skip("the probe is PostgreSQL's")
+    from llo.register.search.postgres import PostgresSearch
+
+    expected = {
+        t: search(q(text=t, page_size=100), with_offers=False).offer_ids
+        for t in ("zorg", "lassen", "opleiding")
+    }
+    monkeypatch.setattr(PostgresSearch, "SMALL", 0)
+    monkeypatch.setattr(PostgresSearch, "PROBE", probe)
+    for text, ids in expected.items():
+        pages = [
+            search(q(text=text, page=p, page_size=2, facets=False), with_offers=False).offer_ids
+            for p in range(1, len(ids) // 2 + 2)
+        ]
+        assert functools.reduce(operator.iadd, pages, []) == ids, text
