@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -238,7 +239,7 @@ def tag_value(value: str) -> str:
     return " ".join(value.replace("\x00", " ").split()).lower()[:200]
 
 
-class SearchBackend:
+class SearchBackend(ABC):
     """The shared engine; a subclass supplies the text parts for its database."""
 
     vendor = ""
@@ -252,27 +253,34 @@ class SearchBackend:
         return connections[self.using]
 
     # --- text: implemented per database ---------------------------------------------------
+    @abstractmethod
     def text_condition(self, terms: Sequence[Term], *, title_only: bool, exact: bool) -> Sql:
-        raise NotImplementedError
+        """Implemented per database."""
 
+    @abstractmethod
     def has_stem(self, stem: str, prefix: bool) -> bool:
-        raise NotImplementedError
+        """Implemented per database."""
 
+    @abstractmethod
     def term_candidates(self, word: str) -> list[tuple[str, int]]:
-        raise NotImplementedError
+        """Implemented per database."""
 
     # --- index writes: implemented per database -------------------------------------------
+    @abstractmethod
     def write_entries(self, rows: Sequence[EntryRow]) -> None:
-        raise NotImplementedError
+        """Implemented per database."""
 
+    @abstractmethod
     def delete_entries(self, offer_ids: Sequence[int]) -> None:
-        raise NotImplementedError
+        """Implemented per database."""
 
+    @abstractmethod
     def add_vocabulary(self, counts: dict[str, tuple[str, int]]) -> None:
-        raise NotImplementedError
+        """Implemented per database."""
 
+    @abstractmethod
     def clear(self) -> None:
-        raise NotImplementedError
+        """Implemented per database."""
 
     # --- the query --------------------------------------------------------------------------
     def analyse(self, text: str) -> list[Term]:
