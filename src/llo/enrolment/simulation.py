@@ -69,12 +69,13 @@ def run(
     *,
     n_population: int = 100_000,
     seed: int = 2023,
-    budget_share: float = 0.3,
+    budget_percent: int = 30,
     peildatum: dt.date = dt.date(2023, 5, 1),
 ) -> SimulationResult:
-    """One policy over the applicants; the budget pays about ``budget_share`` of the demand."""
+    """One policy over the applicants; the budget pays ``budget_percent`` % of the demand
+    (whole cents, rounded down: money never passes through a float)."""
     edu, arrival, amount = applicants(n_population, seed, peildatum)
-    budget = int(int(amount.sum()) * budget_share)
+    budget = int(amount.sum()) * budget_percent // 100
     # Arrival order is the sequence number, as in the intake.
     seq_of = np.argsort(arrival, kind="stable")
     entries = [

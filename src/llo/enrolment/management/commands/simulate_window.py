@@ -21,7 +21,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--population", type=int, default=100_000)
         parser.add_argument("--seed", type=int, default=2023)
-        parser.add_argument("--budget-share", type=float, default=0.3)
+        parser.add_argument(
+            "--budget-percent", type=int, default=30, help="budget as a % of the demand"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         policies = (
@@ -31,7 +33,7 @@ class Command(BaseCommand):
             "fcfs",
             n_population=options["population"],
             seed=options["seed"],
-            budget_share=options["budget_share"],
+            budget_percent=options["budget_percent"],
         )
         out = self.stdout
         out.write(
@@ -49,7 +51,7 @@ class Command(BaseCommand):
                     policy,
                     n_population=options["population"],
                     seed=options["seed"],
-                    budget_share=options["budget_share"],
+                    budget_percent=options["budget_percent"],
                 )
             )
             total = sum(g.grants for g in result.groups)
