@@ -16,7 +16,8 @@ from django.db import connection
 from django.test import Client
 
 from llo.accounts import services
-from llo.accounts.models import LedgerAccount, Reservation, Right
+from llo.accounts.ledger import Cause
+from llo.accounts.models import LedgerAccount, LedgerTransaction, Reservation, Right
 from llo.core.models import IdempotencyRecord
 from llo.core.problems import Problem
 from llo.people.models import User
@@ -89,8 +90,10 @@ def test_parallel_reservations_and_deposits_never_overspend() -> None:
     assert set(refused) <= {422}
 
     # the right: 16 distinct requests of 1,000 against 10,000 → exactly 10 succeed, once each
+    right.refresh_from_db()  # opened once, by the first reservation
     right_account = LedgerAccount.objects.get(pk=right.account_id)
     assert right_account.balance_cents == 0
+    assert LedgerTransaction.objects.filter(right=right, cause=Cause.DEPOSIT).count() == 1
     assert Reservation.objects.filter(right=right).count() == 10
     by_key = Counter(r[0] for r in results if r[0] is not None)
     assert len(by_key) == 10

@@ -185,7 +185,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return multiple()
         result = call()
         ids = list(
-            Right.objects.filter(account__postings__transaction_id=result.transaction_id)
+            Right.objects.filter(deposit_id=result.transaction_id)
             .order_by("person_id")
             .values_list("pk", flat=True)
         )
@@ -340,18 +340,22 @@ class LedgerMachine(RuleBasedStateMachine):
 
     # --- invariants -----------------------------------------------------------------------
 
-    def snapshot(self) -> dict[int, int]:
-        return dict(LedgerAccount.objects.values_list("pk", "balance_cents"))
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "accounts": dict(LedgerAccount.objects.values_list("pk", "balance_cents")),
+            "rights": list(Right.objects.order_by("pk").values_list("pk", "account_id", "status")),
+        }
 
     @invariant()
     def database_agrees_with_the_model(self) -> None:
-        balances = self.snapshot()
+        balances = self.snapshot()["accounts"]
         budgets = dict(services.Budget.objects.values_list("pk", "account_id"))
         for bid, cents in self.budget_bal.items():
             assert balances[budgets[bid]] == cents
-        rights = dict(Right.objects.values_list("pk", "account_id"))
+        # A right's money is in its own account once used, and waits in the pool before.
+        rights = {r.pk: r.balance_cents for r in Right.objects.select_related("account")}
         for rid, cents in self.right_bal.items():
-            assert balances[rights[rid]] == cents, (rid, balances[rights[rid]], cents)
+            assert rights[rid] == cents, (rid, rights[rid], cents)
         reservations = dict(services.Reservation.objects.values_list("pk", "account_id"))
         for res, cents in self.res_bal.items():
             assert balances[reservations[res]] == cents
@@ -375,7 +379,8 @@ class LedgerMachine(RuleBasedStateMachine):
         funded = -by_kind.get(AccountKind.SOURCE, 0)
         assert funded == self.funded
         held = sum(
-            by_kind.get(k, 0) for k in ("budget", "right", "reservation", "provider", "returned")
+            by_kind.get(k, 0)
+            for k in ("budget", "pool", "right", "reservation", "provider", "returned")
         )
         assert funded == held
         model_held = (

@@ -348,7 +348,7 @@ def right_out(right: Right, balances: dict[int, int]) -> dict[str, Any]:
         "kind": right.kind,
         "funder": right.funder.organisation.name,
         "budgetId": right.budget_id,
-        "balanceCents": balances.get(right.account_id) if right.account_id else None,
+        "balanceCents": balances.get(right.pk),
         "infoAmountCents": right.info_amount_cents,
         "validFrom": right.valid_from,
         "validUntil": right.valid_until,

@@ -10,8 +10,10 @@ Accounts, and the flows each cause may make between them::
 
     source (per funder, no floor: minus what the funder put in)
       └─ funding ─→ budget (per budget)
-                      ├─ deposit ─→ right (per right of a person)
+                      ├─ deposit ─→ pool (per budget: deposited to persons, not yet used)
                       └─ expiry ──→ returned (per funder)
+    pool ─ deposit ─→ right (a right gets its own account when its money first moves)
+    pool ─ expiry ─→ returned (rights that expire without ever being used)
     right ─ reservation ─→ reservation (per reservation)
     right ─ expiry ─→ returned                      right ─ transfer ─→ right | returned
     reservation ─ release ─→ right | returned       reservation ─ payment ─→ provider
@@ -32,6 +34,7 @@ from enum import StrEnum
 class AccountKind(StrEnum):
     SOURCE = "source"
     BUDGET = "budget"
+    POOL = "pool"
     RIGHT = "right"
     RESERVATION = "reservation"
     PROVIDER = "provider"
@@ -43,6 +46,7 @@ class AccountKind(StrEnum):
 FLOORS: dict[AccountKind, int | None] = {
     AccountKind.SOURCE: None,
     AccountKind.BUDGET: 0,
+    AccountKind.POOL: 0,
     AccountKind.RIGHT: 0,
     AccountKind.RESERVATION: 0,
     AccountKind.PROVIDER: 0,
@@ -67,12 +71,12 @@ K = AccountKind
 #: (from, to) kinds each cause may move money between.
 FLOWS: dict[Cause, frozenset[tuple[AccountKind, AccountKind]]] = {
     Cause.FUNDING: frozenset({(K.SOURCE, K.BUDGET)}),
-    Cause.DEPOSIT: frozenset({(K.BUDGET, K.RIGHT)}),
+    Cause.DEPOSIT: frozenset({(K.BUDGET, K.POOL), (K.POOL, K.RIGHT)}),
     Cause.RESERVATION: frozenset({(K.RIGHT, K.RESERVATION)}),
     Cause.RELEASE: frozenset({(K.RESERVATION, K.RIGHT), (K.RESERVATION, K.RETURNED)}),
     Cause.PAYMENT: frozenset({(K.RESERVATION, K.PROVIDER)}),
     Cause.CLAW_BACK: frozenset({(K.PROVIDER, K.RIGHT), (K.PROVIDER, K.RETURNED)}),
-    Cause.EXPIRY: frozenset({(K.RIGHT, K.RETURNED), (K.BUDGET, K.RETURNED)}),
+    Cause.EXPIRY: frozenset({(K.RIGHT, K.RETURNED), (K.BUDGET, K.RETURNED), (K.POOL, K.RETURNED)}),
     Cause.TRANSFER: frozenset({(K.RIGHT, K.RIGHT), (K.RIGHT, K.RETURNED)}),
 }
 
@@ -158,7 +162,9 @@ def net(postings: Iterable[Posting]) -> dict[int, int]:
 #: Accounts that many transactions share (one per funder or per provider). They are changed
 #: last, so their row lock is held for the shortest time: every payment to one provider waits
 #: for that provider's account (bench/ledger measures it).
-SHARED_KINDS = frozenset({AccountKind.SOURCE, AccountKind.PROVIDER, AccountKind.RETURNED})
+SHARED_KINDS = frozenset(
+    {AccountKind.SOURCE, AccountKind.POOL, AccountKind.PROVIDER, AccountKind.RETURNED}
+)
 
 
 def lock_order(

@@ -182,6 +182,14 @@ class Budget(models.Model):
     account = models.OneToOneField(
         LedgerAccount, on_delete=models.PROTECT, related_name="budget", editable=False
     )
+    #: Money deposited to persons whose rights have not been used yet: a right gets its own
+    #: ledger account when its money first moves (see ``Right.account``).
+    pool_account = models.OneToOneField(
+        LedgerAccount,
+        on_delete=models.PROTECT,
+        related_name="pool_of",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -211,29 +219,61 @@ class Right(models.Model):
 
     One deposit makes one right, so each tranche keeps its own expiry (Fatima's employer saved
     two years: two rights, the older one is used first).
+
+    A deposit writes one row here per person and nothing else per person: the money waits in
+    the budget's pool account, and the right gets its own ledger account (``account``) the
+    first time its money moves (a reservation, an expiry, a transfer). Until then its balance
+    is ``deposited_cents``. That keeps a bulk deposit of a million rights to one row each
+    (bench/ledger). For the same reason the references below are checked by the database per
+    statement, over all rows at once, instead of per row (``sql/right_references.sql``).
     """
 
-    # The (person, status) index below serves look-ups by person; fewer indexes make a bulk
-    # deposit of a million rights faster (bench/ledger).
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="rights", db_index=False
+        Person,
+        on_delete=models.PROTECT,
+        related_name="rights",
+        db_index=False,  # the (person, status) index serves look-ups by person
+        db_constraint=False,  # checked per statement: sql/right_references.sql
     )
     budget = models.ForeignKey(
-        Budget, on_delete=models.PROTECT, null=True, blank=True, related_name="rights"
+        Budget,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rights",
+        db_index=False,  # a partial index on opened rights serves the budget pages
+        db_constraint=False,
     )
     #: Who is responsible for the money now: the budget's funder, or after a move under seed
     #: 002's portability the new employer ("de rechten en plichten ... gaan over").
     funder = models.ForeignKey(
-        Funder, on_delete=models.PROTECT, related_name="rights", db_index=False
+        Funder, on_delete=models.PROTECT, related_name="rights", db_index=False, db_constraint=False
     )
     kind = models.CharField(_("kind"), max_length=20, choices=RightKind.choices)
-    account = models.OneToOneField(
+    #: The right's own ledger account, made when its money first moves; empty before that
+    #: (and always for information-only rights).
+    account = models.ForeignKey(
         LedgerAccount,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="right",
+        related_name="rights",
         editable=False,
+        db_index=False,  # the partial unique constraint below is the index
+        db_constraint=False,
+    )
+    #: What the deposit put in; the balance while the right has no account of its own.
+    deposited_cents = models.BigIntegerField(_("deposited (cents)"), null=True, blank=True)
+    #: The ledger transaction that deposited it (budget → pool).
+    deposit = models.ForeignKey(
+        "LedgerTransaction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deposited_rights",
+        editable=False,
+        db_index=False,
+        db_constraint=False,
     )
     info_amount_cents = models.BigIntegerField(
         _("amount for information (cents)"), null=True, blank=True
@@ -253,13 +293,20 @@ class Right(models.Model):
         related_name="rights",
         help_text=_("The job this right belongs to, for employer money."),
         db_index=False,
+        db_constraint=False,
     )
     cao = models.CharField(_("collective agreement (CAO)"), max_length=100, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=RightStatus.choices, default=RightStatus.ACTIVE
     )
-    transferred_from = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="transferred_to"
+    transferred_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transferred_to",
+        db_index=False,  # the partial unique constraint below is the index
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -268,12 +315,32 @@ class Right(models.Model):
         verbose_name_plural = _("rights")
         indexes = [
             models.Index(fields=["person", "status"]),
-            models.Index(fields=["status", "valid_until"]),
+            # Opened rights only: a deposit writes none of these, and the budget pages and
+            # the nightly expiry find the rest by the pool (unopened) or a scan.
+            models.Index(
+                fields=["budget", "status"],
+                condition=Q(account__isnull=False),
+                name="right_opened_by_budget",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="right_valid_period_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(deposited_cents__isnull=True) | Q(deposited_cents__gt=0),
+                name="right_deposited_positive",
+            ),
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(account__isnull=False),
+                name="right_one_account",
+            ),
+            models.UniqueConstraint(
+                fields=["transferred_from"],
+                condition=Q(transferred_from__isnull=False),
+                name="right_transferred_once",
             ),
         ]
 
@@ -282,7 +349,20 @@ class Right(models.Model):
 
     @property
     def spendable(self) -> bool:
-        return self.kind in SPENDABLE_KINDS
+        return self.kind in SPENDABLE_KINDS and (
+            self.account_id is not None or self.deposited_cents is not None
+        )
+
+    @property
+    def balance_cents(self) -> int | None:
+        """The money in the right now (None for an information-only right). Use
+        ``select_related("account")`` when reading many."""
+        if self.account_id is not None:
+            assert self.account is not None
+            return self.account.balance_cents
+        if self.deposited_cents is not None:
+            return self.deposited_cents if self.status == RightStatus.ACTIVE else 0
+        return None
 
     def is_valid_on(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)

@@ -276,7 +276,7 @@ def funding_plan(
 
     Reads only; the plan is turned into reservations by the enrolment (``services.reserve``).
     """
-    from llo.accounts.models import PUBLIC_FUNDER_KINDS, SPENDABLE_KINDS, Right, RightStatus
+    from llo.accounts.models import PUBLIC_FUNDER_KINDS, Right, RightStatus
 
     checker = checker or default_checker()
     facts = person_facts(person, on)
@@ -288,7 +288,7 @@ def funding_plan(
     plan_rights: list[PlanRight] = []
     verdicts: dict[int, Verdict] = {}
     for right in rights:
-        spendable = right.kind in SPENDABLE_KINDS and right.account is not None
+        spendable = right.spendable
         verdict = checker.check(right.conditions or {}, facts, offer, on) if spendable else None
         if verdict is not None:
             verdicts[right.pk] = verdict
@@ -297,7 +297,7 @@ def funding_plan(
         plan_rights.append(
             PlanRight(
                 right_id=right.pk,
-                balance_cents=right.account.balance_cents if right.account else 0,
+                balance_cents=right.balance_cents or 0,
                 valid_until=right.valid_until,
                 valid_from=right.valid_from,
                 funder_kind=right.funder.kind,

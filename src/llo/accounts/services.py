@@ -24,9 +24,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,6 @@ from llo.accounts.conditions import Conditions, ConditionsError
 from llo.accounts.ledger import AccountKind, Cause, InsufficientFunds
 from llo.accounts.models import (
     FUNDER_KIND_OF_ORGANISATION,
-    SPENDABLE_KINDS,
     AllocationPolicy,
     Budget,
     Funder,
@@ -59,6 +58,8 @@ ACCOUNTS = LedgerAccount._meta.db_table
 RIGHTS = Right._meta.db_table
 POSTINGS = Posting._meta.db_table
 TRANSACTIONS = LedgerTransaction._meta.db_table
+
+M = TypeVar("M", bound=Any)
 
 #: Rows written per chunk by a bulk deposit (one progress step).
 CHUNK = 10_000
@@ -104,12 +105,44 @@ def _replay(key: str, request_hash: str) -> LedgerTransaction | None:
     if row is None:
         return None
     if row[1] != request_hash:
-        raise Problem(
-            409,
-            _("This idempotency key was used before for another request. Use a new key."),
-            code="idempotency-key-reused",
-        )
+        raise _key_reused()
     return LedgerTransaction.objects.get(pk=row[0])
+
+
+def _key_reused() -> Problem:
+    return Problem(
+        409,
+        _("This idempotency key was used before for another request. Use a new key."),
+        code="idempotency-key-reused",
+    )
+
+
+def _as_loaded(instance: M) -> M:
+    """A model instance built from what a database function returned, marked as stored."""
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
+
+
+def _fast_path(function: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """PostgreSQL: one ledger operation in one round trip (``sql/ledger_fast_path.sql``): its
+    own transaction, or a savepoint inside the caller's. None when a twin request with the same
+    idempotency key committed first (the caller then replays it)."""
+    sql = f"SELECT * FROM {function}({', '.join(['%s'] * len(params))})"  # noqa: S608
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return tuple(cursor.fetchone())
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return tuple(cursor.fetchone())
+    except IntegrityError:
+        return None
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "LL001":
+            return ("slow",)  # undone in the database; the Python path explains
+        raise
 
 
 def _change_balance(account_id: int, delta: int) -> int:
@@ -343,10 +376,16 @@ def create_budget(
     )
 
     def work() -> Budget:
-        account = LedgerAccount.objects.create(
-            kind=AccountKind.BUDGET, floor_cents=0, balance_cents=total, funder=funder
+        account, pool = LedgerAccount.objects.bulk_create(
+            [
+                LedgerAccount(
+                    kind=AccountKind.BUDGET, floor_cents=0, balance_cents=total, funder=funder
+                ),
+                LedgerAccount(kind=AccountKind.POOL, floor_cents=0, funder=funder),
+            ]
         )
         budget = Budget.objects.create(
+            pool_account=pool,
             funder=funder,
             name=name.strip(),
             scheme=scheme,
@@ -508,22 +547,13 @@ def _copy_text(value: object) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-ACCOUNT_COLUMNS = ("id", "kind", "balance_cents", "floor_cents", "funder_id", "organisation_id")
+#: The columns a deposit writes per right: first what differs per person, then what is the
+#: same for the whole deposit (so the lines are the per-person part joined by the rest).
 RIGHT_COLUMNS = (
-    "person_id", "budget_id", "funder_id", "kind", "account_id", "info_amount_cents", "info_text",
-    "conditions", "valid_from", "valid_until", "portability", "employment_id", "cao", "status",
-    "transferred_from_id", "created_at",
+    "person_id", "deposited_cents", "valid_until", "employment_id", "cao",
+    "budget_id", "funder_id", "kind", "deposit_id", "info_text", "conditions", "valid_from",
+    "portability", "status", "created_at",
 )  # fmt: skip
-POSTING_COLUMNS = ("transaction_id", "account_id", "amount_cents")
-
-
-def _copy(table: str, columns: Sequence[str], text: str) -> None:
-    """PostgreSQL: COPY rows given in COPY text format (the fastest way in)."""
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        copy.write(text)
 
 
 def _executemany(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -536,41 +566,41 @@ def _executemany(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any
         )
 
 
-def _allocate_ids(model: type[Any], n: int) -> list[int]:
-    """``n`` fresh primary keys for rows inserted by :func:`_insert`."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, n],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so nobody else can
-        # take these ids. AUTOINCREMENT never reuses an id, so start above the highest ever.
-        cursor.execute(
-            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
-            f"COALESCE((SELECT MAX(id) FROM {table}), 0))",
-            [table],
-        )
-        start = int(cursor.fetchone()[0]) + 1
-        return list(range(start, start + n))
+class UnknownPersons(Exception):
+    """The database found a deposit row for a person it does not know (checked per statement
+    by the right-reference triggers, instead of looking every person up first)."""
+
+
+@dataclass(frozen=True)
+class _Deposits:
+    """What a bulk deposit writes: (person, cents, valid until) per right, and the same as
+    ``person\tcents\tdate`` lines (the request's fingerprint, and the start of COPY lines)."""
+
+    persons: list[tuple[int, int, dt.date]]
+    lines: list[str]
+
+    @property
+    def total(self) -> int:
+        return sum(cents for _p, cents, _u in self.persons)
 
 
 def _write_deposits(
     *,
     actor: audit.Actor,
     budget: Budget,
-    persons: Sequence[tuple[int, int, dt.date]],
+    deposits: _Deposits,
     on: dt.date,
     key: str,
     request_hash: str,
     progress: Callable[[int, int], None] | None = None,
     chunk: int = CHUNK,
 ) -> LedgerTransaction:
-    """Write rights for (person, cents, valid until) in the current transaction: one ledger
-    transaction of N + 1 postings (budget → each right)."""
-    total = sum(cents for _p, cents, _u in persons)
+    """Write one right per (person, cents, valid until) in the current transaction, and one
+    ledger transaction that moves their total from the budget into its pool. Nothing else is
+    written per person: each right gets its own ledger account when its money first moves
+    (:func:`_open_right`)."""
+    persons = deposits.persons
+    total = deposits.total
     if total > budget.account.balance_cents:
         # Checked again by the conditional update below; this gives the clear message.
         raise _budget_exceeded(budget, total, budget.account.balance_cents)
@@ -590,68 +620,88 @@ def _write_deposits(
         count=len(persons),
         amount_cents=total,
     )
-    Posting.objects.create(transaction=txn, account_id=budget.account_id, amount_cents=-total)
+    Posting.objects.bulk_create(
+        [
+            Posting(transaction=txn, account_id=budget.account_id, amount_cents=-total),
+            Posting(transaction=txn, account_id=budget.pool_account_id, amount_cents=total),
+        ]
+    )
     links = _employment_links(budget.funder, on) if budget.portability != Portability.PERSON else {}
     conditions = json.dumps(budget.conditions, sort_keys=True)
-    ops = connection.ops
-    created = ops.adapt_datetimefield_value(now())
-    on_db = ops.adapt_datefield_value(on)
-    assert created is not None
+    created = now()
+    fixed = (
+        budget.pk, budget.funder_id, budget.right_kind, txn.pk, "", conditions, on,
+        budget.portability, RightStatus.ACTIVE.value, created,
+    )  # fmt: skip
     done = 0
-    postgres = connection.vendor == "postgresql"
-    # Constant columns, escaped once for COPY (DESIGN.md: 100,000 persons "in one go").
-    fixed = (budget.pk, budget.funder_id, budget.right_kind, budget.portability)
-    cond_text, no_link = _copy_text(conditions), (None, "")
-    for start in range(0, len(persons), chunk):
-        part = persons[start : start + chunk]
-        ids = _allocate_ids(LedgerAccount, len(part))
-        pairs = list(zip(ids, part, strict=True))
-        if postgres:
-            _copy(
-                ACCOUNTS,
-                ACCOUNT_COLUMNS,
-                "".join(f"{aid}\tright\t{cents}\t0\t\\N\t\\N\n" for aid, (_p, cents, _u) in pairs),
-            )
-            lines = []
-            for aid, (pid, _c, until) in pairs:
-                job, cao = links.get(pid, no_link)
-                lines.append(
-                    f"{pid}\t{fixed[0]}\t{fixed[1]}\t{fixed[2]}\t{aid}\t\\N\t\t{cond_text}\t{on}\t"
-                    f"{until}\t{fixed[3]}\t{_copy_text(job)}\t{_copy_text(cao)}\tactive\t\\N\t{created}\n"
+    try:
+        if connection.vendor == "postgresql":
+            # The rows go into a temporary table by COPY (only what differs per person, so
+            # nothing is parsed a million times that is the same for all), then into the
+            # rights table by one INSERT ... SELECT that adds the rest: one statement, so the
+            # references are checked once over all rows.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS llo_deposit_rows (person_id bigint, "
+                    "cents bigint, valid_until date, employment_id bigint, cao text) "
+                    "ON COMMIT DELETE ROWS"
                 )
-            _copy(RIGHTS, RIGHT_COLUMNS, "".join(lines))
-            _copy(
-                POSTINGS,
-                POSTING_COLUMNS,
-                "".join(f"{txn.pk}\t{aid}\t{cents}\n" for aid, (_p, cents, _u) in pairs),
-            )
+                cursor.execute("TRUNCATE llo_deposit_rows")
+                with (
+                    connection.wrap_database_errors,  # psycopg's errors as Django's
+                    cursor.cursor.copy("COPY llo_deposit_rows FROM STDIN") as copy,
+                ):
+                    for start in range(0, len(persons), chunk):
+                        part = deposits.lines[start : start + chunk]
+                        if links:
+                            jobs = (links.get(pid, (None, "")) for pid, _c, _u in persons[start:])
+                            copy.write(
+                                "".join(
+                                    f"{line}\t{_copy_text(job)}\t{_copy_text(cao)}\n"
+                                    for line, (job, cao) in zip(part, jobs, strict=False)
+                                )
+                            )
+                        else:
+                            copy.write("\t\\N\t\n".join(part) + "\t\\N\t\n")
+                        done += len(part)
+                        if progress is not None:
+                            progress(done, len(persons))
+                columns = ", ".join(RIGHT_COLUMNS)
+                cursor.execute(
+                    f"INSERT INTO {RIGHTS} ({columns}) SELECT person_id, cents, valid_until, "  # noqa: S608
+                    "employment_id, cao, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s "
+                    "FROM llo_deposit_rows",
+                    list(fixed),
+                )
         else:
-            _executemany(
-                ACCOUNTS,
-                ACCOUNT_COLUMNS,
-                [
-                    (aid, AccountKind.RIGHT.value, cents, 0, None, None)
-                    for aid, (_p, cents, _u) in pairs
-                ],
+            ops = connection.ops
+            values = (
+                *fixed[:6],
+                ops.adapt_datefield_value(on),
+                *fixed[7:9],
+                ops.adapt_datetimefield_value(created),
             )
-            _executemany(
-                RIGHTS,
-                RIGHT_COLUMNS,
-                [
-                    (
-                        pid, fixed[0], fixed[1], fixed[2], aid, None, "", conditions, on_db,
-                        ops.adapt_datefield_value(until), fixed[3], *links.get(pid, no_link),
-                        RightStatus.ACTIVE.value, None, created,
-                    )
-                    for aid, (pid, _c, until) in pairs
-                ],
-            )  # fmt: skip
-            _executemany(
-                POSTINGS, POSTING_COLUMNS, [(txn.pk, aid, cents) for aid, (_p, cents, _u) in pairs]
-            )
-        done += len(part)
-        if progress is not None:
-            progress(done, len(persons))
+            for start in range(0, len(persons), chunk):
+                rows = persons[start : start + chunk]
+                _executemany(
+                    RIGHTS,
+                    RIGHT_COLUMNS,
+                    [
+                        (
+                            pid, cents, ops.adapt_datefield_value(until),
+                            *links.get(pid, (None, "")), *values,
+                        )
+                        for pid, cents, until in rows
+                    ],
+                )  # fmt: skip
+                done += len(rows)
+                if progress is not None:
+                    progress(done, len(persons))
+    except IntegrityError as exc:
+        if "refers to person" in str(exc):
+            raise UnknownPersons from exc
+        raise
+    _change_balance(budget.pool_account_id, total)  # a shared account: changed last
     audit.record(
         actor=actor,
         action="budget.deposited",
@@ -706,23 +756,81 @@ def bulk_deposit(
     reported (400). Partial: the good rows are written and the bad ones reported. Either way
     the whole deposit is refused when it is more than the budget has left (422). ``pre_errors``
     are errors found while reading the input (a CSV file) that count as bad rows.
+
+    Persons given by id are not looked up one by one on PostgreSQL: the database checks them
+    all at once when the rights are written; only if one is unknown are the rows looked up to
+    name every bad line.
     """
     on = on or today()
     _check_budget_open(budget, on)
     name = field_name or (lambda row, what: what)
-
-    def param(error: csvfile.RowError) -> str:
-        # A file names the line; an API request names the field path (deposits[3].amountCents).
-        return error.field if field_name else f"line {error.line}: {error.field}"
-
     errors: list[csvfile.RowError] = list(pre_errors)
+    checked = connection.vendor == "postgresql" and mode == BulkMode.ALL_OR_NOTHING
+    by_bsn = any(row.person_id is None for row in rows)
+    if checked and not by_bsn and not errors:
+        deposits = _deposits(rows, on, budget, name, None, errors)
+        if not errors:
+            try:
+                return _bulk_write(
+                    actor, budget, deposits, on, idempotency_key, mode, progress, chunk, errors
+                )
+            except UnknownPersons:
+                pass  # look every row up below, to name each unknown person
+    resolved, person_errors = _resolve_persons(rows, name)
+    errors = list(pre_errors)
+    deposits = _deposits(rows, on, budget, name, resolved, errors)
+    errors.extend(person_errors)
+    errors.sort(key=lambda e: (e.line, e.field))
+    if errors and mode == BulkMode.ALL_OR_NOTHING:
+        raise _invalid_rows(errors, field_name is not None)
+    if not deposits.persons:
+        raise Problem(
+            400,
+            _("There is nothing to deposit: no line is correct."),
+            code="invalid-rows",
+            invalid_params=_row_params(errors, field_name is not None),
+        )
+    return _bulk_write(actor, budget, deposits, on, idempotency_key, mode, progress, chunk, errors)
+
+
+def _row_params(errors: Sequence[csvfile.RowError], by_field: bool) -> list[InvalidParam]:
+    # A file names the line; an API request names the field path (deposits[3].amountCents).
+    return [
+        InvalidParam(e.field if by_field else f"line {e.line}: {e.field}", e.reason, "row")
+        for e in errors
+    ]
+
+
+def _invalid_rows(errors: Sequence[csvfile.RowError], by_field: bool) -> Problem:
+    return Problem(
+        400,
+        _("%(count)s lines have errors. Nothing was deposited. Correct them and try again.")
+        % {"count": len({e.line for e in errors})},
+        code="invalid-rows",
+        invalid_params=_row_params(errors, by_field),
+    )
+
+
+def _deposits(
+    rows: Sequence[DepositRow],
+    on: dt.date,
+    budget: Budget,
+    name: Callable[[DepositRow, str], str],
+    resolved: dict[int, int] | None,
+    errors: list[csvfile.RowError],
+) -> _Deposits:
+    """The rights to write, in one pass over the rows: amounts and dates checked, each person
+    once. ``resolved`` maps row index to person id when the rows were looked up (rows missing
+    from it are left out; their errors come from the look-up); None takes the ids as given."""
     default_until = add_months(on, budget.right_validity_months)
-    for row in rows:
-        if (
-            isinstance(row.amount_cents, bool)
-            or not isinstance(row.amount_cents, int)
-            or row.amount_cents <= 0
-        ):
+    dates: dict[dt.date, str] = {}
+    seen: dict[int, int] = {}
+    persons: list[tuple[int, int, dt.date]] = []
+    lines: list[str] = []
+    for index, row in enumerate(rows):
+        cents = row.amount_cents
+        good = True
+        if isinstance(cents, bool) or not isinstance(cents, int) or cents <= 0:
             errors.append(
                 csvfile.RowError(
                     row.line,
@@ -730,18 +838,15 @@ def bulk_deposit(
                     _("The amount must be a whole number of cents, more than 0."),
                 )
             )
-        if row.valid_until is not None and row.valid_until < on:
+            good = False
+        until = row.valid_until or default_until
+        if until < on:
             errors.append(
                 csvfile.RowError(row.line, name(row, "validUntil"), _("This date has passed."))
             )
-    resolved, person_errors = _resolve_persons(rows, name)
-    errors.extend(person_errors)
-    bad_lines = {e.line for e in errors}
-    seen: dict[int, int] = {}
-    persons: list[tuple[int, int, dt.date]] = []
-    for index, row in enumerate(rows):
-        pid = resolved.get(index)
-        if pid is None or row.line in bad_lines:
+            good = False
+        pid = row.person_id if resolved is None else resolved.get(index)
+        if not good or pid is None:
             continue
         if pid in seen:
             errors.append(
@@ -754,39 +859,42 @@ def bulk_deposit(
             )
             continue
         seen[pid] = row.line
-        persons.append((pid, row.amount_cents, row.valid_until or default_until))
-    errors.sort(key=lambda e: (e.line, e.field))
-    if errors and mode == BulkMode.ALL_OR_NOTHING:
-        raise Problem(
-            400,
-            _("%(count)s lines have errors. Nothing was deposited. Correct them and try again.")
-            % {"count": len({e.line for e in errors})},
-            code="invalid-rows",
-            invalid_params=[InvalidParam(param(e), e.reason, "row") for e in errors],
-        )
-    if not persons:
-        raise Problem(
-            400,
-            _("There is nothing to deposit: no line is correct."),
-            code="invalid-rows",
-            invalid_params=[InvalidParam(param(e), e.reason, "row") for e in errors],
-        )
+        persons.append((pid, cents, until))
+        text = dates.get(until)
+        if text is None:
+            text = dates[until] = until.isoformat()
+        lines.append(f"{pid}\t{cents}\t{text}")
+    return _Deposits(persons, lines)
+
+
+def _bulk_write(
+    actor: audit.Actor,
+    budget: Budget,
+    deposits: _Deposits,
+    on: dt.date,
+    idempotency_key: str | None,
+    mode: BulkMode,
+    progress: Callable[[int, int], None] | None,
+    chunk: int,
+    errors: list[csvfile.RowError],
+) -> BulkResult:
     key = idempotency_key or new_key("deposit")
-    request_hash = digest(op="deposit", budget=budget.pk, on=on, persons=persons, mode=mode)
+    fingerprint = hashlib.sha256("\n".join(deposits.lines).encode()).hexdigest()
+    request_hash = digest(op="deposit", budget=budget.pk, on=on, rights=fingerprint, mode=mode)
 
     def work() -> BulkResult:
         fresh = Budget.objects.select_related("account", "funder__organisation").get(pk=budget.pk)
         txn = _write_deposits(
             actor=actor,
             budget=fresh,
-            persons=persons,
+            deposits=deposits,
             on=on,
             key=key,
             request_hash=request_hash,
             progress=progress,
             chunk=chunk,
         )
-        return BulkResult(txn.pk, len(persons), txn.amount_cents, errors)
+        return BulkResult(txn.pk, len(deposits.persons), txn.amount_cents, errors)
 
     def replay(txn: LedgerTransaction) -> BulkResult:
         return BulkResult(txn.pk, txn.count, txn.amount_cents, errors, replayed=True)
@@ -817,7 +925,7 @@ def deposit(
             what, what
         ),
     )
-    return Right.objects.get(account__postings__transaction_id=result.transaction_id)
+    return Right.objects.get(person=person, deposit_id=result.transaction_id)
 
 
 def parse_csv_rows(text: str) -> tuple[list[DepositRow], list[csvfile.RowError]]:
@@ -910,8 +1018,55 @@ def register_information_right(
 # --- reservations, payments ----------------------------------------------------------------
 
 
+def _open_right(right: Right, on: dt.date, actor: audit.Actor) -> int:
+    """The right's own ledger account, made the first time its money moves: its deposit
+    moves from the budget's pool into it (one ``deposit`` transaction). Returns the account
+    id. Runs inside the caller's transaction; the right's row is locked while it opens, so
+    two requests cannot open it twice."""
+    if right.account_id is not None:
+        return right.account_id
+    # FOR NO KEY UPDATE: the lock an update of the row takes anyway; it does not wait for
+    # the key-share locks that rows pointing at this right take (a plain FOR UPDATE would,
+    # and deadlock with them).
+    locked = (
+        Right.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("budget")
+        .get(pk=right.pk)
+    )
+    if locked.account_id is None:
+        if locked.deposited_cents is None or locked.budget is None:
+            raise Problem(
+                422,
+                _("This right is shown for information; it holds no money."),
+                code="not-spendable",
+            )
+        cents = locked.deposited_cents if locked.status == RightStatus.ACTIVE else 0
+        account = LedgerAccount.objects.create(
+            kind=AccountKind.RIGHT, floor_cents=0, balance_cents=cents
+        )
+        Right.objects.filter(pk=locked.pk).update(account=account)
+        if cents:
+            pool = locked.budget.pool_account_id
+            _post(
+                cause=Cause.DEPOSIT,
+                key=f"open:right:{locked.pk}",
+                request_hash=digest(op="open", right=locked.pk),
+                postings=ledger.move(pool, account.pk, cents),
+                kinds={pool: AccountKind.POOL, account.pk: AccountKind.RIGHT},
+                actor=actor,
+                on=on,
+                budget_id=locked.budget_id,
+                right_id=locked.pk,
+                memo="the right's own account",
+                preset=frozenset({account.pk}),
+            )
+        locked.account_id = account.pk
+    right.account_id = locked.account_id
+    return locked.account_id
+
+
 def _usable(right: Right, on: dt.date) -> None:
-    if right.kind not in SPENDABLE_KINDS or right.account_id is None:
+    if not right.spendable:
         raise Problem(
             422, _("This right is shown for information; it holds no money."), code="not-spendable"
         )
@@ -952,9 +1107,38 @@ def reserve(
         reference=reference,
     )
 
+    if connection.vendor == "postgresql":
+        stamp = now()
+        row = _fast_path(
+            "llo_ledger_reserve",
+            [key, request_hash, right.pk, cents, on, provider.pk if provider else None,
+             reference, actor.name, actor.role, stamp],
+        )  # fmt: skip
+        outcome = row[0] if row else "replay"
+        if outcome == "ok":
+            assert row is not None
+            return _as_loaded(
+                Reservation(
+                    pk=row[1],
+                    right_id=right.pk,
+                    account_id=row[2],
+                    provider=provider,
+                    reference=reference[:200],
+                    amount_cents=cents,
+                    status=ReservationStatus.OPEN,
+                    created_at=stamp,
+                )
+            )
+        if outcome == "key-reused":
+            raise _key_reused()
+        if row is not None and outcome == "replay":
+            return Reservation.objects.get(pk=row[1])
+        # "slow" (or a twin won the race): the path below opens, explains or replays.
+
     def work() -> Reservation:
         current = Right.objects.get(pk=right.pk)
         _usable(current, on)
+        _open_right(current, on, actor)
         assert current.account_id is not None
         account = LedgerAccount.objects.create(
             kind=AccountKind.RESERVATION, floor_cents=0, balance_cents=cents
@@ -1085,6 +1269,38 @@ def pay_provider(
         on=on,
         provider=provider.pk if provider else None,
     )
+
+    if connection.vendor == "postgresql":
+        stamp = now()
+        row = _fast_path(
+            "llo_ledger_pay",
+            [key, request_hash, reservation.pk, amount_cents, on,
+             provider.pk if provider else None, actor.name, actor.role, stamp],
+        )  # fmt: skip
+        outcome = row[0] if row else "replay"
+        if outcome == "ok":
+            assert row is not None
+            return _as_loaded(
+                LedgerTransaction(
+                    pk=row[1],
+                    idempotency_key=key,
+                    request_hash=request_hash,
+                    cause=Cause.PAYMENT.value,
+                    effective_date=on,
+                    created_at=stamp,
+                    actor=actor.name,
+                    memo=f"to provider {row[3]}",
+                    budget_id=row[4],
+                    right_id=reservation.right_id,
+                    reservation_id=reservation.pk,
+                    count=1,
+                    amount_cents=row[2],
+                )
+            )
+        if outcome == "key-reused":
+            raise _key_reused()
+        if row is not None and outcome == "replay":
+            return LedgerTransaction.objects.get(pk=row[1])
 
     def work() -> LedgerTransaction:
         # No lock: the conditional update of the reservation's balance is the guard.
@@ -1233,7 +1449,25 @@ def expire_right(*, actor: audit.Actor, right: Right, on: dt.date) -> int:
         ):
             return 0
         returned = 0
-        if current.account_id is not None:
+        if current.account_id is None and current.deposited_cents and current.budget_id:
+            # Never used: its deposit goes from the pool straight back to the funder.
+            pool = Budget.objects.values_list("pool_account_id", flat=True).get(
+                pk=current.budget_id
+            )
+            target = _funder_account(current.funder_id, AccountKind.RETURNED)
+            _post(
+                cause=Cause.EXPIRY,
+                key=key,
+                request_hash=digest(op="expire-right", right=current.pk),
+                postings=ledger.move(pool, target.pk, current.deposited_cents),
+                kinds={pool: AccountKind.POOL, target.pk: AccountKind.RETURNED},
+                actor=actor,
+                on=on,
+                budget_id=current.budget_id,
+                right_id=current.pk,
+            )
+            returned = current.deposited_cents
+        elif current.account_id is not None:
             balance = (
                 LedgerAccount.objects.select_for_update()
                 .values_list("balance_cents", flat=True)
@@ -1305,6 +1539,54 @@ def expire_budget(*, actor: audit.Actor, budget: Budget, on: dt.date) -> int:
     return result
 
 
+def expire_unused(*, actor: audit.Actor, budget_id: int, on: dt.date) -> tuple[int, int]:
+    """Expire, in one statement, every right of a budget past its last day that was never
+    used (it has no account of its own): their deposits go from the pool back to the funder in
+    one transaction. Returns (rights, cents). Running it again finds nothing more to do."""
+    key = f"expiry:unused:{budget_id}:{on.isoformat()}"
+    request_hash = digest(op="expire-unused", budget=budget_id, on=on)
+
+    def work() -> tuple[int, int]:
+        budget = Budget.objects.select_for_update().get(pk=budget_id)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {RIGHTS} SET status = %s WHERE budget_id = %s AND status = %s "  # noqa: S608
+                "AND account_id IS NULL AND deposited_cents IS NOT NULL AND valid_until < %s "
+                "RETURNING deposited_cents",
+                [RightStatus.EXPIRED.value, budget_id, RightStatus.ACTIVE.value, on],
+            )
+            amounts = [row[0] for row in cursor.fetchall()]
+        if not amounts:
+            return 0, 0
+        total = sum(amounts)
+        target = _funder_account(budget.funder_id, AccountKind.RETURNED)
+        _post(
+            cause=Cause.EXPIRY,
+            key=key,
+            request_hash=request_hash,
+            postings=ledger.move(budget.pool_account_id, target.pk, total),
+            kinds={budget.pool_account_id: AccountKind.POOL, target.pk: AccountKind.RETURNED},
+            actor=actor,
+            on=on,
+            budget_id=budget_id,
+            count=len(amounts),
+            memo=f"{len(amounts)} rights never used",
+        )
+        audit.record(
+            actor=actor,
+            action="rights.expired_unused",
+            subject=budget,
+            after={"rights": len(amounts), "returned_cents": total, "on": on},
+        )
+        return len(amounts), total
+
+    def replay(txn: LedgerTransaction) -> tuple[int, int]:
+        return 0, 0  # done before, on the same day
+
+    result: tuple[int, int] = _run_idempotent(key, request_hash, work, replay)
+    return result
+
+
 def rights_to_expire(on: dt.date) -> Iterator[Right]:
     return (
         Right.objects.filter(status=RightStatus.ACTIVE, valid_until__lt=on)
@@ -1319,6 +1601,22 @@ def expire_all(
     """Expire every right past its last day and every budget past its period, each in its own
     transaction (a crash halfway loses nothing; the next run does the rest)."""
     report = ExpiryReport()
+    for budget_id in (
+        Right.objects.filter(
+            status=RightStatus.ACTIVE,
+            valid_until__lt=on,
+            account__isnull=True,
+            deposited_cents__isnull=False,
+        )
+        .values_list("budget_id", flat=True)
+        .distinct()
+        .order_by("budget_id")
+    ):
+        count, cents = expire_unused(actor=actor, budget_id=budget_id, on=on)
+        report.rights += count
+        report.returned_cents += cents
+        if progress is not None:
+            progress(report.rights)
     for right in rights_to_expire(on):
         report.returned_cents += expire_right(actor=actor, right=right, on=on)
         report.rights += 1
@@ -1395,8 +1693,10 @@ def transfer_on_change_of_employer(
         )
         if current.status != RightStatus.ACTIVE:
             raise Problem(422, _("This right can no longer be used."), code="right-not-active")
-        if current.portability == Portability.PERSON or current.account_id is None:
+        if current.portability == Portability.PERSON or not current.spendable:
             return TransferResult(TransferOutcome.UNCHANGED, current, None)
+        _open_right(current, on, actor)
+        assert current.account_id is not None
         balance = (
             LedgerAccount.objects.select_for_update()
             .values_list("balance_cents", flat=True)
@@ -1464,6 +1764,7 @@ def transfer_on_change_of_employer(
                 employment=employment,
                 cao=cao,
                 transferred_from=current,
+                deposited_cents=balance or None,
             )
             if balance > 0:
                 txn_id = _post(
@@ -1511,7 +1812,10 @@ def balance_from_postings(account_id: int) -> int:
 class Mismatch:
     account_id: int
     cached: int
+    #: What the cached balance should be: the sum of the account's postings, or for a
+    #: budget's pool the deposits of its rights not used yet (``expected`` says which).
     from_postings: int
+    expected: str = "sum of postings"
 
 
 def verify_ledger(account_ids: Iterable[int] | None = None) -> list[Mismatch]:
@@ -1530,6 +1834,27 @@ def verify_ledger(account_ids: Iterable[int] | None = None) -> list[Mismatch]:
         for pk, cached in accounts.values_list("pk", "balance_cents")
         if cached != int(sums.get(pk, 0))
     ]
+    pools = dict(
+        Budget.objects.filter(pool_account__in=accounts).values_list("pk", "pool_account_id")
+    )
+    if pools:
+        waiting = dict(
+            Right.objects.filter(
+                budget_id__in=list(pools),
+                account__isnull=True,
+                status=RightStatus.ACTIVE,
+                deposited_cents__isnull=False,
+            )
+            .values_list("budget_id")
+            .annotate(s=Sum("deposited_cents"))
+        )
+        cached = dict(accounts.filter(pk__in=pools.values()).values_list("pk", "balance_cents"))
+        for budget_id, pool in pools.items():
+            # A pool holds exactly the deposits of the budget's rights not yet used.
+            if cached[pool] != int(waiting.get(budget_id, 0)):
+                problems.append(
+                    Mismatch(pool, cached[pool], int(waiting.get(budget_id, 0)), "unused deposits")
+                )
     if account_ids is None:
         grand = Posting.objects.aggregate(s=Sum("amount_cents"))["s"] or 0
         if grand != 0:
@@ -1555,13 +1880,15 @@ class BudgetUse:
 
 def budget_use(budget: Budget, on: dt.date | None = None, soon_days: int = 90) -> BudgetUse:
     on = on or today()
-    left = (
-        LedgerAccount.objects.filter(pk=budget.account_id)
+    left, pool = (
+        LedgerAccount.objects.filter(pk=budget.account_id).values_list("balance_cents").get()[0],
+        LedgerAccount.objects.filter(pk=budget.pool_account_id)
         .values_list("balance_cents", flat=True)
-        .get()
+        .get(),
     )
-    rights = Right.objects.filter(budget=budget, account__isnull=False)
-    in_rights = rights.aggregate(s=Sum("account__balance_cents"))["s"] or 0
+    rights = Right.objects.filter(budget=budget)
+    opened = rights.filter(account__isnull=False)
+    in_rights = pool + (opened.aggregate(s=Sum("account__balance_cents"))["s"] or 0)
     reserved = (
         LedgerAccount.objects.filter(reservation__right__budget=budget).aggregate(
             s=Sum("balance_cents")
@@ -1579,11 +1906,20 @@ def budget_use(budget: Budget, on: dt.date | None = None, soon_days: int = 90) -
         ).aggregate(s=Sum("amount_cents"))["s"]
         or 0
     )
+    soon_day = on + dt.timedelta(days=soon_days)
     soon = (
-        rights.filter(
-            status=RightStatus.ACTIVE, valid_until__lte=on + dt.timedelta(days=soon_days)
-        ).aggregate(s=Sum("account__balance_cents"))["s"]
+        opened.filter(status=RightStatus.ACTIVE, valid_until__lte=soon_day).aggregate(
+            s=Sum("account__balance_cents")
+        )["s"]
         or 0
+    ) + (
+        rights.filter(
+            status=RightStatus.ACTIVE, account__isnull=True, valid_until__lte=soon_day
+        ).aggregate(s=Sum("deposited_cents"))["s"]
+        or 0
+    )
+    deposits = LedgerTransaction.objects.filter(
+        budget=budget, cause=Cause.DEPOSIT, postings__account_id=budget.account_id
     )
     return BudgetUse(
         total=budget.total_cents,
@@ -1593,7 +1929,7 @@ def budget_use(budget: Budget, on: dt.date | None = None, soon_days: int = 90) -
         paid=int(by_cause.get(Cause.PAYMENT.value, 0))
         - int(by_cause.get(Cause.CLAW_BACK.value, 0)),
         returned=int(returned),
-        deposited=int(by_cause.get(Cause.DEPOSIT.value, 0)),
+        deposited=int(deposits.aggregate(s=Sum("amount_cents"))["s"] or 0),
         persons=rights.values("person_id").distinct().count(),
         rights=rights.filter(transferred_from__isnull=True).count(),
         expiring_soon=int(soon),
@@ -1608,10 +1944,7 @@ def use_by_employer(budget: Budget) -> list[tuple[str, int, int]]:
         .values_list("employment__employer__name")
         .annotate(
             persons=models_count("person_id"),
-            cents=Sum(
-                "account__postings__amount_cents",
-                filter=Q(account__postings__transaction__cause=Cause.DEPOSIT),
-            ),
+            cents=Sum("deposited_cents"),
         )
         .order_by("employment__employer__name")
     )
@@ -1625,8 +1958,17 @@ def models_count(field_name: str) -> Any:
 
 
 def right_balances(rights: Iterable[Right]) -> dict[int, int]:
+    """Right id → the money in it now (spendable rights only), in one query."""
+    rights = list(rights)
     ids = [r.account_id for r in rights if r.account_id]
-    return dict(LedgerAccount.objects.filter(pk__in=ids).values_list("pk", "balance_cents"))
+    opened = dict(LedgerAccount.objects.filter(pk__in=ids).values_list("pk", "balance_cents"))
+    balances: dict[int, int] = {}
+    for r in rights:
+        if r.account_id:
+            balances[r.pk] = int(opened[r.account_id])
+        elif r.deposited_cents is not None:
+            balances[r.pk] = r.deposited_cents if r.status == RightStatus.ACTIVE else 0
+    return balances
 
 
 def reach_of(funder: Funder, on: dt.date | None = None) -> Any:

@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -29,8 +29,7 @@ from django.views.decorators.http import require_http_methods
 
 from llo.accounts import services
 from llo.accounts.forms import BudgetForm, DepositFileForm, DepositForm
-from llo.accounts.ledger import Cause
-from llo.accounts.models import Budget, Funder, LedgerAccount, Posting, Right
+from llo.accounts.models import Budget, Funder, LedgerAccount, Right
 from llo.core import audit
 from llo.core.money import Money
 from llo.core.problems import Problem
@@ -160,8 +159,8 @@ def budget_detail(request: HttpRequest, funder: Funder, budget_id: int) -> HttpR
             budget=budget,
             status="active",
             valid_until__lte=on + dt.timedelta(days=90),
-            account__balance_cents__gt=0,
         )
+        .filter(Q(account__isnull=True) | Q(account__balance_cents__gt=0))
         .select_related("person", "account")
         .order_by("valid_until")[:RECENT]
     )
@@ -328,11 +327,6 @@ def export(request: HttpRequest, funder: Funder, budget_id: int) -> StreamingHtt
     """The rights of a budget as CSV (semicolons, UTF-8 with BOM: opens in Dutch Excel)."""
     budget = own_budget(funder, budget_id)
     log_read(request, budget, "funder export of a budget (CSV)")
-    deposits = dict(
-        Posting.objects.filter(
-            transaction__budget=budget, transaction__cause=Cause.DEPOSIT, amount_cents__gt=0
-        ).values_list("account_id", "amount_cents")
-    )
     reserved = dict(
         LedgerAccount.objects.filter(reservation__right__budget=budget)
         .values_list("reservation__right_id")
@@ -373,8 +367,8 @@ def export(request: HttpRequest, funder: Funder, budget_id: int) -> StreamingHtt
                     r.status,
                     r.valid_from.isoformat(),
                     r.valid_until.isoformat() if r.valid_until else "",
-                    _euros(deposits.get(r.account_id or 0, 0)),
-                    _euros(r.account.balance_cents if r.account else 0),
+                    _euros(r.deposited_cents or 0),
+                    _euros(r.balance_cents or 0),
                     _euros(int(reserved.get(r.pk, 0) or 0)),
                     r.cao,
                 ]

@@ -207,9 +207,7 @@ def _load(seed: int) -> dict[str, int]:
         if not providers:
             continue
         rights = list(
-            Right.objects.filter(
-                budget=budget, account__postings__transaction_id=result.transaction_id
-            )
+            Right.objects.filter(budget=budget, deposit_id=result.transaction_id)
             .exclude(person__in=[p for p in (_persona(k) for k in ("fatima", "jan", "sanne")) if p])
             .order_by("pk")
         )

@@ -630,7 +630,7 @@ def _grant_money(
     rights = {
         r.person_id: r
         for r in Right.objects.filter(
-            account__postings__transaction_id=result.transaction_id
+            person_id__in=[a.person_id for a in apps], deposit_id=result.transaction_id
         ).select_related("account")
     }
     providers = {o.pk: o for o in Organisation.objects.filter(pk__in={a.provider_id for a in apps})}

@@ -45,7 +45,8 @@ def overview_for(person: Person, on: dt.date | None = None) -> Overview:
     for right in rights:
         if not right.is_valid_on(on):
             continue
-        balance = Money(right.account.balance_cents) if right.account else None
+        cents = right.balance_cents
+        balance = Money(cents) if cents is not None else None
         if balance is not None:
             total = total + balance
         lines.append(

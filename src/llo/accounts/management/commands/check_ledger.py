@@ -12,14 +12,17 @@ from llo.accounts import services
 
 
 class Command(BaseCommand):
-    help = "Check that every balance equals the sum of its postings."
+    help = (
+        "Check that every balance equals the sum of its postings, and every budget's pool the "
+        "deposits of its rights not used yet."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         problems = services.verify_ledger()
         if problems:
             for m in problems:
                 self.stderr.write(
-                    f"account {m.account_id}: cached {m.cached}, from postings {m.from_postings}"
+                    f"account {m.account_id}: cached {m.cached}, {m.expected} {m.from_postings}"
                 )
             raise CommandError(f"{len(problems)} accounts do not add up")
         self.stdout.write("ledger ok: every balance equals the sum of its postings")
