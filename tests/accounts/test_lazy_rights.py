@@ -14,6 +14,7 @@ from llo.accounts.ledger import AccountKind, Cause
 from llo.accounts.models import LedgerAccount, LedgerTransaction, Right, RightStatus
 from llo.accounts.services import DepositRow
 from llo.core.models import AuditEntry
+from llo.core.problems import Problem
 from tests.accounts.conftest import ACTOR, TODAY, make_person
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,27 @@ def test_postgres_refuses_deleting_a_person_with_rights(budget, person) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         person._meta.model.objects.filter(pk=person.pk)._raw_delete(using="default")
     assert Right.objects.filter(person=person).exists()
+
+
+def test_a_right_goes_back_whole_to_its_budget(budget, persons) -> None:
+    unused, used = (
+        services.deposit(actor=ACTOR, budget=budget, person=p, amount_cents=30_000, on=TODAY)
+        for p in persons(2)
+    )
+    res = services.reserve(actor=ACTOR, right=used, amount_cents=10_000, on=TODAY)
+    services.release(actor=ACTOR, reservation=res, amount_cents=4_000, on=TODAY)
+    left = LedgerAccount.objects.get(pk=budget.account_id).balance_cents
+    assert services.return_to_budget(actor=ACTOR, right=unused, on=TODAY) == 30_000
+    assert services.return_to_budget(actor=ACTOR, right=used, on=TODAY) == 24_000
+    assert services.return_to_budget(actor=ACTOR, right=used, on=TODAY) == 24_000  # replay
+    assert LedgerAccount.objects.get(pk=budget.account_id).balance_cents == left + 54_000
+    assert pool_balance(budget) == 0
+    for right in (unused, used):
+        right.refresh_from_db()
+        assert right.status == RightStatus.BACK_TO_BUDGET
+        assert right.balance_cents == 0
+    with pytest.raises(Problem) as info:
+        services.return_to_budget(actor=ACTOR, right=used, on=TODAY, idempotency_key="another")
+    assert info.value.code == "right-not-active"
+    assert LedgerTransaction.objects.filter(cause=Cause.RETURN).count() == 2
+    assert services.verify_ledger() == []

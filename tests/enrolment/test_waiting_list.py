@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 
 from llo.accounts import services as accounts
-from llo.accounts.models import Reservation
+from llo.accounts.ledger import Cause
+from llo.accounts.models import LedgerAccount, LedgerTransaction, Reservation, RightStatus
 from llo.enrolment import services
 from llo.enrolment.models import Application, Funding, TrainingCounter
 from tests.enrolment.conftest import ACTOR, CLOSES, DURING, World, person
@@ -51,6 +52,8 @@ def test_a_cancelled_grant_goes_to_the_next_in_policy_order(world: World) -> Non
     first = waiting[0]
     granted = Application.objects.filter(status="granted").order_by("pk").first()
     assert granted is not None
+    budget = world.window.budget
+    left_before = LedgerAccount.objects.get(pk=budget.account_id).balance_cents
     _app, report = services.cancel_and_promote(
         actor=ACTOR,
         application=granted,
@@ -58,6 +61,13 @@ def test_a_cancelled_grant_goes_to_the_next_in_policy_order(world: World) -> Non
         at=dt.datetime(2023, 7, 5, 12, tzinfo=dt.UTC),
     )
     assert report.granted == [first.pk]
+    # The cancelled grant went back whole to the window's budget (ledger cause "return"),
+    # and the next one was paid from it: the budget has as much left as before.
+    returned = Funding.objects.get(application=granted).right
+    assert returned.status == RightStatus.BACK_TO_BUDGET
+    back = LedgerTransaction.objects.get(right=returned, cause=Cause.RETURN)
+    assert back.amount_cents == 90_000
+    assert LedgerAccount.objects.get(pk=budget.account_id).balance_cents == left_before
     first.refresh_from_db()
     assert first.status == "granted"
     funding = Funding.objects.get(application=first)

@@ -16,6 +16,7 @@ Accounts, and the flows each cause may make between them::
     pool ─ expiry ─→ returned (rights that expire without ever being used)
     right ─ reservation ─→ reservation (per reservation)
     right ─ expiry ─→ returned                      right ─ transfer ─→ right | returned
+    right | pool ─ return ─→ budget (a right given back whole, e.g. a cancelled grant)
     reservation ─ release ─→ right | returned       reservation ─ payment ─→ provider
     provider ─ claw_back ─→ right | returned
 
@@ -65,6 +66,9 @@ class Cause(StrEnum):
     CLAW_BACK = "claw_back"
     EXPIRY = "expiry"
     TRANSFER = "transfer"
+    #: A right given back whole to the budget it came from (a cancelled window grant: the
+    #: money is for the next on the waiting list).
+    RETURN = "return"
 
 
 K = AccountKind
@@ -78,6 +82,7 @@ FLOWS: dict[Cause, frozenset[tuple[AccountKind, AccountKind]]] = {
     Cause.CLAW_BACK: frozenset({(K.PROVIDER, K.RIGHT), (K.PROVIDER, K.RETURNED)}),
     Cause.EXPIRY: frozenset({(K.RIGHT, K.RETURNED), (K.BUDGET, K.RETURNED), (K.POOL, K.RETURNED)}),
     Cause.TRANSFER: frozenset({(K.RIGHT, K.RIGHT), (K.RIGHT, K.RETURNED)}),
+    Cause.RETURN: frozenset({(K.RIGHT, K.BUDGET), (K.POOL, K.BUDGET)}),
 }
 
 

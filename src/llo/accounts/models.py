@@ -212,6 +212,7 @@ class RightStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
     TRANSFERRED = "transferred", _("Moved to a new right")
     RETURNED = "returned", _("Returned to the funder")
+    BACK_TO_BUDGET = "to_budget", _("Given back to the budget")
 
 
 class Right(models.Model):

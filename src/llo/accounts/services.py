@@ -1425,6 +1425,65 @@ def claw_back(
     return result
 
 
+def return_to_budget(
+    *, actor: audit.Actor, right: Right, on: dt.date, idempotency_key: str | None = None
+) -> int:
+    """Give a right back whole to the budget it came from: all its money (from its own
+    account, or from the pool if it was never used) goes to the budget, and the right is
+    closed. For a window grant that was cancelled: the money comes free for the next on the
+    waiting list. Reserve and release first; returns the cents given back."""
+    key = idempotency_key or f"return:right:{right.pk}"
+    request_hash = digest(op="return", right=right.pk)
+
+    def work() -> int:
+        current = (
+            Right.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("budget")
+            .get(pk=right.pk)
+        )
+        if current.status != RightStatus.ACTIVE or current.budget is None:
+            raise Problem(422, _("This right can no longer be used."), code="right-not-active")
+        budget = current.budget
+        if current.account_id is None:
+            cents = current.deposited_cents or 0
+            source, kind = budget.pool_account_id, AccountKind.POOL
+        else:
+            cents = (
+                LedgerAccount.objects.select_for_update(no_key=True)
+                .values_list("balance_cents", flat=True)
+                .get(pk=current.account_id)
+            )
+            source, kind = current.account_id, AccountKind.RIGHT
+        if cents > 0:
+            _post(
+                cause=Cause.RETURN,
+                key=key,
+                request_hash=request_hash,
+                postings=ledger.move(source, budget.account_id, cents),
+                kinds={source: kind, budget.account_id: AccountKind.BUDGET},
+                actor=actor,
+                on=on,
+                budget_id=budget.pk,
+                right_id=current.pk,
+                memo="given back to the budget",
+            )
+        Right.objects.filter(pk=current.pk).update(status=RightStatus.BACK_TO_BUDGET)
+        audit.record(
+            actor=actor,
+            action="right.returned_to_budget",
+            subject=current,
+            before={"status": current.status},
+            after={"status": RightStatus.BACK_TO_BUDGET.value, "cents": cents},
+        )
+        return cents
+
+    def replay(txn: LedgerTransaction) -> int:
+        return int(txn.amount_cents)
+
+    result: int = _run_idempotent(key, request_hash, work, replay)
+    return result
+
+
 # --- expiry ----------------------------------------------------------------------------------
 
 

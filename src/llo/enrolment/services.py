@@ -968,7 +968,7 @@ def _pay(
 
 
 def _fundings(app: Application) -> list[Funding]:
-    return list(app.fundings.select_related("reservation__account").order_by("pk"))
+    return list(app.fundings.select_related("reservation__account", "right").order_by("pk"))
 
 
 def start(
@@ -1145,6 +1145,19 @@ def cancel(*, actor: audit.Actor, application: Application, on: dt.date) -> Appl
                 on,
             )
             if app.window_id is not None:
+                # The grant's rights go back whole to the window's budget: the money is for
+                # the next on the waiting list (promote_waiting deposits it again).
+                window_budget = Window.objects.values_list("budget_id", flat=True).get(
+                    pk=app.window_id
+                )
+                for funding in _fundings(app):
+                    if funding.right.budget_id == window_budget:
+                        accounts.return_to_budget(
+                            actor=actor,
+                            right=funding.right,
+                            on=on,
+                            idempotency_key=f"app:{app.pk}:return:{funding.pk}",
+                        )
                 Window.objects.filter(pk=app.window_id).update(
                     granted_cents=F("granted_cents") - app.amount_cents
                 )
@@ -1437,9 +1450,8 @@ def cancel_and_promote(
 ) -> tuple[Application, WaitingReport]:
     """Cancel before the start; a window grant's amount goes to the next on the waiting list.
 
-    Known gap: :func:`cancel` releases the money to the person's right; returning it to the
-    window's budget needs an accounts service (docs/enrolment.md). The window's own total is
-    lowered, so the waiting list is granted from what is left in the budget."""
+    :func:`cancel` gives the grant's money back to the window's budget and lowers the
+    window's total, so the waiting list is granted from the money that came free."""
     app = cancel(actor=actor, application=application, on=on)
     if app.window_id is None:
         return app, WaitingReport([], [])
