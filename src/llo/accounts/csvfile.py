@@ -47,7 +47,9 @@ class CsvRow:
 
 def _date(text: str) -> dt.date:
     text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
+    if len(text) == 10 and text[4] == "-":
+        return dt.date.fromisoformat(text)  # YYYY-MM-DD, fast; raises ValueError when wrong
+    for fmt in ("%d-%m-%Y",):
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
@@ -79,21 +81,22 @@ def parse(text: str) -> tuple[list[CsvRow], list[RowError]]:
     if errors:
         return [], errors
     seen: dict[str, int] = {}
+    dates: dict[str, dt.date] = {}  # a file has few distinct dates: read each once
+    who_at, how_at, until_at = columns[who], columns[how], columns.get("valid_until")
+
+    def cell(record: list[str], index: int | None) -> str:
+        return record[index].strip() if index is not None and index < len(record) else ""
+
     for number, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
+        if not "".join(record).strip():
             continue  # empty lines are harmless
         if number > MAX_ROWS + 1:
             errors.append(RowError(number, "file", _("A file may have at most 2,000,000 lines.")))
             break
         line_errors: list[RowError] = []
-
-        def cell(name: str, record: list[str] = record) -> str:
-            index = columns.get(name)
-            return record[index].strip() if index is not None and index < len(record) else ""
-
         person_id: int | None = None
         bsn = ""
-        raw_who = cell(who)
+        raw_who = cell(record, who_at)
         if not raw_who:
             line_errors.append(RowError(number, who, _("This field is empty.")))
         elif who == "bsn":
@@ -109,7 +112,7 @@ def parse(text: str) -> tuple[list[CsvRow], list[RowError]]:
                     RowError(number, "person_id", _("A person number is a whole number."))
                 )
         amount = 0
-        raw_amount = cell(how)
+        raw_amount = cell(record, how_at)
         if not raw_amount:
             line_errors.append(RowError(number, how, _("This field is empty.")))
         elif how == "amount_cents":
@@ -130,13 +133,13 @@ def parse(text: str) -> tuple[list[CsvRow], list[RowError]]:
                         _("Write an amount in euros with at most 2 decimals, for example 400,00."),
                     )
                 )
-        if raw_amount and not any(e.field == how for e in line_errors) and amount <= 0:
+        if raw_amount and amount <= 0 and not any(e.field == how for e in line_errors):
             line_errors.append(RowError(number, how, _("The amount must be more than 0.")))
         valid_until = None
-        raw_until = cell("valid_until")
+        raw_until = cell(record, until_at)
         if raw_until:
             try:
-                valid_until = _date(raw_until)
+                valid_until = dates.get(raw_until) or dates.setdefault(raw_until, _date(raw_until))
             except ValueError:
                 line_errors.append(
                     RowError(number, "valid_until", _("Write a date as 2027-12-31 or 31-12-2027."))

@@ -1425,6 +1425,21 @@ def claw_back(
     return result
 
 
+def _close_right(
+    actor: audit.Actor, right: Right, status: RightStatus, action: str, returned_cents: int
+) -> None:
+    """A right is used up for good (expired, given back): its new status, and the audit record
+    of what went back."""
+    Right.objects.filter(pk=right.pk).update(status=status)
+    audit.record(
+        actor=actor,
+        action=action,
+        subject=right,
+        before={"status": right.status},
+        after={"status": status.value, "returned_cents": returned_cents},
+    )
+
+
 def return_to_budget(
     *, actor: audit.Actor, right: Right, on: dt.date, idempotency_key: str | None = None
 ) -> int:
@@ -1467,14 +1482,7 @@ def return_to_budget(
                 right_id=current.pk,
                 memo="given back to the budget",
             )
-        Right.objects.filter(pk=current.pk).update(status=RightStatus.BACK_TO_BUDGET)
-        audit.record(
-            actor=actor,
-            action="right.returned_to_budget",
-            subject=current,
-            before={"status": current.status},
-            after={"status": RightStatus.BACK_TO_BUDGET.value, "cents": cents},
-        )
+        _close_right(actor, current, RightStatus.BACK_TO_BUDGET, "right.returned_to_budget", cents)
         return cents
 
     def replay(txn: LedgerTransaction) -> int:
@@ -1546,14 +1554,7 @@ def expire_right(*, actor: audit.Actor, right: Right, on: dt.date) -> int:
                     right_id=current.pk,
                 )
                 returned = balance
-        Right.objects.filter(pk=current.pk).update(status=RightStatus.EXPIRED)
-        audit.record(
-            actor=actor,
-            action="right.expired",
-            subject=current,
-            before={"status": current.status},
-            after={"status": RightStatus.EXPIRED.value, "returned_cents": returned},
-        )
+        _close_right(actor, current, RightStatus.EXPIRED, "right.expired", returned)
         return returned
 
     result: int = _run_idempotent(
