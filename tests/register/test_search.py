@@ -413,6 +413,24 @@ def test_estimates_are_scaled_up_and_rounded(
     assert len(result.offer_ids) == 2  # the page itself is exact
 
 
+def test_an_estimate_is_never_below_what_the_page_shows(
+    catalogue: dict[str, Offer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty sample estimates 0; the full page proves there are more."""
+    from llo.register.search import base, postgres, sqlite
+
+    for module in (postgres, sqlite):
+        monkeypatch.setattr(module, "in_sample", lambda offer_id: False)
+    monkeypatch.setattr(base, "EXACT_UP_TO", -1)
+    rebuild()
+    result = search(q(page=2, page_size=2), with_offers=False)
+    assert len(result.offer_ids) == 2
+    assert result.total >= 4
+    assert not result.total_exact
+    last = search(q(page=6, page_size=2), with_offers=False)
+    assert (last.total, last.total_exact) == (11, True)
+
+
 def test_about_rounds_to_two_digits() -> None:
     from llo.register.search.base import about
 

@@ -543,6 +543,9 @@ class SearchBackend(ABC):
         if not total_exact and len(ids) < q.page_size and (ids or q.page == 1):
             # The page ran out: every result has been seen, so the total is known.
             total, total_exact = skip + len(ids), True
+        elif not total_exact:
+            # A sample can miss a rare kind of result: never fewer than the page shows.
+            total = max(total, skip + len(ids))
         return SearchResult(
             query=q,
             total=total,
