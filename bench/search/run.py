@@ -6,7 +6,7 @@ For each database (a child process each, since Django's settings are per process
 1. migrate a fresh database and load 500,000 generated offers (``llo.demo.offers``);
 2. run 1,000 varied queries through the service layer (``llo.register.search.search``), in
    two scenarios: *filtered* (text + two filters + facet counts) and *ranked* (text only,
-   ranked, with the total count up to 10,000); a warm-up pass first captures the search SQL of
+   ranked, with the total count, exact or estimated); a warm-up pass first captures the SQL of
    each query (with its SET LOCAL planner settings), which is then replayed alone, in a
    transaction, to give the raw database time (ratio = service p50 / raw p50);
 3. on PostgreSQL also a plain ``ts_rank`` query as the baseline the design avoids;

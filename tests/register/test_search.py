@@ -348,38 +348,145 @@ def test_relevance_pages_join_up_to_the_whole_ranking(
     assert functools.reduce(operator.iadd, pages, []) == everything.offer_ids
 
 
-def test_the_count_without_facets_stops_at_the_result_window(
-    catalogue: dict[str, Offer], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def everything_sampled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every offer in the sample and no exact counting: the estimated path, with a scale of
+    1, so its counts can be compared with the exact ones."""
     from llo.register.search import base
 
-    monkeypatch.setattr(base, "MAX_RESULT_WINDOW", 5)
-    capped = search(q(facets=False), with_offers=False)
-    assert (capped.total, capped.total_exact) == (5, False)
-    counted = search(q(facets=True), with_offers=False)
-    assert counted.total_exact
-    assert counted.total == 11
+    monkeypatch.setattr(base, "SAMPLE_CUT", base.SAMPLE_BUCKETS)
+    monkeypatch.setattr(base, "EXACT_UP_TO", -1)
 
 
-@pytest.mark.parametrize("probe", [1, 3, 50])
-def test_probing_the_rank_index_gives_the_same_pages(
-    catalogue: dict[str, Offer], monkeypatch: pytest.MonkeyPatch, db_vendor: str, probe: int
+@pytest.mark.parametrize(
+    "base_query",
+    [
+        q(),
+        q(text="zorg"),
+        q(text="boekhouding", modes=("online",)),
+        q(levels=("eqf_4",), regions=("AM05",)),
+        q(max_price_cents=100_000, start_from=dt.date(2026, 6, 1), start_to=dt.date(2026, 9, 30)),
+        q(provider_kinds=("private",), leads_to=("none",), include_online=False, regions=("AM22",)),
+    ],
+)
+def test_estimated_counts_are_labelled_and_scale_the_sample(
+    catalogue: dict[str, Offer], everything_sampled: None, base_query: SearchQuery
 ) -> None:
-    """The PostgreSQL probe (the top of the rank index first) and its fallback (the GIN
-    index) must both give the shared ranking; small numbers make both paths run here."""
-    if db_vendor != "postgresql":
-        pytest.skip("the probe is PostgreSQL's")
-    from llo.register.search.postgres import PostgresSearch
+    """Above the threshold the counts come from the sample, flagged as estimates; with every
+    offer in the sample they equal the exact counts, and the page is the same as ever."""
+    from llo.register.search import base
 
-    expected = {
-        t: search(q(text=t, page_size=100), with_offers=False).offer_ids
-        for t in ("zorg", "lassen", "opleiding")
-    }
-    monkeypatch.setattr(PostgresSearch, "SMALL", 0)
-    monkeypatch.setattr(PostgresSearch, "PROBE", probe)
-    for text, ids in expected.items():
-        pages = [
-            search(q(text=text, page=p, page_size=2, facets=False), with_offers=False).offer_ids
-            for p in range(1, len(ids) // 2 + 2)
+    rebuild()
+    estimated = search(base_query.with_(page_size=100), with_offers=False)
+    assert not estimated.counts_exact
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(base, "EXACT_UP_TO", 10**9)
+        exact = search(base_query.with_(page_size=100), with_offers=False)
+    assert exact.counts_exact
+    assert exact.total_exact
+    assert estimated.offer_ids == exact.offer_ids
+    # The page was not full, so the total was seen whole: it is exact.
+    assert (estimated.total, estimated.total_exact) == (exact.total, True)
+    assert estimated.facets == exact.facets
+
+
+def test_estimates_are_scaled_up_and_rounded(
+    catalogue: dict[str, Offer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sample of half the buckets: every count is twice the sample's, rounded."""
+    from llo.register.search import base
+
+    monkeypatch.setattr(base, "SAMPLE_CUT", base.SAMPLE_BUCKETS // 2)
+    monkeypatch.setattr(base, "EXACT_UP_TO", -1)
+    rebuild()
+    sampled = {pk for pk in (o.pk for o in catalogue.values()) if base.in_sample(pk)}
+    result = search(q(page_size=2), with_offers=False)
+    assert not result.counts_exact
+    assert not result.total_exact
+    published = {o.pk for k, o in catalogue.items() if k != "draft"}
+    assert result.total == 2 * len(sampled & published)
+    public = next(v for v in result.facets["providerKind"] if v.value == "public")
+    in_sample_public = {
+        o.pk for k, o in catalogue.items() if k != "draft" and o.opleider.kind == "public"
+    } & sampled
+    assert public.count == 2 * len(in_sample_public)
+    assert len(result.offer_ids) == 2  # the page itself is exact
+
+
+def test_an_estimate_is_never_below_what_the_page_shows(
+    catalogue: dict[str, Offer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty sample estimates 0; the full page proves there are more."""
+    from llo.register.search import base, postgres, sqlite
+
+    for module in (postgres, sqlite):
+        monkeypatch.setattr(module, "in_sample", lambda offer_id: False)
+    monkeypatch.setattr(base, "EXACT_UP_TO", -1)
+    rebuild()
+    result = search(q(page=2, page_size=2), with_offers=False)
+    assert len(result.offer_ids) == 2
+    assert result.total >= 4
+    assert not result.total_exact
+    last = search(q(page=6, page_size=2), with_offers=False)
+    assert (last.total, last.total_exact) == (11, True)
+
+
+def test_about_rounds_to_two_digits() -> None:
+    from llo.register.search.base import about
+
+    assert [about(n) for n in (0, 7, 96, 123, 12_345.6, 230_400)] == [
+        0,
+        7,
+        96,
+        120,
+        12_000,
+        230_000,
+    ]
+
+
+def test_the_sample_is_a_fixed_thirty_second() -> None:
+    from llo.register.search.base import SAMPLE_BUCKETS, in_sample, sample_bucket
+
+    buckets = [sample_bucket(i) for i in range(1, 100_001)]
+    assert min(buckets) >= 0
+    assert max(buckets) < SAMPLE_BUCKETS
+    share = sum(in_sample(i) for i in range(1, 100_001)) / 100_000
+    assert abs(share - 1 / 32) < 0.002
+
+
+@pytest.mark.parametrize("text", ["zorg", "lassen", "opleiding", "werkenden"])
+def test_relevance_pages_on_the_estimated_path_join_up_to_the_whole_ranking(
+    catalogue: dict[str, Offer],
+    everything_sampled: None,
+    monkeypatch: pytest.MonkeyPatch,
+    db_vendor: str,
+    text: str,
+) -> None:
+    """PostgreSQL reads a large result's page tier by tier: from the top of the rank index
+    (a probe), from the GIN index above a rank floor, or the whole tier. Each path must give
+    the shared ranking; the settings here make every path run on the small catalogue."""
+
+    expected = search(q(text=text, page_size=100), with_offers=False).offer_ids
+    rebuild()
+    paths: list[dict[str, int]] = [{}]
+    if db_vendor == "postgresql":
+        from llo.register.search.postgres import PostgresSearch
+
+        paths = [
+            {"PROBE_EXPECTED": 10**6},  # always probe
+            {"PROBE_EXPECTED": -1},  # never probe: rank floors, else the whole tier
         ]
-        assert functools.reduce(operator.iadd, pages, []) == ids, text
+        monkeypatch.setattr(PostgresSearch, "_top", (0.0, 0))
+    for settings in paths:
+        with pytest.MonkeyPatch.context() as mp:
+            for name, value in settings.items():
+                mp.setattr(PostgresSearch, name, value)
+            pages = [
+                search(q(text=text, page=p, page_size=2, facets=False), with_offers=False)
+                for p in range(1, len(expected) // 2 + 2)
+            ]
+        assert not pages[0].counts_exact
+        assert functools.reduce(operator.iadd, [p.offer_ids for p in pages], []) == expected, (
+            text,
+            settings,
+        )

@@ -149,9 +149,17 @@ class CorrectionOut(Schema):
 
 
 class SearchOut(Schema):
-    total: int = Field(..., description="number of results (at most 10,000 unless counted exactly)")
+    total: int = Field(
+        ...,
+        description="number of results; an estimate (two digits) when totalIsExact is false",
+    )
     totalIsExact: bool = Field(
-        ..., description="false: there are more results than total (only without facets)"
+        ..., description="false: total is an estimate from a fixed 1/32 sample of the register"
+    )
+    countsExact: bool = Field(
+        ...,
+        description="false: the facet counts are estimates from the sample (a search with very "
+        "many results); true: each equals the number of results when you choose that value",
     )
     page: int
     pageSize: int
@@ -524,6 +532,7 @@ def list_offers(request: HttpRequest, filters: Query[SearchParams]) -> dict[str,
     return {
         "total": result.total,
         "totalIsExact": result.total_exact,
+        "countsExact": result.counts_exact,
         "page": filters.page,
         "pageSize": filters.pageSize,
         "pages": result.pages,

@@ -434,6 +434,39 @@ class SearchEntry(models.Model):
         return f"index entry of offer {self.pk}"
 
 
+class SearchSample(models.Model):
+    """A fixed random share of the index (1/32: the offers whose ``sample_bucket`` is below
+    ``llo.register.search.base.SAMPLE_CUT``) with the same columns, in a table of its own so
+    its rows lie together on disk. Counts over it, scaled up, estimate the counts of a search
+    with too many results to count exactly (docs/decisions/003-search-counts.md)."""
+
+    offer = models.OneToOneField(
+        Offer,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    opleider = models.ForeignKey(
+        Opleider, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    offer_type = models.CharField(max_length=20)
+    level = models.CharField(max_length=12)
+    leads_to = models.CharField(max_length=24)
+    provider_kind = models.CharField(max_length=10)
+    formal = models.BooleanField()
+    online = models.BooleanField()
+    price_cents = models.BigIntegerField()
+    next_start = models.DateField(null=True)
+    region_bits = models.BigIntegerField(default=0)
+    mode_bits = models.IntegerField(default=0)
+    static_rank = models.SmallIntegerField(default=0)
+    indexed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"sample entry of offer {self.pk}"
+
+
 class SearchTag(models.Model):
     """Many-valued filters of an entry: gemeente (gm), skill (sk), occupation (oc)."""
 

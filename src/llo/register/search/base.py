@@ -44,10 +44,28 @@ MAX_TERMS = 10
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
 
+#: The sample: offers whose :func:`sample_bucket` (0-1023) is below SAMPLE_CUT, 1/32 of all.
+SAMPLE_BUCKETS = 1024
+SAMPLE_CUT = 32
+#: Count exactly when the rows that exact counts would read number at most this (as
+#: estimated from the sample); above it, give the sample's counts scaled up. Measured on
+#: 500,000 offers: docs/decisions/003-search-counts.md.
+EXACT_UP_TO = 3_000
+
 SORTS = ("relevance", "price", "-price", "start")
 FACETS = ("level", "offerType", "mode", "providerKind", "leadsTo", "region")
 
 MODE_BITS = {mode.value: 1 << i for i, mode in enumerate(ModeOfDelivery)}
+
+
+def sample_bucket(offer_id: int) -> int:
+    """A fixed pseudo-random bucket 0-1023 of an offer (Knuth's multiplicative hash): the
+    sample is the same on every run and unrelated to what an offer is or who offers it."""
+    return ((offer_id * 2654435761) % 2**32) >> 22
+
+
+def in_sample(offer_id: int) -> bool:
+    return sample_bucket(offer_id) < SAMPLE_CUT
 
 
 def region_bit(code: str) -> int:
@@ -55,6 +73,86 @@ def region_bit(code: str) -> int:
     outside that range has no bit, so it matches no place."""
     number = int(code[2:])
     return 1 << number if 0 < number < 63 else 0
+
+
+#: Every facet value as a small integer, so PostgreSQL can match facet filters inside the
+#: GIN index together with the words (``keys && ARRAY[...]``) instead of reading each matching
+#: row. Stored in the index: change a number only together with ``llo register_reindex``.
+KEY_BASE = {"level": 100, "offerType": 200, "providerKind": 300, "leadsTo": 400, "mode": 500}
+KEY_VALUES: dict[str, list[str]] = {
+    "level": [lv.value for lv in Level],
+    "offerType": list(OfferType.values),
+    "providerKind": list(ProviderKind.values),
+    "leadsTo": list(LeadsTo.values),
+    "mode": list(MODE_BITS),
+}
+#: A region AMnn is 600 + nn; 600 itself means "can be followed online".
+REGION_KEY = 600
+
+
+#: Price ceilings (cents): an offer has the key PRICE_KEY + i of every ceiling i at or above
+#: its price, so "at most X" is narrowed in the index to the smallest ceiling >= X.
+PRICE_CEILINGS = tuple(
+    euros * 100
+    for euros in (100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 4000, 5000, 7500)
+)
+PRICE_KEY = 700
+#: A start in month m of year y: START_KEY + 12 * (y - 2000) + m - 1.
+START_KEY = 1000
+#: Static rank floors: an offer has the key RANK_KEY + f of every floor f at or below its
+#: static rank, so "the best of these results" can be read in the index from a floor down.
+RANK_FLOORS = (90, 80, 70, 60, 50, 40, 30, 20, 10)
+RANK_KEY = 3000
+
+
+def price_key(max_cents: int) -> int | None:
+    for i, ceiling in enumerate(PRICE_CEILINGS):
+        if max_cents <= ceiling:
+            return PRICE_KEY + i
+    return None
+
+
+def month_key(day: dt.date) -> int:
+    return START_KEY + 12 * (day.year - 2000) + day.month - 1
+
+
+def facet_key(dim: str, value: str) -> int:
+    if dim == "region":
+        return REGION_KEY + int(value[2:])
+    return KEY_BASE[dim] + KEY_VALUES[dim].index(value)
+
+
+def facet_keys(
+    *,
+    level: str,
+    offer_type: str,
+    provider_kind: str,
+    leads_to: str,
+    mode_bits: int,
+    region_bits: int,
+    online: bool,
+    price_cents: int = 0,
+    starts: Iterable[dt.date] = (),
+    static_rank: int = 0,
+) -> list[int]:
+    """The keys of one index row (see :data:`KEY_BASE`, :data:`PRICE_KEY`, :data:`START_KEY`)."""
+    keys = []
+    for dim, value in (
+        ("level", level),
+        ("offerType", offer_type),
+        ("providerKind", provider_kind),
+        ("leadsTo", leads_to),
+    ):
+        if value in KEY_VALUES[dim]:
+            keys.append(facet_key(dim, value))
+    keys += [KEY_BASE["mode"] + i for i in range(len(MODE_BITS)) if mode_bits >> i & 1]
+    keys += [REGION_KEY + n for n in range(1, 63) if region_bits >> n & 1]
+    if online:
+        keys.append(REGION_KEY)
+    keys += [PRICE_KEY + i for i, c in enumerate(PRICE_CEILINGS) if price_cents <= c]
+    keys += sorted({month_key(s) for s in starts if s.year >= 2000})
+    keys += [RANK_KEY + f for f in RANK_FLOORS if static_rank >= f]
+    return keys
 
 
 def region_bits(codes: Iterable[str]) -> int:
@@ -140,9 +238,10 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
     offers: list[Any] = field(default_factory=list)
-    #: False when there are more results than can be paged: ``total`` is then the
-    #: maximum (MAX_RESULT_WINDOW) and means "at least". Facet searches always count exactly.
+    #: False when ``total`` is an estimate from the sample (rounded to two digits).
     total_exact: bool = True
+    #: False when the facet counts are estimates from the sample.
+    counts_exact: bool = True
 
     @property
     def corrections(self) -> list[tuple[str, str]]:
@@ -172,6 +271,7 @@ class EntryRow:
     static_rank: int
     title: str  # normalised, not stemmed
     body: str  # normalised, not stemmed
+    keys: list[int] = field(default_factory=list)
     gemeenten: list[str] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
     occupations: list[str] = field(default_factory=list)
@@ -244,6 +344,7 @@ class SearchBackend(ABC):
 
     vendor = ""
     ENTRY = "register_searchentry"
+    SAMPLE = "register_searchsample"
 
     def __init__(self, using: str = "default") -> None:
         self.using = using
@@ -306,6 +407,7 @@ class SearchBackend(ABC):
         parts: list[Sql] = []
         if terms:
             parts.append(self.text_condition(terms, title_only=False, exact=False))
+        parts.extend(self._index_hints(q))
         if q.max_price_cents is not None:
             parts.append(("e.price_cents <= %s", [q.max_price_cents]))
         if q.start_from or q.start_to:
@@ -339,8 +441,15 @@ class SearchBackend(ABC):
             parts.append(_in("e.opleider_id", list(q.provider_ids)))
         return parts
 
+    def _index_hints(self, q: SearchQuery) -> list[Sql]:
+        """Conditions implied by the others that a database can match in its index."""
+        return []
+
     def _facet_filters(self, q: SearchQuery) -> dict[str, Sql]:
         """The active facet filters, by facet name."""
+        return self._column_filters(q)
+
+    def _column_filters(self, q: SearchQuery) -> dict[str, Sql]:
         active: dict[str, Sql] = {}
         if q.levels:
             active["level"] = _in("e.level", list(q.levels))
@@ -394,74 +503,136 @@ class SearchBackend(ABC):
             return "e.next_start ASC NULLS LAST, e.offer_id ASC", []
         if not terms:
             return "e.static_rank DESC, e.offer_id ASC", []
+        score, params = self._score(terms)
+        return f"{score} DESC, e.static_rank DESC, e.offer_id ASC", params
+
+    def _score(self, terms: Sequence[Term]) -> Sql:
+        """Relevance: +2 when every word is in the title, +1 when every word is a whole stem
+        of the title."""
         title_sql, title_params = self.text_condition(terms, title_only=True, exact=False)
         exact_sql, exact_params = self.text_condition(terms, title_only=True, exact=True)
-        score = (
-            f"(CASE WHEN {title_sql} THEN 2 ELSE 0 END + CASE WHEN {exact_sql} THEN 1 ELSE 0 END)"
+        return (
+            f"(CASE WHEN {title_sql} THEN 2 ELSE 0 END + CASE WHEN {exact_sql} THEN 1 ELSE 0 END)",
+            title_params + exact_params,
         )
-        return f"{score} DESC, e.static_rank DESC, e.offer_id ASC", title_params + exact_params
 
     def search(self, q: SearchQuery) -> SearchResult:
+        """Count, then read the page. Counting starts on the sample (1/32 of the index, its
+        own table): when the scaled-up count of the rows the exact counts would have to read
+        is at most :data:`EXACT_UP_TO`, everything is counted exactly over the whole index;
+        above it the counts are the sample's, scaled up and rounded (``total_exact`` and
+        ``counts_exact`` false). The page itself is always exact."""
         validate(q)
         terms = self.analyse(q.text)
         common = self._common(q, terms)
         active = self._facet_filters(q)
+        skip = (q.page - 1) * q.page_size
         with self.session(bool(terms)) as cursor:
-            exact = True
-            if q.facets:
-                total, facets = self._run_facets(cursor, q, common, active)
+            est = self._estimate(cursor, q, terms, common, active)
+            if est.rows * est.scale <= EXACT_UP_TO:
+                total, facets, ids = self._exact(cursor, q, terms, common, active)
+                total_exact = counts_exact = True
             else:
-                total, exact = self._count(cursor, [*common, *active.values()])
-                facets = {}
-            ids: list[int] = []
-            if total and (q.page - 1) * q.page_size < MAX_RESULT_WINDOW:
-                ids = self._page(cursor, q, terms, [*common, *active.values()], total, exact)
+                total = about(est.total * est.scale)
+                facets = est.scaled_facets()
+                ids, total_exact, counts_exact = None, False, False
+            if ids is None:
+                ids = []
+                if (total or not total_exact) and skip < MAX_RESULT_WINDOW:
+                    ids = self._page(cursor, q, terms, common, active, est)
+        if not total_exact and len(ids) < q.page_size and (ids or q.page == 1):
+            # The page ran out: every result has been seen, so the total is known.
+            total, total_exact = skip + len(ids), True
+        elif not total_exact:
+            # A sample can miss a rare kind of result: never fewer than the page shows.
+            total = max(total, skip + len(ids))
         return SearchResult(
-            query=q, total=total, offer_ids=ids, facets=facets, terms=terms, total_exact=exact
+            query=q,
+            total=total,
+            offer_ids=ids,
+            facets=facets,
+            terms=terms,
+            total_exact=total_exact,
+            counts_exact=counts_exact,
         )
 
     def session(self, has_text: bool) -> Any:
         """The cursor the statements of one search run on (PostgreSQL sets planner options)."""
         return self.connection.cursor()
 
-    def _count(self, cursor: Any, parts: list[Sql]) -> tuple[int, bool]:
-        """The number of results, counted up to :data:`MAX_RESULT_WINDOW` (no more can be
-        paged): a word in a third of all offers need not be counted to the last one."""
-        where, params = _and(parts)
-        cursor.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {self.ENTRY} e WHERE {where} LIMIT %s) s",  # noqa: S608
-            [*params, MAX_RESULT_WINDOW + 1],
-        )
-        n = int(cursor.fetchone()[0])
-        return (n, True) if n <= MAX_RESULT_WINDOW else (MAX_RESULT_WINDOW, False)
+    def _tier_conditions(self, q: SearchQuery, terms: Sequence[Term]) -> list[Sql]:
+        """Relevance tiers 3 and 2 (every word a whole stem of the title; every word in the
+        title), when the page is ordered by relevance."""
+        if q.sort != "relevance" or not terms:
+            return []
+        return [
+            self.text_condition(terms, title_only=True, exact=True),
+            self.text_condition(terms, title_only=True, exact=False),
+        ]
 
-    def _page(
+    def _counts_statement(
         self,
-        cursor: Any,
+        table: str,
         q: SearchQuery,
         terms: Sequence[Term],
-        parts: list[Sql],
-        total: int,
-        total_exact: bool,
-    ) -> list[int]:
-        where, params = _and(parts)
-        order, order_params = self._order(q, terms)
-        cursor.execute(
-            f"SELECT e.offer_id FROM {self.ENTRY} e WHERE {where} ORDER BY {order} "  # noqa: S608
-            "LIMIT %s OFFSET %s",
-            [*params, *order_params, q.page_size, (q.page - 1) * q.page_size],
-        )
-        return [int(row[0]) for row in cursor.fetchall()]
+        common: list[Sql],
+        active: dict[str, Sql],
+        *,
+        extra: Sequence[tuple[str, list[Any]]] = (),
+    ) -> tuple[str, list[Any], list[tuple[str, str, str]]]:
+        """One pass of conditional counts over ``table``: the rows read, the results, the
+        results per relevance tier, every facet value, then ``extra`` select expressions.
 
-    def _run_facets(
-        self, cursor: Any, q: SearchQuery, common: list[Sql], active: dict[str, Sql]
-    ) -> tuple[int, dict[str, list[FacetValue]]]:
-        selects: list[str] = []
+        Facets are disjunctive: a value's count keeps every filter but its own dimension's.
+        A row that fails two active facet filters counts nowhere: it is left out."""
+        selects: list[str] = ["count(*)"]
         params: list[Any] = []
         all_sql, all_params = _and(list(active.values()))
         selects.append(f"count(*) FILTER (WHERE {all_sql})")
         params.extend(all_params)
+        tiers = self._tier_conditions(q, terms)
+        for tier_sql, tier_params in tiers:
+            selects.append(f"count(*) FILTER (WHERE ({tier_sql}) AND {all_sql})")
+            params.extend([*tier_params, *all_params])
+        if tiers and table == self.SAMPLE:
+            # Where in the static rank each tier's results lie (for the page, see _page).
+            for tier_sql, tier_params in [*tiers, ("1 = 1", [])]:
+                for floor in RANK_FLOORS:
+                    selects.append(
+                        f"count(*) FILTER (WHERE ({tier_sql}) AND {all_sql} "
+                        f"AND e.static_rank >= {floor})"
+                    )
+                    params.extend([*tier_params, *all_params])
         layout: list[tuple[str, str, str]] = []
+        if q.facets:
+            for name, values in self._facet_values(q).items():
+                others_sql, others_params = _and(
+                    [sql for dim, sql in active.items() if dim != name]
+                )
+                for value, label, (cond, cond_params) in values:
+                    selects.append(f"count(*) FILTER (WHERE ({cond}) AND {others_sql})")
+                    params.extend([*cond_params, *others_params])
+                    layout.append((name, value, label))
+            if len(active) >= 2:
+                names = list(active)
+                options = [_and([active[d] for d in names if d != left_out]) for left_out in names]
+                pruned: Sql = (
+                    " OR ".join(f"({sql})" for sql, _ in options),
+                    [p for _, ps in options for p in ps],
+                )
+                common = [*common, pruned]
+        else:
+            common = [*common, *active.values()]
+        for sql, extra_params in extra:
+            selects.append(sql)
+            params.extend(extra_params)
+        where, where_params = _and(common)
+        sql = f"SELECT {', '.join(selects)} FROM {table} e WHERE {where}"  # noqa: S608 - fixed fragments; values are parameters
+        return sql, [*params, *where_params], layout
+
+    def _facets_from(
+        self, q: SearchQuery, layout: list[tuple[str, str, str]], counts: Sequence[Any]
+    ) -> dict[str, list[tuple[str, str, int, bool]]]:
         selected = {
             "level": q.levels,
             "offerType": q.offer_types,
@@ -470,32 +641,109 @@ class SearchBackend(ABC):
             "leadsTo": q.leads_to,
             "region": q.regions,
         }
-        for name, values in self._facet_values(q).items():
-            others_sql, others_params = _and([sql for dim, sql in active.items() if dim != name])
-            for value, label, (cond, cond_params) in values:
-                selects.append(f"count(*) FILTER (WHERE ({cond}) AND {others_sql})")
-                params.extend([*cond_params, *others_params])
-                layout.append((name, value, label))
-        # A row that fails two active facet filters counts nowhere: leave it out.
-        if len(active) >= 2:
-            names = list(active)
-            options = [_and([active[d] for d in names if d != left_out]) for left_out in names]
-            pruned: Sql = (
-                " OR ".join(f"({sql})" for sql, _ in options),
-                [p for _, ps in options for p in ps],
-            )
-            common = [*common, pruned]
-        where, where_params = _and(common)
-        cursor.execute(
-            f"SELECT {', '.join(selects)} FROM {self.ENTRY} e WHERE {where}",  # noqa: S608 - fixed fragments; values are parameters
-            [*params, *where_params],
-        )
+        out: dict[str, list[tuple[str, str, int, bool]]] = {name: [] for name in FACETS}
+        for (name, value, label), count in zip(layout, counts, strict=True):
+            out[name].append((value, label, int(count or 0), value in selected[name]))
+        return out if q.facets else {}
+
+    def _estimate(
+        self,
+        cursor: Any,
+        q: SearchQuery,
+        terms: Sequence[Term],
+        common: list[Sql],
+        active: dict[str, Sql],
+    ) -> Estimate:
+        """The same counts over the sample."""
+        sql, params, layout = self._counts_statement(self.SAMPLE, q, terms, common, active)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
-        total = int(row[0] or 0)
-        facets: dict[str, list[FacetValue]] = {name: [] for name in FACETS}
-        for (name, value, label), count in zip(layout, row[1:], strict=True):
-            facets[name].append(FacetValue(value, label, int(count or 0), value in selected[name]))
-        return total, facets
+        tiers = len(self._tier_conditions(q, terms))
+        rows, total = int(row[0] or 0), int(row[1] or 0)
+        by_tier = [int(n or 0) for n in row[2 : 2 + tiers]]
+        at = 2 + tiers
+        floors: list[tuple[int, ...]] = []
+        if tiers:
+            for _ in range(tiers + 1):
+                floors.append(tuple(int(n or 0) for n in row[at : at + len(RANK_FLOORS)]))
+                at += len(RANK_FLOORS)
+        return Estimate(
+            rows=rows,
+            total=total,
+            tiers=tuple(by_tier),
+            facets=self._facets_from(q, layout, row[at:]),
+            scale=SAMPLE_BUCKETS / SAMPLE_CUT,
+            floors=tuple(floors),
+        )
+
+    def _exact(
+        self,
+        cursor: Any,
+        q: SearchQuery,
+        terms: Sequence[Term],
+        common: list[Sql],
+        active: dict[str, Sql],
+    ) -> tuple[int, dict[str, list[FacetValue]], list[int] | None]:
+        """Exact total and facet counts over the whole index; a backend may also return the
+        page (``None``: read it with :meth:`_page`)."""
+        sql, params, layout = self._counts_statement(self.ENTRY, q, terms, common, active)
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        tiers = len(self._tier_conditions(q, terms))
+        facets = {
+            name: [FacetValue(*v) for v in values]
+            for name, values in self._facets_from(q, layout, row[2 + tiers :]).items()
+        }
+        return int(row[1] or 0), facets, None
+
+    def _page(
+        self,
+        cursor: Any,
+        q: SearchQuery,
+        terms: Sequence[Term],
+        common: list[Sql],
+        active: dict[str, Sql],
+        est: Estimate,
+    ) -> list[int]:
+        where, params = _and([*common, *active.values()])
+        order, order_params = self._order(q, terms)
+        cursor.execute(
+            f"SELECT e.offer_id FROM {self.ENTRY} e WHERE {where} ORDER BY {order} "  # noqa: S608
+            "LIMIT %s OFFSET %s",
+            [*params, *order_params, q.page_size, (q.page - 1) * q.page_size],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Counts over the sample: the rows exact counting would read, the results, the results
+    in relevance tiers 3 and 2 (see :meth:`SearchBackend._tier_conditions`), each facet
+    value's ``(value, label, count, selected)``, and the factor that scales them up."""
+
+    rows: int
+    total: int
+    tiers: tuple[int, ...]
+    facets: dict[str, list[tuple[str, str, int, bool]]]
+    scale: float
+    #: Per tier condition of ``tiers`` and then for all results: the results with a static
+    #: rank at or above each of RANK_FLOORS.
+    floors: tuple[tuple[int, ...], ...] = ()
+
+    def scaled_facets(self) -> dict[str, list[FacetValue]]:
+        return {
+            name: [FacetValue(v, label, about(n * self.scale), sel) for v, label, n, sel in values]
+            for name, values in self.facets.items()
+        }
+
+
+def about(n: float) -> int:
+    """An estimate rounded to two significant digits: 12345.6 -> 12000, 96 -> 96."""
+    whole = round(n)
+    if whole < 100:
+        return whole
+    digits = len(str(whole)) - 2
+    return int(round(whole, -digits))
 
 
 _REGION_NAMES: dict[str, str] = {}

@@ -26,7 +26,14 @@ from llo.register.models import (
     SearchEntry,
 )
 from llo.register.search import text as textmod
-from llo.register.search.base import EntryRow, SearchBackend, mode_bits, region_bits, tag_value
+from llo.register.search.base import (
+    EntryRow,
+    SearchBackend,
+    facet_keys,
+    mode_bits,
+    region_bits,
+    tag_value,
+)
 from llo.register.search.rank import static_rank
 
 BATCH = 5_000
@@ -184,6 +191,16 @@ def make_row(
     """One index row: what the search filters, sorts and matches on."""
     offer_starts = sorted(set(starts))
     upcoming = [s for s in offer_starts if s >= on]
+    regions = region_bits({region for _, region in places})
+    rank = static_rank(
+        description=description,
+        starts=offer_starts,
+        has_study_load=has_study_load,
+        skill_count=len(skills or []) + len(occupations or []),
+        leads_to=leads_to,
+        today=on,
+    )
+    modes_set = mode_bits(modes or [])
     return EntryRow(
         offer_id=offer_id,
         opleider_id=opleider_id,
@@ -195,22 +212,27 @@ def make_row(
         online=online,
         price_cents=price_cents,
         next_start=upcoming[0] if upcoming else None,
-        region_bits=region_bits({region for _, region in places}),
-        mode_bits=mode_bits(modes or []),
-        static_rank=static_rank(
-            description=description,
-            starts=offer_starts,
-            has_study_load=has_study_load,
-            skill_count=len(skills or []) + len(occupations or []),
-            leads_to=leads_to,
-            today=on,
-        ),
+        region_bits=regions,
+        mode_bits=modes_set,
+        static_rank=rank,
         title=textmod.normalise(title),
         body=textmod.normalise(_body(description, skills, occupations, provider_name)),
         gemeenten=sorted({code for code, _ in places}),
         skills=sorted({tag_value(str(s)) for s in skills or []}),
         occupations=sorted({tag_value(str(s)) for s in occupations or []}),
         starts=offer_starts,
+        keys=facet_keys(
+            level=level,
+            offer_type=offer_type,
+            provider_kind=provider_kind,
+            leads_to=leads_to,
+            mode_bits=modes_set,
+            region_bits=regions,
+            online=online,
+            price_cents=price_cents,
+            starts=offer_starts,
+            static_rank=rank,
+        ),
     )
 
 

@@ -13,13 +13,32 @@ database: importing 100,000 offers is then a few seconds of index work.
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
 
-from llo.register.search.base import EntryRow, SearchBackend, SearchQuery, Sql, Term, _and
+from llo.register.search.base import (
+    MAX_RESULT_WINDOW,
+    RANK_FLOORS,
+    RANK_KEY,
+    REGION_KEY,
+    EntryRow,
+    Estimate,
+    FacetValue,
+    SearchBackend,
+    SearchQuery,
+    Sql,
+    Term,
+    _and,
+    facet_key,
+    in_sample,
+    month_key,
+    price_key,
+)
 from llo.register.search.text import SIMILARITY_THRESHOLD
 
 ENTRY_COLUMNS = (
@@ -37,6 +56,7 @@ ENTRY_COLUMNS = (
     "mode_bits",
     "static_rank",
     "indexed_at",
+    "keys",
 )
 
 
@@ -72,71 +92,182 @@ class PostgresSearch(SearchBackend):
                 cursor.execute("SET LOCAL random_page_cost = 1.1")
             yield cursor
 
-    #: With this many results or fewer a tier is read from the GIN index and sorted; above it
-    #: the top of the rank index is probed first.
-    SMALL = 20_000
-    #: How many rows of the rank index a probe reads at most.
-    PROBE = 20_000
+    def _index_hints(self, q: SearchQuery) -> list[Sql]:
+        """A maximum price and a start window narrowed in the GIN index (by price ceiling and
+        by month); the exact conditions follow."""
+        hints: list[Sql] = []
+        if q.max_price_cents is not None and (key := price_key(q.max_price_cents)) is not None:
+            hints.append(("e.keys && %s::integer[]", [[key]]))
+        if q.start_from and q.start_to and q.start_from <= q.start_to:
+            months: list[int] = []
+            day = q.start_from.replace(day=1)
+            while day <= q.start_to and len(months) <= 24:
+                months.append(month_key(day))
+                day = (day + dt.timedelta(days=32)).replace(day=1)
+            if len(months) <= 24:
+                hints.append(("e.keys && %s::integer[]", [months]))
+        return hints
+
+    def _facet_filters(self, q: SearchQuery) -> dict[str, Sql]:
+        """The active facet filters as ``keys && ARRAY[...]``: the GIN indexes hold the keys
+        beside the words, so "these words, this level, in this region" is answered inside the
+        index instead of by reading every row with the words (migration 0003)."""
+        active: dict[str, Sql] = {}
+        for dim, values in (
+            ("level", q.levels),
+            ("offerType", q.offer_types),
+            ("providerKind", q.provider_kinds),
+            ("leadsTo", q.leads_to),
+            ("mode", q.modes),
+            ("region", q.regions),
+        ):
+            if values:
+                keys = sorted({facet_key(dim, v) for v in values})
+                if dim == "region" and q.include_online:
+                    keys.insert(0, REGION_KEY)
+                active[dim] = ("e.keys && %s::integer[]", [keys])
+        return active
+
+    def _exact(
+        self,
+        cursor: Any,
+        q: SearchQuery,
+        terms: Sequence[Term],
+        common: list[Sql],
+        active: dict[str, Sql],
+    ) -> tuple[int, dict[str, list[FacetValue]], list[int] | None]:
+        """The exact counts and the page in one pass over the results: the rows are few
+        (at most about EXACT_UP_TO), so sorting them all costs less than reading them twice."""
+        skip = (q.page - 1) * q.page_size
+        all_sql, all_params = _and(list(active.values()))
+        order, order_params = self._order(q, terms)
+        page = (
+            f"(array_agg(e.offer_id ORDER BY {order}) FILTER (WHERE {all_sql}))[%s:%s]",
+            [*order_params, *all_params, skip + 1, skip + q.page_size],
+        )
+        sql, params, layout = self._counts_statement(
+            self.ENTRY, q, terms, common, active, extra=[page]
+        )
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        tiers = len(self._tier_conditions(q, terms))
+        facets = {
+            name: [FacetValue(*v) for v in values]
+            for name, values in self._facets_from(q, layout, row[2 + tiers : -1]).items()
+        }
+        ids = [int(i) for i in row[-1] or []] if skip < MAX_RESULT_WINDOW else []
+        return int(row[1] or 0), facets, ids
 
     def _page(
         self,
         cursor: Any,
         q: SearchQuery,
         terms: Sequence[Term],
-        parts: list[Sql],
-        total: int,
-        total_exact: bool,
+        common: list[Sql],
+        active: dict[str, Sql],
+        est: Estimate,
     ) -> list[int]:
-        """Rank-bounded top-k: relevance has three tiers (every word a whole stem of the title;
-        every word in the title; elsewhere), each ordered by the precomputed static rank, so
-        no query scores every match. Same order as the shared :meth:`SearchBackend._order`.
+        """Rank-bounded top-k for a search with many results: relevance has three tiers
+        (every word a whole stem of the title; every word in the title; elsewhere), each
+        ordered by the precomputed static rank, so no query scores every match. Same order as
+        the shared :meth:`SearchBackend._order`.
 
-        A tier is read one of two ways. From the top of the rank index (a *probe* of at most
-        PROBE rows): fast for a common word, whose best matches lie near the top. Or from the
-        GIN index, sorting its matches: fast for a rare word. The planner cannot tell which
-        (its estimate for "this word and these filters" was off by a factor of 100 on the
-        benchmark, and the matches of a word may all sit low in the rank), so the total, known
-        before the page is read, decides: small totals read the GIN index; large ones probe
-        first and read the GIN index only when the probe does not fill the page."""
+        A tier is read one of three ways: from the top of the rank index (a *probe*, as deep
+        as the sample expects the tier's page to lie), fast for a dense tier; from the GIN
+        index above a static-rank floor (``keys``), for a less dense one; or whole from the
+        GIN index, sorted, for a sparse one. The planner cannot tell which (its estimate for
+        "this word and these filters" was off by a factor of 100 on the benchmark); the
+        sample can, since it counted each tier's results above each floor. Each way gives the
+        exact page; only the cost differs. Tiers 1 and 2 are read through the title's GIN
+        index alone: a word in the title is in the document too."""
         if q.sort != "relevance" or not terms:
-            return super()._page(cursor, q, terms, parts, total, total_exact)
-        where, params = _and(parts)
+            return super()._page(cursor, q, terms, common, active, est)
+        filters = [*common[1:], *active.values()]  # common[0] is the text condition
         exact, prefix = tsquery(terms, exact=True), tsquery(terms, exact=False)
-        tiers: list[Sql] = [
-            ("e.title_doc @@ %s::tsquery", [exact]),
-            ("e.title_doc @@ %s::tsquery AND NOT e.title_doc @@ %s::tsquery", [prefix, exact]),
-            ("NOT e.title_doc @@ %s::tsquery", [prefix]),
+        in_title = ("e.title_doc @@ %s::tsquery", [prefix])
+        whole_in_title = ("e.title_doc @@ %s::tsquery", [exact])
+        words = ("e.document @@ %s::tsquery", [prefix])
+        not_ = lambda c: (f"NOT {c[0]}", c[1])  # noqa: E731
+        # Each tier alone; and the tiers from this one on, for one pass over the GIN index.
+        tiers: list[tuple[Sql, list[Sql]]] = [
+            (whole_in_title, [words]),
+            (_and([in_title, not_(whole_in_title)]), [words, not_(whole_in_title)]),
+            (_and([words, not_(in_title)]), [words, not_(in_title)]),
         ]
+        # The sample's results per tier with a static rank at or above each floor.
+        whole, title, every = est.floors or ((0,) * len(RANK_FLOORS),) * 3
+        by_floor = [
+            whole,
+            tuple(a - b for a, b in zip(title, whole, strict=True)),
+            tuple(a - b for a, b in zip(every, title, strict=True)),
+        ]
+
+        def floor_for(number: int, want: int) -> int | None:
+            """The highest rank floor above which the sample expects twice ``want`` results
+            of the tier: reading only those is enough when the expectation holds."""
+            for floor, n in zip(RANK_FLOORS, by_floor[number], strict=True):
+                if n * est.scale >= 2 * want:
+                    return floor
+            return None
+
+        top = self._sample_top(cursor)
+
+        def probe_rows(number: int, want: int) -> int | None:
+            """How far down the rank index the sample expects the tier's first ``want``
+            results (from the density of the tier among the rows above the top floor)."""
+            found, above = by_floor[number][0], top
+            if not found or not above:
+                return None
+            return int(want * above / found)
+
+        order, order_params = self._order(q, terms)
         skip = (q.page - 1) * q.page_size
         ids: list[int] = []
-        left: int | None = total if total_exact else None  # results in the tiers still to go
-        for condition, condition_params in tiers:
-            if left == 0:
-                break
+        for number, (alone, from_here) in enumerate(tiers):
             want = skip + q.page_size - len(ids)
-            select = (
-                "SELECT e.offer_id FROM {source} e WHERE "  # noqa: S608
-                + where
-                + f" AND ({condition}) ORDER BY e.static_rank DESC, e.offer_id ASC LIMIT %s"
-            )
-            values = [*params, *condition_params, want]
-            rows: list[int] = []
-            probed = False
-            if left is None or left > self.SMALL:
-                source = (
-                    f"(SELECT * FROM {self.ENTRY} ORDER BY static_rank DESC, offer_id ASC "  # noqa: S608
-                    f"LIMIT {self.PROBE})"
+            rows: list[int] | None = None
+            depth = probe_rows(number, want)
+            if depth is not None and depth <= self.PROBE_EXPECTED:
+                # A dense tier: its best results are among the first rows of the rank index.
+                where, params = _and([*filters, alone])
+                cursor.execute(
+                    f"SELECT e.offer_id FROM (SELECT * FROM {self.ENTRY} "  # noqa: S608
+                    "ORDER BY static_rank DESC, offer_id ASC LIMIT %s) e "
+                    f"WHERE {where} ORDER BY e.static_rank DESC, e.offer_id ASC LIMIT %s",
+                    [4 * depth + 100, *params, want],
                 )
-                cursor.execute(select.replace("{source}", source), values)
                 rows = [int(r[0]) for r in cursor.fetchall()]
-                probed = len(rows) == want
-            if not probed:
-                cursor.execute("SET LOCAL enable_indexscan = off")
-                cursor.execute(select.replace("{source}", self.ENTRY), values)
+                if len(rows) < want:
+                    rows = None
+            floor = floor_for(number, want) if rows is None else None
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            if rows is None and floor is not None:
+                # The tier's best results, from the GIN index with the rank floor's key: exact
+                # when there are enough of them, since every result below the floor ranks after.
+                floor_key = ("e.keys && %s::integer[]", [[RANK_KEY + floor]])
+                where, params = _and([*filters, alone, floor_key])
+                cursor.execute(
+                    f"SELECT e.offer_id FROM {self.ENTRY} e WHERE {where} "  # noqa: S608
+                    "ORDER BY e.static_rank DESC, e.offer_id ASC LIMIT %s",
+                    [*params, want],
+                )
                 rows = [int(r[0]) for r in cursor.fetchall()]
-                cursor.execute("SET LOCAL enable_indexscan = on")
-                if left is not None and len(rows) < want:
-                    left -= len(rows)
+                if len(rows) < want:
+                    rows = None  # fewer than the sample promised: read the whole tier
+            last = all(floor_for(later, want) is None for later in range(number + 1, len(tiers)))
+            if rows is None:
+                # A sparse tier from the GIN index; when the tiers after it are sparse too,
+                # all of them in one pass, sorted by relevance.
+                where, params = _and([*filters, *(from_here if last else [alone])])
+                cursor.execute(
+                    f"SELECT e.offer_id FROM {self.ENTRY} e WHERE {where} "  # noqa: S608
+                    f"ORDER BY {order} LIMIT %s",
+                    [*params, *order_params, want],
+                )
+                rows = [int(r[0]) for r in cursor.fetchall()]
+                if last:
+                    ids.extend(rows[skip:])
+                    break
             if skip >= len(rows):
                 skip -= len(rows)
                 continue
@@ -145,6 +276,23 @@ class PostgresSearch(SearchBackend):
             if len(ids) >= q.page_size:
                 break
         return ids[: q.page_size]
+
+    #: Probe the top of the rank index when the sample expects a tier's page within this
+    #: many rows (reading up to four times as many).
+    PROBE_EXPECTED = 2_000
+    _top: tuple[float, int] = (0.0, 0)
+
+    def _sample_top(self, cursor: Any) -> int:
+        """Sample rows with a static rank at or above the top floor, cached for a minute."""
+        at, n = PostgresSearch._top
+        if time.monotonic() - at > 60:
+            cursor.execute(
+                f"SELECT count(*) FROM {self.SAMPLE} WHERE static_rank >= %s",  # noqa: S608
+                [RANK_FLOORS[0]],
+            )
+            n = int(cursor.fetchone()[0])
+            PostgresSearch._top = (time.monotonic(), n)
+        return n
 
     def has_stem(self, stem: str, prefix: bool) -> bool:
         with self.connection.cursor() as cursor:
@@ -181,7 +329,8 @@ class PostgresSearch(SearchBackend):
                 "offer_id bigint, opleider_id bigint, offer_type text, level text, "
                 "leads_to text, provider_kind text, formal boolean, online boolean, "
                 "price_cents bigint, next_start date, region_bits bigint, mode_bits integer, "
-                "static_rank smallint, indexed_at timestamptz, title text, body text"
+                "static_rank smallint, indexed_at timestamptz, keys integer[], "
+                "title text, body text"
                 ") ON COMMIT DROP"
             )
             with raw.copy(
@@ -204,6 +353,7 @@ class PostgresSearch(SearchBackend):
                             r.mode_bits,
                             r.static_rank,
                             at,
+                            r.keys,
                             r.title,
                             r.body,
                         )
@@ -214,6 +364,14 @@ class PostgresSearch(SearchBackend):
                 f"SELECT {cols}, to_tsvector('llo_dutch', title), "
                 "strip(to_tsvector('llo_dutch', title || ' ' || body)) FROM llo_search_load"
             )
+            sampled = [r.offer_id for r in rows if in_sample(r.offer_id)]
+            if sampled:
+                cursor.execute(
+                    f"INSERT INTO {self.SAMPLE} ({cols}, title_doc, document) "  # noqa: S608
+                    f"SELECT {cols}, title_doc, document FROM register_searchentry "
+                    "WHERE offer_id = ANY(%s)",
+                    [sampled],
+                )
             cursor.execute("TRUNCATE llo_search_load")
             with raw.copy("COPY register_searchtag (entry_id, dim, value) FROM STDIN") as copy:
                 for r in rows:
@@ -234,8 +392,9 @@ class PostgresSearch(SearchBackend):
             return
         ids = list(offer_ids)
         with self.connection.cursor() as cursor:
-            for table in ("register_searchtag", "register_searchstart"):
-                cursor.execute(f"DELETE FROM {table} WHERE entry_id = ANY(%s)", [ids])  # noqa: S608
+            for table in ("register_searchtag", "register_searchstart", self.SAMPLE):
+                key = "offer_id" if table == self.SAMPLE else "entry_id"
+                cursor.execute(f"DELETE FROM {table} WHERE {key} = ANY(%s)", [ids])  # noqa: S608
             cursor.execute("DELETE FROM register_searchentry WHERE offer_id = ANY(%s)", [ids])
 
     def add_vocabulary(self, counts: dict[str, tuple[str, int]]) -> None:
@@ -258,5 +417,5 @@ class PostgresSearch(SearchBackend):
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute(
                 "TRUNCATE register_searchtag, register_searchstart, register_searchentry, "
-                "register_searchterm"
+                "register_searchsample, register_searchterm"
             )

@@ -14,7 +14,7 @@ from typing import Any
 
 from llo.core.timeutil import now
 from llo.register.search import text as textmod
-from llo.register.search.base import EntryRow, SearchBackend, Sql, Term
+from llo.register.search.base import EntryRow, SearchBackend, Sql, Term, in_sample
 
 CHUNK = 500
 
@@ -71,31 +71,36 @@ class SqliteSearch(SearchBackend):
             return
         at = now().isoformat()
         with self.connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO register_searchentry (offer_id, opleider_id, offer_type, level, "
-                "leads_to, provider_kind, formal, online, price_cents, next_start, region_bits, "
-                "mode_bits, static_rank, indexed_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [
-                    (
-                        r.offer_id,
-                        r.opleider_id,
-                        r.offer_type,
-                        r.level,
-                        r.leads_to,
-                        r.provider_kind,
-                        r.formal,
-                        r.online,
-                        r.price_cents,
-                        r.next_start.isoformat() if r.next_start else None,
-                        r.region_bits,
-                        r.mode_bits,
-                        r.static_rank,
-                        at,
-                    )
-                    for r in rows
-                ],
-            )
+            values = [
+                (
+                    r.offer_id,
+                    r.opleider_id,
+                    r.offer_type,
+                    r.level,
+                    r.leads_to,
+                    r.provider_kind,
+                    r.formal,
+                    r.online,
+                    r.price_cents,
+                    r.next_start.isoformat() if r.next_start else None,
+                    r.region_bits,
+                    r.mode_bits,
+                    r.static_rank,
+                    at,
+                )
+                for r in rows
+            ]
+            for table, table_rows in (
+                (self.ENTRY, values),
+                (self.SAMPLE, [v for v in values if in_sample(v[0])]),
+            ):
+                cursor.executemany(
+                    f"INSERT INTO {table} (offer_id, opleider_id, offer_type, level, "  # noqa: S608
+                    "leads_to, provider_kind, formal, online, price_cents, next_start, "
+                    "region_bits, mode_bits, static_rank, indexed_at) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    table_rows,
+                )
             cursor.executemany(
                 "INSERT INTO register_search_fts (rowid, title, body) VALUES (%s, %s, %s)",
                 [
@@ -130,6 +135,7 @@ class SqliteSearch(SearchBackend):
                     f"DELETE FROM register_searchstart WHERE entry_id IN ({marks})",  # noqa: S608 - fixed fragments; values are parameters
                     f"DELETE FROM register_search_fts WHERE rowid IN ({marks})",  # noqa: S608 - fixed fragments; values are parameters
                     f"DELETE FROM register_searchentry WHERE offer_id IN ({marks})",  # noqa: S608 - fixed fragments; values are parameters
+                    f"DELETE FROM {self.SAMPLE} WHERE offer_id IN ({marks})",  # noqa: S608 - fixed fragments; values are parameters
                 ):
                     cursor.execute(sql, chunk)
 
@@ -170,6 +176,7 @@ class SqliteSearch(SearchBackend):
                 "register_searchstart",
                 "register_search_fts",
                 "register_searchentry",
+                self.SAMPLE,
                 "register_searchtrigram",
                 "register_searchterm",
             ):

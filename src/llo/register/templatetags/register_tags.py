@@ -21,6 +21,15 @@ def euros(cents: Any) -> str:
 
 
 @register.filter
+def thousands(value: Any) -> str:
+    """A whole number with Dutch thousands separators: ``12.300``."""
+    try:
+        return f"{int(value):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
 def is_selected(value: Any, current: Any) -> bool:
     """Whether a choice is among the field's current value(s)."""
     if current is None:
