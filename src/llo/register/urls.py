@@ -15,6 +15,7 @@ urlpatterns = [
     path("mijn-aanbod/nieuw", views.offer_edit, name="create"),
     path("mijn-aanbod/importeren", views.import_page, name="import"),
     path("mijn-aanbod/export", views.export_file, name="export"),
+    path("mijn-aanbod/export.csv", views.export_csv, name="export-csv"),
     path("mijn-aanbod/<int:pk>", views.offer_manage, name="manage"),
     path("mijn-aanbod/<int:pk>/wijzigen", views.offer_edit, name="edit"),
     path("mijn-aanbod/<int:pk>/stap", views.offer_transition, name="transition"),
