@@ -26,4 +26,16 @@ urlpatterns = [
     ),
     path("beoordelen", views.review_queue, name="review-queue"),
     path("beoordelen/<int:pk>", views.review_offer, name="review"),
+    path("beheer/opleiders", views.staff_providers, name="staff-providers"),
+    path("beheer/opleiders/<str:kvk>", views.staff_provider, name="staff-provider"),
+    path(
+        "beheer/opleiders/<str:kvk>/status",
+        views.staff_provider_status,
+        name="staff-provider-status",
+    ),
+    path(
+        "beheer/opleiders/<str:kvk>/keurmerken",
+        views.staff_quality_mark,
+        name="staff-quality-mark",
+    ),
 ]
