@@ -222,6 +222,13 @@ def test_import_through_the_api_and_export(as_vakwerk: Client, vakwerk: Opleider
     exported = as_vakwerk.get("/api/v1/providers/90000009/export")
     document = json.loads(b"".join(exported.streaming_content))
     assert {c["primaryCode"]["code"] for c in document["courses"]} == {"MC-LAS"}
+    as_csv = as_vakwerk.get("/api/v1/providers/90000009/export", {"format": "csv"})
+    assert as_csv.status_code == 200
+    assert as_csv["Content-Type"] == "text/csv; charset=utf-8"
+    lines = b"".join(as_csv.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("code;offerType;title;description;")
+    assert [line.split(";")[0] for line in lines[1:]] == ["P-MT4", "MC-LAS"]
+    assert as_vakwerk.get("/api/v1/providers/90000009/export", {"format": "xml"}).status_code == 400
 
 
 def test_a_bad_import_is_a_problem_with_the_report(as_vakwerk: Client) -> None:

@@ -375,3 +375,56 @@ def test_an_id_of_another_providers_offer_is_refused(
     report = run(other, ooapi_file())
     assert {i.code for i in report.issues} == {"duplicate"}
     assert Offer.objects.filter(opleider=other).count() == 0
+
+
+def test_csv_export_imports_again_unchanged(
+    roc: Opleider, make_provider: Callable[..., Opleider]
+) -> None:
+    from llo.register.exporters import export_provider_csv
+    from llo.register.importers.csv import COLUMNS
+
+    payload = ooapi_file()
+    # Text that needs quoting in CSV: the separator, quotes, a line break, accents.
+    payload["courses"][0]["name"][0]["value"] = 'Lassen; "MIG/MAG" in één week'
+    payload["courses"][0]["description"][0]["value"] = DESCRIPTION + "\nTweede regel; met é."
+    payload["courses"][0]["ext"]["skills"] = ["Lassen", "Veilig werken"]
+    payload["courses"][0]["studyLoad"] = [{"studyLoadUnit": "ects", "value": 2.5}]
+    payload["programmes"][0]["ext"]["priceInformation"] = [
+        {"costType": "x-fee", "amount": "4800.00"},
+        {"costType": "x-exam", "amount": "1234.56"},
+        {"costType": "x-materials", "amount": "0.05"},
+    ]
+    assert run(roc, payload, publish=True).ok
+    cancelled = Offering.objects.filter(offer__code="MC-LAS").order_by("start_date").last()
+    assert cancelled is not None
+    services.cancel_offering(actor=ACTOR, offering=cancelled)
+
+    exported = "".join(export_provider_csv(roc))
+    assert exported.startswith("\ufeff" + ";".join(COLUMNS) + "\r\n")
+    data = exported.encode("utf-8")
+
+    def content(o: Offer) -> dict[str, Any]:
+        snap = services.snapshot(o)
+        snap.pop("part_of")
+        return {
+            **snap,
+            "part_of": o.part_of.code if o.part_of else None,
+            "starts": [x.start_date for x in o.offerings.exclude(state="cancelled")],
+        }
+
+    before = {o.code: content(o) for o in Offer.objects.filter(opleider=roc)}
+    assert before["MC-LAS"]["starts"] == [dt.date(2026, 9, 7)]
+    assert before["MC-LAS"]["part_of"] == "P-MT4"
+
+    # Into another provider: the same offers.
+    other = make_provider("ROC Kopie", kind="public", marks=("ocw", "nrto", "crkbo"))
+    report = run(other, data, filename="aanbod.csv")
+    assert report.format == "csv"
+    assert report.ok, report.as_dict()
+    assert {o.code: content(o) for o in Offer.objects.filter(opleider=other)} == before
+    # Into the same provider again: nothing changes.
+    again = run(roc, data, filename="aanbod.csv")
+    assert again.ok, again.as_dict()
+    assert {o.code: content(o) for o in Offer.objects.filter(opleider=roc)} == before
+    # And the export of the copy is the same file.
+    assert "".join(export_provider_csv(other)) == exported

@@ -4,6 +4,7 @@ providers to their own offers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -224,3 +225,19 @@ def test_export_download(as_vakwerk: Client, vakwerk: Opleider, make_offer: Any)
     response = as_vakwerk.get("/mijn-aanbod/export")
     document = json.loads(b"".join(response.streaming_content))
     assert [c["name"][0]["value"] for c in document["courses"]] == ["Heftruck"]
+
+
+def test_csv_export_download(as_vakwerk: Client, vakwerk: Opleider, make_offer: Any) -> None:
+    make_offer(vakwerk, "Heftruck één", starts=(dt.date(2026, 9, 1),))
+    page = html(as_vakwerk.get("/mijn-aanbod"))
+    assert 'href="/mijn-aanbod/export.csv"' in page
+    response = as_vakwerk.get("/mijn-aanbod/export.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="aanbod-90000009.csv"' in response["Content-Disposition"]
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfcode;offerType;title;")
+    lines = body.decode("utf-8-sig").splitlines()
+    assert len(lines) == 2
+    assert ";Heftruck één;" in lines[1]
+    assert ";2026-09-01;" in lines[1]
+    assert Client().get("/mijn-aanbod/export.csv").status_code == 302

@@ -895,11 +895,25 @@ def import_offers(
 @router.get(
     "/providers/{kvk}/export",
     auth=django_auth,
-    summary="Export the offers of your organisation in the OOAPI v6 shape",
+    summary="Export the offers of your organisation in the OOAPI v6 shape, or as CSV",
+    description=(
+        "format=json (default): OOAPI v6 JSON. format=csv: one offer per line in the columns "
+        "of the CSV import, separated by semicolons, UTF-8 with a byte order mark; the file "
+        "imports again unchanged."
+    ),
     response={200: dict[str, Any]},
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
 )
-def export_offers(request: HttpRequest, kvk: str) -> StreamingHttpResponse:
+def export_offers(
+    request: HttpRequest, kvk: str, format: Literal["json", "csv"] = "json"
+) -> StreamingHttpResponse:
     opleider = _own_provider(request, kvk, staff_too=True)
+    if format == "csv":
+        response = StreamingHttpResponse(
+            exporters.export_provider_csv(opleider), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="aanbod-{opleider.kvk}.csv"'
+        return response
     response = StreamingHttpResponse(
         exporters.export_provider(opleider), content_type="application/json"
     )

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Export offers in the OOAPI v6 shape the importer reads (a round trip keeps everything).
+"""Export offers in the OOAPI v6 shape the importer reads (a round trip keeps everything),
+or as CSV in the columns of the CSV import.
 
 Programmes become OOAPI ``Programme``, everything else ``Course``; start moments become
 ``CourseOffering``/``ProgrammeOffering`` with the prices in ``priceInformation`` (OOAPI
@@ -9,15 +10,17 @@ puts prices on offerings). The fields OOAPI has no place for are in ``ext``
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 
 from llo.core.money import Money
-from llo.register.models import Offer, Offering, OfferType, Opleider
+from llo.register.importers.csv import COLUMNS as CSV_COLUMNS
+from llo.register.models import Offer, Offering, OfferingState, OfferType, Opleider
 
 FORMAL_DOCUMENT = {
     "diploma": "diploma",
@@ -182,3 +185,102 @@ def iter_ooapi(offers: QuerySet[Offer], chunk: int = 2_000) -> Iterator[str]:
 
 def export_provider(opleider: Opleider) -> Iterator[str]:
     return iter_ooapi(Offer.objects.filter(opleider=opleider))
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose ``write`` returns the line (``csv.writer`` for streaming)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_amount(cents: int) -> str:
+    """Dutch style without thousands separator (``1234,50``): Dutch spreadsheet programs
+    read it as a number and the CSV reader (``Money.parse``) reads it back exactly."""
+    euros, rest = divmod(cents, 100)
+    return f"{euros},{rest:02d}"
+
+
+def _csv_load(offer: Offer) -> str:
+    value = offer.study_load_value
+    if value is None:
+        return ""
+    return str(int(value)) if value == value.to_integral_value() else str(value)
+
+
+def csv_row(offer: Offer, gemeenten: list[str], runs: list[Offering]) -> list[str]:
+    """One offer as a line in the columns the CSV reader accepts
+    (``llo.register.importers.csv.COLUMNS``). Lists are joined with ``|`` so they need no
+    quoting in a file separated by semicolons. CSV has one capacity per offer: that of the
+    first start moment."""
+    capacity = next((r.capacity for r in runs if r.capacity is not None), None)
+    values = {
+        "code": offer.code,
+        "offerType": offer.offer_type,
+        "title": offer.title,
+        "description": offer.description,
+        "formal": "ja" if offer.formal else "nee",
+        "levelOfQualification": offer.level,
+        "levelBasis": offer.level_basis,
+        "studyLoad": _csv_load(offer),
+        "studyLoadUnit": offer.study_load_unit or "",
+        "leadsTo": offer.leads_to,
+        "partOf": offer.part_of.code if offer.part_of_id and offer.part_of else "",
+        "unitCode": offer.unit_code,
+        "skills": "|".join(offer.skills or []),
+        "occupations": "|".join(offer.occupations or []),
+        "language": offer.language,
+        "modesOfDelivery": "|".join(offer.modes or []),
+        "online": "ja" if offer.online else "nee",
+        "gemeenten": "|".join(gemeenten),
+        "fee": _csv_amount(offer.fee_cents),
+        "examFee": _csv_amount(offer.exam_cents),
+        "materials": _csv_amount(offer.materials_cents),
+        "vatExempt": "ja" if offer.vat_exempt else "nee",
+        "legalStatus": offer.legal_status,
+        "startDates": "|".join(r.start_date.isoformat() for r in runs),
+        "capacity": "" if capacity is None else str(capacity),
+    }
+    return [values[name] for name in CSV_COLUMNS]
+
+
+def iter_csv(offers: QuerySet[Offer], chunk: int = 2_000) -> Iterator[str]:
+    """The offers as CSV text in pieces: semicolons, UTF-8 with a byte order mark (Dutch
+    spreadsheet programs need it to read the accents), the columns of the CSV import.
+    Programmes come first, so a module's ``partOf`` names a programme read before it.
+    Cancelled start moments are left out: importing them would open them again."""
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
+    ids = list(
+        offers.annotate(
+            programme_first=Case(When(offer_type=OfferType.PROGRAMME, then=0), default=1)
+        )
+        .order_by("programme_first", "pk")
+        .values_list("pk", flat=True)
+    )
+    through = Offer.gemeenten.through
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        places: dict[int, list[str]] = defaultdict(list)
+        for offer_id, code in through.objects.filter(offer_id__in=part).values_list(
+            "offer_id", "gemeente_id"
+        ):
+            places[offer_id].append(code)
+        runs: dict[int, list[Offering]] = defaultdict(list)
+        for run in (
+            Offering.objects.filter(offer_id__in=part)
+            .exclude(state=OfferingState.CANCELLED)
+            .order_by("start_date", "pk")
+        ):
+            runs[run.offer_id].append(run)
+        loaded = {o.pk: o for o in Offer.objects.filter(pk__in=part).select_related("part_of")}
+        yield "".join(
+            writer.writerow(csv_row(loaded[pk], sorted(places[pk]), runs[pk])) for pk in part
+        )
+
+
+def export_provider_csv(opleider: Opleider) -> Iterator[str]:
+    return iter_csv(Offer.objects.filter(opleider=opleider))

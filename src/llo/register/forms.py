@@ -23,6 +23,8 @@ from llo.register.models import (
     OfferType,
     Opleider,
     ProviderKind,
+    ProviderStatus,
+    QualityMarkKind,
     StudyLoadUnit,
 )
 from llo.register.search import SORTS
@@ -285,6 +287,47 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Everyone can read the reason for a removal."),
     )
+
+
+class ProviderStatusForm(forms.Form):
+    """Suspend, readmit or remove a provider (register staff). The reason is public."""
+
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[
+            (ProviderStatus.SUSPENDED, _("Suspend")),
+            (ProviderStatus.ADMITTED, _("Admit again")),
+            (ProviderStatus.REMOVED, _("Remove from the register")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Public reason"),
+        max_length=2_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Everyone can read this reason on the page of the provider. "
+            "It is required when you suspend or remove a provider."
+        ),
+    )
+
+
+class QualityMarkForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of quality mark"), choices=QualityMarkKind.choices)
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reference = forms.CharField(label=_("Certificate number"), max_length=100, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("The end date is before the start date."))
+        return data
 
 
 SORT_LABELS = {

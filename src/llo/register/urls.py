@@ -15,6 +15,7 @@ urlpatterns = [
     path("mijn-aanbod/nieuw", views.offer_edit, name="create"),
     path("mijn-aanbod/importeren", views.import_page, name="import"),
     path("mijn-aanbod/export", views.export_file, name="export"),
+    path("mijn-aanbod/export.csv", views.export_csv, name="export-csv"),
     path("mijn-aanbod/<int:pk>", views.offer_manage, name="manage"),
     path("mijn-aanbod/<int:pk>/wijzigen", views.offer_edit, name="edit"),
     path("mijn-aanbod/<int:pk>/stap", views.offer_transition, name="transition"),
@@ -25,4 +26,16 @@ urlpatterns = [
     ),
     path("beoordelen", views.review_queue, name="review-queue"),
     path("beoordelen/<int:pk>", views.review_offer, name="review"),
+    path("beheer/opleiders", views.staff_providers, name="staff-providers"),
+    path("beheer/opleiders/<str:kvk>", views.staff_provider, name="staff-provider"),
+    path(
+        "beheer/opleiders/<str:kvk>/status",
+        views.staff_provider_status,
+        name="staff-provider-status",
+    ),
+    path(
+        "beheer/opleiders/<str:kvk>/keurmerken",
+        views.staff_quality_mark,
+        name="staff-quality-mark",
+    ),
 ]

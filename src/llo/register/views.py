@@ -22,7 +22,15 @@ from llo.core.problems import Problem
 from llo.core.roles import Role
 from llo.core.timeutil import today
 from llo.register import checks, exporters, importers, services, transitions
-from llo.register.forms import ImportForm, OfferForm, OfferingForm, ReasonForm, SearchForm
+from llo.register.forms import (
+    ImportForm,
+    OfferForm,
+    OfferingForm,
+    ProviderStatusForm,
+    QualityMarkForm,
+    ReasonForm,
+    SearchForm,
+)
 from llo.register.models import Offer, Offering, OfferState, Opleider, ProviderStatus
 from llo.register.search import FACETS, QueryError, SearchQuery, search
 
@@ -358,6 +366,17 @@ def export_file(request: HttpRequest, opleider: Opleider) -> StreamingHttpRespon
     return response
 
 
+@provider_required
+def export_csv(request: HttpRequest, opleider: Opleider) -> StreamingHttpResponse:
+    """The same offers as CSV in the columns of the CSV import (semicolons, UTF-8 with BOM:
+    opens in Dutch Excel, and imports again unchanged)."""
+    response = StreamingHttpResponse(
+        exporters.export_provider_csv(opleider), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="aanbod-{opleider.kvk}.csv"'
+    return response
+
+
 # --- register staff -------------------------------------------------------------------------
 
 
@@ -416,3 +435,138 @@ def review_offer(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@staff_required
+def staff_providers(request: HttpRequest) -> HttpResponse:
+    """All providers with their status and quality marks, for register staff."""
+    status = request.GET.get("status", "")
+    providers = (
+        Opleider.objects.select_related("organisation")
+        .prefetch_related("quality_marks")
+        .order_by("organisation__name", "pk")
+    )
+    counts = {s: 0 for s in ProviderStatus.values}
+    for s in Opleider.objects.values_list("status", flat=True):
+        counts[s] += 1
+    if status in ProviderStatus.values:
+        providers = providers.filter(status=status)
+    else:
+        status = ""
+    page = request.GET.get("page", "1")
+    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    size = 50
+    chunk = list(providers[(number - 1) * size : number * size + 1])
+    on = today()
+    query = urlencode({"status": status}) if status else ""
+    return render(
+        request,
+        "register/staff_providers.html",
+        {
+            "rows": [
+                (p, [m for m in p.quality_marks.all() if m.is_valid_on(on)]) for p in chunk[:size]
+            ],
+            "status": status,
+            "statuses": [(s, label, counts[s]) for s, label in ProviderStatus.choices],
+            "total": sum(counts.values()),
+            "prev_url": f"?{query}&page={number - 1}" if number > 1 else "",
+            "next_url": f"?{query}&page={number + 1}" if len(chunk) > size else "",
+        },
+    )
+
+
+def _staff_provider_page(
+    request: HttpRequest,
+    opleider: Opleider,
+    status_form: ProviderStatusForm | None = None,
+    mark_form: QualityMarkForm | None = None,
+) -> HttpResponse:
+    on = today()
+    bad = bool((status_form and status_form.errors) or (mark_form and mark_form.errors))
+    return render(
+        request,
+        "register/staff_provider.html",
+        {
+            "opleider": opleider,
+            "marks": [(m, m.is_valid_on(on)) for m in opleider.quality_marks.all()],
+            "offers": {
+                state: n
+                for state, n in (
+                    (label, opleider.offers.filter(state=value).count())
+                    for value, label in OfferState.choices
+                )
+                if n
+            },
+            "status_form": status_form or ProviderStatusForm(prefix="status"),
+            "mark_form": mark_form or QualityMarkForm(prefix="mark"),
+        },
+        status=400 if bad else 200,
+    )
+
+
+def _staff_opleider(kvk: str) -> Opleider:
+    return get_object_or_404(Opleider.objects.select_related("organisation"), organisation__kvk=kvk)
+
+
+@staff_required
+def staff_provider(request: HttpRequest, kvk: str) -> HttpResponse:
+    return _staff_provider_page(request, _staff_opleider(kvk))
+
+
+@staff_required
+@require_POST
+def staff_provider_status(request: HttpRequest, kvk: str) -> HttpResponse:
+    """Suspend, readmit or remove through the service of ``PUT /providers/{kvk}/status``."""
+    opleider = _staff_opleider(kvk)
+    form = ProviderStatusForm(request.POST, prefix="status")
+    if form.is_valid():
+        try:
+            services.set_provider_status(
+                actor=services.actor_for(request.user),
+                opleider=opleider,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data.get("reason") or "",
+            )
+        except Problem as exc:
+            if exc.code == "reason-required":
+                form.add_error("reason", exc.detail)
+            else:
+                form.add_error(None, exc.detail)
+        else:
+            messages.success(
+                request,
+                _("Done. The provider is now: %(status)s.")
+                % {"status": opleider.get_status_display()},
+            )
+            return redirect("register:staff-provider", kvk=kvk)
+    opleider.refresh_from_db()
+    return _staff_provider_page(request, opleider, status_form=form)
+
+
+@staff_required
+@require_POST
+def staff_quality_mark(request: HttpRequest, kvk: str) -> HttpResponse:
+    """Record a quality mark through the service of ``POST /providers/{kvk}/quality-marks``."""
+    opleider = _staff_opleider(kvk)
+    form = QualityMarkForm(request.POST, prefix="mark")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.add_quality_mark(
+                actor=services.actor_for(request.user),
+                opleider=opleider,
+                kind=d["kind"],
+                valid_from=d["valid_from"],
+                valid_until=d.get("valid_until"),
+                reference=(d.get("reference") or "").strip(),
+            )
+        except Problem as exc:
+            names = {"validUntil": "valid_until", "validFrom": "valid_from", "kind": "kind"}
+            for param in exc.invalid_params:
+                form.add_error(names.get(param.name), param.reason)
+            if not exc.invalid_params:
+                form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("The quality mark is recorded."))
+            return redirect("register:staff-provider", kvk=kvk)
+    return _staff_provider_page(request, opleider, mark_form=form)
