@@ -392,17 +392,14 @@ class ReviewEvent(models.Model):
 # tsvector column on PostgreSQL, an FTS5 table on SQLite.
 
 
-class SearchEntry(models.Model):
-    # No database foreign keys in the index tables: they are derived data that the indexer
-    # deletes itself, and PostgreSQL's deferred key checks would add a row lookup per index
-    # row at commit (over a million for an import of 100,000 offers).
-    offer = models.OneToOneField(
-        Offer,
-        on_delete=models.DO_NOTHING,
-        primary_key=True,
-        related_name="search_entry",
-        db_constraint=False,
-    )
+class SearchColumns(models.Model):
+    """What search filters, counts and sorts on, one row per offer: the columns shared by the
+    index (``SearchEntry``) and its fixed sample (``SearchSample``).
+
+    No database foreign keys in the index tables: they are derived data that the indexer
+    deletes itself, and PostgreSQL's deferred key checks would add a row lookup per index row
+    at commit (over a million for an import of 100,000 offers)."""
+
     opleider = models.ForeignKey(
         Opleider, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
     )
@@ -423,6 +420,19 @@ class SearchEntry(models.Model):
     indexed_at = models.DateTimeField()
 
     class Meta:
+        abstract = True
+
+
+class SearchEntry(SearchColumns):
+    offer = models.OneToOneField(
+        Offer,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        related_name="search_entry",
+        db_constraint=False,
+    )
+
+    class Meta:
         indexes = [
             models.Index(fields=["-static_rank", "offer"], name="register_se_rank"),
             models.Index(fields=["price_cents", "offer"], name="register_se_price"),
@@ -434,7 +444,7 @@ class SearchEntry(models.Model):
         return f"index entry of offer {self.pk}"
 
 
-class SearchSample(models.Model):
+class SearchSample(SearchColumns):
     """A fixed random share of the index (1/32: the offers whose ``sample_bucket`` is below
     ``llo.register.search.base.SAMPLE_CUT``) with the same columns, in a table of its own so
     its rows lie together on disk. Counts over it, scaled up, estimate the counts of a search
@@ -447,21 +457,6 @@ class SearchSample(models.Model):
         related_name="+",
         db_constraint=False,
     )
-    opleider = models.ForeignKey(
-        Opleider, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
-    )
-    offer_type = models.CharField(max_length=20)
-    level = models.CharField(max_length=12)
-    leads_to = models.CharField(max_length=24)
-    provider_kind = models.CharField(max_length=10)
-    formal = models.BooleanField()
-    online = models.BooleanField()
-    price_cents = models.BigIntegerField()
-    next_start = models.DateField(null=True)
-    region_bits = models.BigIntegerField(default=0)
-    mode_bits = models.IntegerField(default=0)
-    static_rank = models.SmallIntegerField(default=0)
-    indexed_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"sample entry of offer {self.pk}"
