@@ -50,6 +50,11 @@ declare -a files_rows=()
 put() {
   local pkg=$1 src=$2 name=$3 row
   cp "$pkg/$src" "$dest/$name"
+  # The source maps are not vendored: drop the comment that points at them, or Django's
+  # manifest storage (collectstatic in `make demo`) fails looking for the .map file.
+  if [[ "$name" == *.js ]]; then
+    sed -i -e '/^\/\/# sourceMappingURL=/d' "$dest/$name"
+  fi
   chmod 644 "$dest/$name"
   row="| \`$(field "$pkg" name)\` | $(field "$pkg" version) | $(field "$pkg" license) |"
   if [[ " ${packages_rows[*]-} " != *" $row "* ]]; then

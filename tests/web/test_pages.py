@@ -23,7 +23,11 @@ from tests.e2e.personas import create_demo_personas
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-VENDORED = [ROOT / "src/llo/web/static/web/vendor", ROOT / "tests/e2e/vendor"]
+VENDORED = [
+    ROOT / "src/llo/web/static/web/vendor",
+    ROOT / "src/llo/schemes/static/schemes/vendor",
+    ROOT / "tests/e2e/vendor",
+]
 
 FOCUSABLE = {"a", "button", "input", "select", "textarea", "summary"}
 
