@@ -9,7 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from llo.accounts.models import Right, RightStatus
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from llo.accounts.ledger import Cause
+from llo.accounts.models import LedgerTransaction, Posting, Right, RightStatus
 from llo.core.money import Money
 from llo.core.timeutil import today
 from llo.enrolment.models import Application
@@ -18,6 +22,7 @@ from llo.people.models import Person
 
 @dataclass(frozen=True)
 class RightLine:
+    pk: int
     funder: str
     kind: str
     balance: Money | None  # None: shown for information only (drawing right, loan room)
@@ -51,6 +56,7 @@ def overview_for(person: Person, on: dt.date | None = None) -> Overview:
             total = total + balance
         lines.append(
             RightLine(
+                pk=right.pk,
                 funder=right.funder.organisation.name,
                 kind=right.get_kind_display(),
                 balance=balance,
@@ -64,3 +70,80 @@ def overview_for(person: Person, on: dt.date | None = None) -> Overview:
         total=total,
         applications=Application.objects.filter(person=person).count(),
     )
+
+
+#: What happened, in the words of the person whose right it is (B1).
+WHAT: dict[str, str] = {
+    Cause.DEPOSIT: gettext_noop("Money put in"),
+    Cause.RESERVATION: gettext_noop("Set aside for a course"),
+    Cause.RELEASE: gettext_noop("Came back from a course you did not take (fully)"),
+    Cause.PAYMENT: gettext_noop("Paid to the school from what was set aside"),
+    Cause.CLAW_BACK: gettext_noop("Came back from the school"),
+    Cause.EXPIRY: gettext_noop("Not used in time: back to the funder"),
+    Cause.TRANSFER: gettext_noop("Moved with you to a new employer"),
+    Cause.RETURN: gettext_noop("Given back to the budget"),
+}
+
+
+@dataclass(frozen=True)
+class Movement:
+    on: dt.date
+    what: str
+    change: Money | None  # what it did to the money in the right; None: no change (a payment)
+    amount: Money
+
+
+@dataclass(frozen=True)
+class RightHistory:
+    right: Right
+    balance: Money | None
+    movements: list[Movement]
+
+
+def right_history(person: Person, right_id: int) -> RightHistory | None:
+    """One right of this person and every movement of its money, oldest first (None: not
+    this person's right)."""
+    right = (
+        Right.objects.filter(pk=right_id, person=person)
+        .select_related("funder__organisation", "account", "budget")
+        .first()
+    )
+    if right is None:
+        return None
+    movements: list[Movement] = []
+    if right.deposit_id is not None and right.deposited_cents:
+        deposit = LedgerTransaction.objects.get(pk=right.deposit_id)
+        put_in = Money(right.deposited_cents)
+        movements.append(Movement(deposit.effective_date, _(WHAT[Cause.DEPOSIT]), put_in, put_in))
+    txns = list(
+        LedgerTransaction.objects.filter(right=right)
+        .exclude(pk=right.deposit_id or 0)
+        .order_by("created_at", "pk")
+    )
+    effect: dict[int, int] = {}
+    if right.account_id is not None:
+        for txn_id, cents in Posting.objects.filter(
+            transaction__in=txns, account_id=right.account_id
+        ).values_list("transaction_id", "amount_cents"):
+            effect[txn_id] = effect.get(txn_id, 0) + cents
+    for txn in txns:
+        if txn.cause == Cause.DEPOSIT and txn.memo == "the right's own account":
+            continue  # the deposit moving into the right's own account: nothing new for you
+        change = effect.get(txn.pk)
+        if txn.cause in (Cause.EXPIRY, Cause.RETURN) and change is None:
+            change = -txn.amount_cents  # a right never used: its deposit went back whole
+        what = WHAT.get(txn.cause, txn.cause)
+        if txn.cause == Cause.TRANSFER and (change or 0) < 0:
+            what = gettext_noop("Back to your former employer: this money stays with the job")
+        elif txn.cause == Cause.RELEASE and not change:
+            what = gettext_noop("Came back from a course, and went back to the funder")
+        movements.append(
+            Movement(
+                txn.effective_date,
+                _(what),
+                Money(change) if change else None,
+                Money(txn.amount_cents),
+            )
+        )
+    left = right.balance_cents
+    return RightHistory(right, Money(left) if left is not None else None, movements)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("inloggen/mislukt", oidc.login_failed, name="login-failed"),
     path("uitloggen", views.logout_view, name="logout"),
     path("home", views.home, name="home"),
+    path("mijn-rechten/<int:pk>", views.right_detail, name="right"),
 ]

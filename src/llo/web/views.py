@@ -15,7 +15,7 @@ from llo.demo.personas import LOGINS, login_by_key
 from llo.web.forms import DemoLoginForm
 from llo.web.login.identity import Identity, IdentityError
 from llo.web.login.registry import registry
-from llo.web.overview import overview_for
+from llo.web.overview import overview_for, right_history
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -115,6 +115,16 @@ def home(request: HttpRequest) -> HttpResponse:
             "overview": overview_for(person) if person is not None else None,
         },
     )
+
+
+@login_required
+def right_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of your rights and what happened to its money."""
+    person = getattr(request.user, "person", None)
+    history = right_history(person, pk) if person is not None else None
+    if history is None:
+        raise Http404
+    return render(request, "web/right.html", {"history": history, "person": person})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
