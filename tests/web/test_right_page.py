@@ -60,3 +60,20 @@ def test_only_the_person_sees_their_right() -> None:
     anonymous = Client().get(f"/mijn-rechten/{right.pk}")
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/inloggen")
+
+
+def test_a_right_never_used_shows_that_it_expired() -> None:
+    import datetime as dt
+
+    funder = services.ensure_funder(make_org("employer"))
+    budget = make_budget(funder, 1_000_000)
+    person = make_person()
+    right = services.deposit(
+        actor=ACTOR, budget=budget, person=person, amount_cents=7_500, on=TODAY,
+        valid_until=dt.date(2026, 6, 30),
+    )  # fmt: skip
+    services.expire_all(actor=ACTOR, on=dt.date(2026, 7, 1))
+    text = login(person).get(f"/mijn-rechten/{right.pk}").content.decode()
+    rows = text.split("<tbody", 1)[1]
+    assert "Niet op tijd gebruikt" in rows
+    assert "-€ 75,00" in rows

@@ -16,7 +16,7 @@ Accounts, and the flows each cause may make between them::
     pool ─ expiry ─→ returned (rights that expire without ever being used)
     right ─ reservation ─→ reservation (per reservation)
     right ─ expiry ─→ returned                      right ─ transfer ─→ right | returned
-    right | pool ─ return ─→ budget (a right given back whole, e.g. a cancelled grant)
+    right ─ return ─→ budget (a right given back whole, e.g. a cancelled grant)
     reservation ─ release ─→ right | returned       reservation ─ payment ─→ provider
     provider ─ claw_back ─→ right | returned
 
@@ -82,7 +82,7 @@ FLOWS: dict[Cause, frozenset[tuple[AccountKind, AccountKind]]] = {
     Cause.CLAW_BACK: frozenset({(K.PROVIDER, K.RIGHT), (K.PROVIDER, K.RETURNED)}),
     Cause.EXPIRY: frozenset({(K.RIGHT, K.RETURNED), (K.BUDGET, K.RETURNED), (K.POOL, K.RETURNED)}),
     Cause.TRANSFER: frozenset({(K.RIGHT, K.RIGHT), (K.RIGHT, K.RETURNED)}),
-    Cause.RETURN: frozenset({(K.RIGHT, K.BUDGET), (K.POOL, K.BUDGET)}),
+    Cause.RETURN: frozenset({(K.RIGHT, K.BUDGET)}),
 }
 
 

@@ -18,6 +18,7 @@ same key with the same request returns the first result; with another request it
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -770,12 +771,10 @@ def bulk_deposit(
     if checked and not by_bsn and not errors:
         deposits = _deposits(rows, on, budget, name, None, errors)
         if not errors:
-            try:
+            with contextlib.suppress(UnknownPersons):  # then look every row up, below
                 return _bulk_write(
                     actor, budget, deposits, on, idempotency_key, mode, progress, chunk, errors
                 )
-            except UnknownPersons:
-                pass  # look every row up below, to name each unknown person
     resolved, person_errors = _resolve_persons(rows, name)
     errors = list(pre_errors)
     deposits = _deposits(rows, on, budget, name, resolved, errors)
@@ -1443,10 +1442,10 @@ def _close_right(
 def return_to_budget(
     *, actor: audit.Actor, right: Right, on: dt.date, idempotency_key: str | None = None
 ) -> int:
-    """Give a right back whole to the budget it came from: all its money (from its own
-    account, or from the pool if it was never used) goes to the budget, and the right is
-    closed. For a window grant that was cancelled: the money comes free for the next on the
-    waiting list. Reserve and release first; returns the cents given back."""
+    """Give a right back whole to the budget it came from: all its money goes to the budget
+    (a right never used is opened first, like any other movement), and the right is closed.
+    For a window grant that was cancelled: the money comes free for the next on the waiting
+    list. Reserve and release first; returns the cents given back."""
     key = idempotency_key or f"return:right:{right.pk}"
     request_hash = digest(op="return", right=right.pk)
 
@@ -1459,23 +1458,19 @@ def return_to_budget(
         if current.status != RightStatus.ACTIVE or current.budget is None:
             raise Problem(422, _("This right can no longer be used."), code="right-not-active")
         budget = current.budget
-        if current.account_id is None:
-            cents = current.deposited_cents or 0
-            source, kind = budget.pool_account_id, AccountKind.POOL
-        else:
-            cents = (
-                LedgerAccount.objects.select_for_update(no_key=True)
-                .values_list("balance_cents", flat=True)
-                .get(pk=current.account_id)
-            )
-            source, kind = current.account_id, AccountKind.RIGHT
+        source = _open_right(current, on, actor)
+        cents = (
+            LedgerAccount.objects.select_for_update(no_key=True)
+            .values_list("balance_cents", flat=True)
+            .get(pk=source)
+        )
         if cents > 0:
             _post(
                 cause=Cause.RETURN,
                 key=key,
                 request_hash=request_hash,
                 postings=ledger.move(source, budget.account_id, cents),
-                kinds={source: kind, budget.account_id: AccountKind.BUDGET},
+                kinds={source: AccountKind.RIGHT, budget.account_id: AccountKind.BUDGET},
                 actor=actor,
                 on=on,
                 budget_id=budget.pk,
@@ -1516,25 +1511,9 @@ def expire_right(*, actor: audit.Actor, right: Right, on: dt.date) -> int:
         ):
             return 0
         returned = 0
-        if current.account_id is None and current.deposited_cents and current.budget_id:
-            # Never used: its deposit goes from the pool straight back to the funder.
-            pool = Budget.objects.values_list("pool_account_id", flat=True).get(
-                pk=current.budget_id
-            )
-            target = _funder_account(current.funder_id, AccountKind.RETURNED)
-            _post(
-                cause=Cause.EXPIRY,
-                key=key,
-                request_hash=digest(op="expire-right", right=current.pk),
-                postings=ledger.move(pool, target.pk, current.deposited_cents),
-                kinds={pool: AccountKind.POOL, target.pk: AccountKind.RETURNED},
-                actor=actor,
-                on=on,
-                budget_id=current.budget_id,
-                right_id=current.pk,
-            )
-            returned = current.deposited_cents
-        elif current.account_id is not None:
+        if current.spendable:
+            _open_right(current, on, actor)  # rights never used expire in bulk: expire_unused
+        if current.account_id is not None:
             balance = (
                 LedgerAccount.objects.select_for_update()
                 .values_list("balance_cents", flat=True)

@@ -130,8 +130,6 @@ def right_history(person: Person, right_id: int) -> RightHistory | None:
         if txn.cause == Cause.DEPOSIT and txn.memo == "the right's own account":
             continue  # the deposit moving into the right's own account: nothing new for you
         change = effect.get(txn.pk)
-        if txn.cause in (Cause.EXPIRY, Cause.RETURN) and change is None:
-            change = -txn.amount_cents  # a right never used: its deposit went back whole
         what = WHAT.get(txn.cause, txn.cause)
         if txn.cause == Cause.TRANSFER and (change or 0) < 0:
             what = gettext_noop("Back to your former employer: this money stays with the job")
@@ -144,6 +142,13 @@ def right_history(person: Person, right_id: int) -> RightHistory | None:
                 Money(change) if change else None,
                 Money(txn.amount_cents),
             )
+        )
+    if right.account_id is None and right.status == RightStatus.EXPIRED and right.valid_until:
+        # Never used: it expired with the other unused rights of its budget, in one
+        # transaction of the budget (services.expire_unused), after its last day.
+        gone = Money(right.deposited_cents or 0)
+        movements.append(
+            Movement(right.valid_until, _(WHAT[Cause.EXPIRY]), Money(-gone.cents), gone)
         )
     left = right.balance_cents
     return RightHistory(right, Money(left) if left is not None else None, movements)
