@@ -44,6 +44,9 @@ LLO_BSN_ENCRYPTION_KEY = os.environ.get(
     "LLO_BSN_ENCRYPTION_KEY", "ZGV2LW9ubHktbGxvLWJzbi1rZXktMzItYnl0ZXMhISE="
 )
 LLO_BSN_HASH_KEY = os.environ.get("LLO_BSN_HASH_KEY", "dev-only-llo-bsn-hash-key")
+# A deposit of at least this many persons is loaded into a database partition of its own on
+# PostgreSQL (accounts/lines.py, docs/decisions/005).
+LLO_DEPOSIT_PARTITION_MIN = int(os.environ.get("LLO_DEPOSIT_PARTITION_MIN", "20000"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",

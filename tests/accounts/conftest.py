@@ -21,6 +21,14 @@ TODAY = dt.date(2026, 3, 1)
 _counter = itertools.count(1)
 
 
+def deposited() -> int:
+    """Rights and deposit lines together: what deposits have written per person (a line
+    becomes a right when first read, lines.claim)."""
+    from llo.accounts.models import DepositLine, Right
+
+    return Right.objects.count() + DepositLine.objects.count()
+
+
 def valid_bsn(n: int) -> str:
     """The n-th test BSN that passes the 11-proef (9 digits, starting with 9)."""
     for candidate in itertools.count(900_000_000 + n * 100):

@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 
 from llo.accounts import services
-from llo.accounts.models import Budget, Right
+from llo.accounts.models import Budget, DepositLine
 from llo.core.models import IdempotencyRecord
 from llo.people.models import User
-from tests.accounts.conftest import ACTOR, employ, make_budget, make_org, make_person
+from tests.accounts.conftest import ACTOR, deposited, employ, make_budget, make_org, make_person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls")]
 
@@ -135,8 +135,8 @@ def test_deposits_json_with_replay(employer_client: Client, budget_id: int, bake
     assert first.json()["created"] == 3
     again = post(employer_client, f"/api/v1/budgets/{budget_id}/deposits", body, key="d-1")
     assert again.content == first.content
-    assert Right.objects.count() == 3
-    assert Right.objects.first().cao == "CAO Bakkers"
+    assert deposited() == 3
+    assert DepositLine.objects.first().cao == "CAO Bakkers"
     changed = post(
         employer_client,
         f"/api/v1/budgets/{budget_id}/deposits",
@@ -172,7 +172,7 @@ def test_deposit_input_errors(employer_client: Client, budget_id: int) -> None:
     )
     assert beyond.status_code == 422
     assert beyond.json()["code"] == "budget-exceeded"
-    assert Right.objects.count() == 0
+    assert deposited() == 0
 
 
 def test_partial_mode_reports_rejected_rows(employer_client: Client, budget_id: int) -> None:

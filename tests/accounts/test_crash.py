@@ -25,6 +25,11 @@ LLO = [sys.executable, "-m", "llo.cli"]
 ROWS = 6_000
 CHUNK = 500
 KEY = "crash-test-bulk-1"
+#: Rights and deposit lines: what a deposit writes per person (lines.claim makes the one the
+#: other).
+DEPOSITED = (
+    "SELECT (SELECT COUNT(*) FROM accounts_right) + (SELECT COUNT(*) FROM accounts_depositline)"
+)
 ON = "2026-03-01"
 
 
@@ -121,9 +126,13 @@ def finish(proc: subprocess.Popen[str]) -> str:
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_kill_9_mid_bulk_deposit_postgresql(tmp_path: Path) -> None:
+@pytest.mark.parametrize("own_partition", [False, True], ids=["default-partition", "own-partition"])
+def test_kill_9_mid_bulk_deposit_postgresql(tmp_path: Path, own_partition: bool) -> None:
+    """Both ways a deposit is written on PostgreSQL: into the shared partition, and (a large
+    deposit, made large here by lowering the threshold) into a partition of its own."""
     from llo.accounts import services
-    from llo.accounts.models import LedgerAccount, LedgerTransaction, Right
+    from llo.accounts.models import LedgerAccount, LedgerTransaction
+    from tests.accounts.conftest import deposited
 
     budget, persons = setup_data(ROWS)
     csv = write_csv(tmp_path / "deposits.csv", persons)
@@ -131,23 +140,27 @@ def test_kill_9_mid_bulk_deposit_postgresql(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}",
+        "LLO_DEPOSIT_PARTITION_MIN": "1000" if own_partition else str(10 * ROWS),
     }
 
     written = kill_midway(bulk(env, budget, csv, throttle=0.2))
     assert written >= CHUNK
     # nothing of the killed run is left: no transaction, no right, no money moved
     assert not LedgerTransaction.objects.filter(idempotency_key=KEY).exists()
-    assert Right.objects.count() == 0
+    assert deposited() == 0
     assert LedgerAccount.objects.get(budget__pk=budget).balance_cents == 10**10
     assert services.verify_ledger() == []
 
     out = finish(bulk(env, budget, csv))
     assert out.strip().splitlines()[-1].startswith("done:")
-    assert LedgerTransaction.objects.filter(idempotency_key=KEY).count() == 1
-    assert Right.objects.count() == ROWS
+    txn = LedgerTransaction.objects.get(idempotency_key=KEY)
+    assert deposited() == ROWS
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f"accounts_depositline_{txn.pk}"])
+        assert cursor.fetchone()[0] is own_partition
     out = finish(bulk(env, budget, csv))
     assert "already done" in out
-    assert Right.objects.count() == ROWS
+    assert deposited() == ROWS
     assert LedgerAccount.objects.get(budget__pk=budget).balance_cents == 10**10 - ROWS * 15_000
     assert services.verify_ledger() == []
 
@@ -187,7 +200,7 @@ def test_kill_9_mid_bulk_deposit_sqlite(tmp_path: Path) -> None:
     assert (
         count("SELECT COUNT(*) FROM accounts_ledgertransaction WHERE idempotency_key = ?", KEY) == 0
     )
-    assert count("SELECT COUNT(*) FROM accounts_right") == 0
+    assert count(DEPOSITED) == 0
     assert (
         count(
             "SELECT COUNT(*) FROM accounts_posting "
@@ -202,6 +215,6 @@ def test_kill_9_mid_bulk_deposit_sqlite(tmp_path: Path) -> None:
     assert (
         count("SELECT COUNT(*) FROM accounts_ledgertransaction WHERE idempotency_key = ?", KEY) == 1
     )
-    assert count("SELECT COUNT(*) FROM accounts_right") == ROWS
+    assert count(DEPOSITED) == ROWS
     assert count("SELECT COALESCE(SUM(amount_cents), 0) FROM accounts_posting") == 0
     subprocess.run([*LLO, "check_ledger"], env=env, cwd=ROOT, check=True, timeout=120)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from llo.accounts import services
 from llo.accounts.ledger import AccountKind, Cause
-from llo.accounts.models import LedgerAccount, LedgerTransaction, Right, RightStatus
+from llo.accounts.models import DepositLine, LedgerAccount, LedgerTransaction, Right, RightStatus
 from llo.accounts.services import DepositRow
 from llo.core.models import AuditEntry
 from llo.core.problems import Problem
@@ -29,6 +29,19 @@ def test_a_deposit_waits_in_the_pool_until_the_right_is_used(budget, persons, pr
     rows = [DepositRow(20_000, person_id=p.pk, line=i) for i, p in enumerate(people, start=1)]
     result = services.bulk_deposit(actor=ACTOR, budget=budget, rows=rows, on=TODAY)
     assert pool_balance(budget) == 60_000
+    # The deposit wrote one line per person; nothing has read them yet.
+    assert Right.objects.count() == 0
+    assert DepositLine.objects.filter(deposit_id=result.transaction_id).count() == 3
+    use = services.budget_use(budget, on=TODAY)
+    assert (use.persons, use.rights, use.in_rights) == (3, 3, 60_000)
+    assert services.verify_ledger() == []
+    # Reading the first person's rights makes their right, once.
+    assert services.claim_rights([people[0].pk]) == 1
+    assert services.claim_rights([people[0].pk]) == 0
+    assert DepositLine.objects.count() == 2
+    assert services.verify_ledger() == []
+    services.claim_rights(p.pk for p in people)
+    assert DepositLine.objects.count() == 0
     rights = list(Right.objects.filter(deposit_id=result.transaction_id).order_by("pk"))
     assert [r.account_id for r in rights] == [None, None, None]
     assert [r.balance_cents for r in rights] == [20_000] * 3
@@ -56,12 +69,15 @@ def test_unused_rights_expire_together_and_go_back_to_the_funder(budget, persons
         for i, p in enumerate(people, start=1)
     ]
     result = services.bulk_deposit(actor=ACTOR, budget=budget, rows=rows, on=TODAY)
+    services.claim_rights([people[0].pk])  # the other three are never read: still lines
     used = Right.objects.filter(deposit_id=result.transaction_id).order_by("pk").first()
     assert used is not None
     services.reserve(actor=ACTOR, right=used, amount_cents=4_000, on=TODAY)
     report = services.expire_all(actor=ACTOR, on=dt.date(2026, 7, 1))
     assert (report.rights, report.returned_cents) == (4, 3 * 10_000 + 6_000)
     assert pool_balance(budget) == 0
+    assert DepositLine.objects.count() == 0
+    assert Right.objects.count() == 4
     assert set(Right.objects.values_list("status", flat=True)) == {RightStatus.EXPIRED}
     returned = LedgerAccount.objects.get(funder=funder, kind=AccountKind.RETURNED)
     assert returned.balance_cents == 36_000

@@ -11,6 +11,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from llo.accounts import services
 from llo.accounts.ledger import AccountKind, Cause
 from llo.accounts.models import (
+    DepositLine,
     LedgerAccount,
     LedgerTransaction,
     Posting,
@@ -21,7 +22,15 @@ from llo.accounts.models import (
 from llo.accounts.services import BulkMode, DepositRow, TransferOutcome
 from llo.core.models import AuditEntry
 from llo.core.problems import Problem
-from tests.accounts.conftest import ACTOR, TODAY, employ, make_budget, make_org, make_person
+from tests.accounts.conftest import (
+    ACTOR,
+    TODAY,
+    deposited,
+    employ,
+    make_budget,
+    make_org,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +90,7 @@ def test_bad_amounts_are_refused(budget, person, amount) -> None:
         services.deposit(actor=ACTOR, budget=budget, person=person, amount_cents=amount, on=TODAY)  # type: ignore[arg-type]
     assert info.value.status == 400
     assert info.value.invalid_params[0].name == "amountCents"
-    assert Right.objects.count() == 0
+    assert deposited() == 0
 
 
 def test_unknown_person_is_named(budget) -> None:
@@ -91,7 +100,7 @@ def test_unknown_person_is_named(budget) -> None:
         )
     assert info.value.status == 400
     assert info.value.invalid_params[0].name == "line 1: person"
-    assert Right.objects.count() == 0
+    assert deposited() == 0
 
 
 def test_deposit_beyond_the_budget_is_rejected_whole(funder, persons) -> None:
@@ -103,7 +112,7 @@ def test_deposit_beyond_the_budget_is_rejected_whole(funder, persons) -> None:
     assert info.value.status == 422
     assert info.value.code == "budget-exceeded"
     assert info.value.extra["availableCents"] == 100_000
-    assert Right.objects.count() == 0
+    assert deposited() == 0
     small.account.refresh_from_db()
     assert small.account.balance_cents == 100_000
     assert_consistent()
@@ -121,7 +130,7 @@ def test_all_or_nothing_names_every_bad_row_and_writes_nothing(budget, persons) 
         services.bulk_deposit(actor=ACTOR, budget=budget, rows=rows, on=TODAY)
     names = [p.name for p in info.value.invalid_params]
     assert names == ["line 3: amount", "line 4: person", "line 5: person"]
-    assert Right.objects.count() == 0
+    assert deposited() == 0
 
 
 def test_partial_mode_writes_good_rows_and_reports_the_rest(budget, persons) -> None:
@@ -137,6 +146,7 @@ def test_partial_mode_writes_good_rows_and_reports_the_rest(budget, persons) -> 
     assert result.created == 1
     assert result.total_cents == 40_000
     assert [(e.line, e.field) for e in result.rejected] == [(3, "amount"), (4, "bsn")]
+    assert services.claim_rights([a.pk]) == 1
     assert Right.objects.get().person == a
     assert_consistent()
 
@@ -152,11 +162,11 @@ def test_bulk_deposit_by_bsn_and_idempotent_replay(budget, persons) -> None:
     )
     assert (first.created, first.total_cents, first.replayed) == (5, 50_000, False)
     assert (again.transaction_id, again.replayed) == (first.transaction_id, True)
-    assert Right.objects.count() == 5
+    assert deposited() == 5
     txn = LedgerTransaction.objects.get(pk=first.transaction_id)
     # One transaction of two postings: budget → pool; each right holds its part until used.
     assert sorted(txn.postings.values_list("amount_cents", flat=True)) == [-50_000, 50_000]
-    assert set(Right.objects.values_list("deposit_id", "deposited_cents")) == {(txn.pk, 10_000)}
+    assert set(DepositLine.objects.values_list("deposit_id", "cents")) == {(txn.pk, 10_000)}
     assert_consistent()
     with pytest.raises(Problem) as info:
         services.bulk_deposit(

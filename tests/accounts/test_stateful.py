@@ -184,6 +184,7 @@ class LedgerMachine(RuleBasedStateMachine):
             self.refused(call)
             return multiple()
         result = call()
+        services.claim_rights(p.pk for p in self.persons[:n])  # as their overview would
         ids = list(
             Right.objects.filter(deposit_id=result.transaction_id)
             .order_by("person_id")

@@ -14,10 +14,10 @@ from django.test import Client
 from django.utils import translation
 
 from llo.accounts import services
-from llo.accounts.models import Budget, Right
+from llo.accounts.models import Budget
 from llo.core.models import AuditEntry
 from llo.people.models import User
-from tests.accounts.conftest import ACTOR, employ, make_budget, make_org, make_person
+from tests.accounts.conftest import ACTOR, deposited, employ, make_budget, make_org, make_person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls")]
 
@@ -128,7 +128,7 @@ def test_deposit_to_chosen_employees_once(client: Client, bakery: Any) -> None:
     response = client.post(f"/financier/budgetten/{budget.pk}/storten", data)
     assert response.status_code == 302
     client.post(f"/financier/budgetten/{budget.pk}/storten", data)  # a double click
-    assert Right.objects.count() == 2
+    assert deposited() == 2
     refused = client.post(
         f"/financier/budgetten/{budget.pk}/storten",
         {"persons": [str(outsider.pk)], "amount": "400", "idempotency_key": "dep-2"},
@@ -140,7 +140,7 @@ def test_deposit_to_chosen_employees_once(client: Client, bakery: Any) -> None:
     )
     assert too_much.status_code == 400
     assert 'id="id_amount-error"' in too_much.content.decode()
-    assert Right.objects.count() == 2
+    assert deposited() == 2
 
 
 def test_upload_a_file_all_or_nothing_then_partial(client: Client, bakery: Any) -> None:
@@ -166,13 +166,13 @@ def test_upload_a_file_all_or_nothing_then_partial(client: Client, bakery: Any) 
     assert "line 3: bsn" in html
     assert "line 4: amount" in html
     assert 'id="id_file-error"' in html
-    assert Right.objects.count() == 0
+    assert deposited() == 0
     response = client.post(
         url, {"file": SimpleUploadedFile("d.csv", text), "mode": "partial", "idempotency_key": "f2"}
     )
     assert response.status_code == 200
     assert "line 3: bsn" in response.content.decode()
-    assert Right.objects.count() == 1
+    assert deposited() == 1
     good = f"person_id,amount_cents\n{b.pk},5000\n".encode()
     response = client.post(
         url,
@@ -183,7 +183,7 @@ def test_upload_a_file_all_or_nothing_then_partial(client: Client, bakery: Any) 
         },
     )
     assert response.status_code == 302
-    assert Right.objects.count() == 2
+    assert deposited() == 2
 
 
 def test_use_page_and_export(client: Client, bakery: Any) -> None:

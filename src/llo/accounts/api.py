@@ -514,12 +514,21 @@ def list_rights(
     user = request.user
     rights = Right.objects.select_related("funder__organisation").order_by("pk")
     if getattr(user, "role", None) == Role.BURGER:
-        rights = rights.filter(person_id=getattr(user, "person_id", 0) or 0)
+        person_id = getattr(user, "person_id", 0) or 0
+        services.claim_rights([person_id])  # deposits not read before become rights first
+        rights = rights.filter(person_id=person_id)
     else:
         funder = funder_of(request)
         rights = rights.filter(budget__funder=funder) if funder else rights.none()
         if budgetId is not None:
             rights = rights.filter(budget_id=budgetId)
+        if funder is not None:
+            # Every right listed has its number: deposits nobody has read yet become rights
+            # first (once; the nightly job does it too).
+            budgets = Budget.objects.filter(funder=funder)
+            if budgetId is not None:
+                budgets = budgets.filter(pk=budgetId)
+            services.claim_budgets(budgets.values_list("pk", flat=True))
         with transaction.atomic():
             audit.record(
                 actor=actor_of(request),

@@ -221,12 +221,12 @@ class Right(models.Model):
     One deposit makes one right, so each tranche keeps its own expiry (Fatima's employer saved
     two years: two rights, the older one is used first).
 
-    A deposit writes one row here per person and nothing else per person: the money waits in
-    the budget's pool account, and the right gets its own ledger account (``account``) the
-    first time its money moves (a reservation, an expiry, a transfer). Until then its balance
-    is ``deposited_cents``. That keeps a bulk deposit of a million rights to one row each
-    (bench/ledger). For the same reason the references below are checked by the database per
-    statement, over all rows at once, instead of per row (``sql/right_references.sql``).
+    A deposit writes a narrow :class:`DepositLine` per person; the right is made from it the
+    first time the person's rights are read or moved (``lines.claim``). The money waits in the
+    budget's pool account, and the right gets its own ledger account (``account``) the first
+    time its money moves (a reservation, an expiry, a transfer). Until then its balance is
+    ``deposited_cents``. The references below are checked by the database per statement, over
+    all rows at once, instead of per row (``sql/right_references.sql``).
     """
 
     person = models.ForeignKey(
@@ -343,6 +343,12 @@ class Right(models.Model):
                 condition=Q(transferred_from__isnull=False),
                 name="right_transferred_once",
             ),
+            # One right per person per deposit: a claimed deposit line (lines.claim).
+            models.UniqueConstraint(
+                fields=["person", "deposit"],
+                condition=Q(deposit__isnull=False),
+                name="right_one_per_person_and_deposit",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -367,6 +373,66 @@ class Right(models.Model):
 
     def is_valid_on(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+
+class DepositLine(models.Model):
+    """A person's share of a deposit, before anything has read or moved it.
+
+    A deposit writes one narrow line per person and nothing else per person. The first time
+    the person's rights are read or moved (their overview, a funding plan, an enrolment, a
+    transfer, the nightly expiry, a funder's export), :func:`llo.accounts.lines.claim` turns
+    the line into a :class:`Right` with the same person, deposit, amount and last day, in one
+    transaction: the line is deleted and the right inserted, so a deposit is always exactly
+    one of the two. Until then the money waits in the budget's pool account, as for a right
+    not used yet.
+
+    On PostgreSQL the table is partitioned by deposit: a large deposit is loaded into a fresh
+    partition and indexed after the load (``lines.write``); small ones go to the default
+    partition. References are checked by the deposit itself (one anti-join over all persons)
+    and by triggers (``sql/deposit_lines.sql``), not per row.
+    """
+
+    pk = models.CompositePrimaryKey("person_id", "deposit_id")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="deposit_lines",
+        db_index=False,  # the primary key starts with the person
+        db_constraint=False,
+    )
+    deposit = models.ForeignKey(
+        "LedgerTransaction",
+        on_delete=models.PROTECT,
+        related_name="lines",
+        db_index=False,  # the partition key
+        db_constraint=False,
+    )
+    cents = models.BigIntegerField(_("deposited (cents)"))
+    valid_until = models.DateField(_("valid until"))
+    employment = models.ForeignKey(
+        Employment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    #: NULL when there is none: it takes no room in a line, where "" would (a bulk deposit
+    #: writes a million lines).
+    cao = models.CharField(  # noqa: DJ001
+        _("collective agreement (CAO)"), max_length=100, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("deposit line")
+        verbose_name_plural = _("deposit lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(cents__gt=0), name="deposit_line_cents_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cents} → {self.person_id} ({self.deposit_id})"
 
 
 class ReservationStatus(models.TextChoices):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from llo.accounts import lines as deposit_lines
 from llo.accounts.conditions import (
     ConditionsChecker,
     OfferFacts,
@@ -274,12 +275,14 @@ def funding_plan(
 ) -> FundingPlan:
     """Which rights of ``person`` pay how much for ``offer`` on date ``on``, explained.
 
-    Reads only; the plan is turned into reservations by the enrolment (``services.reserve``).
+    Moves no money (it only makes rights of deposits not read before, ``lines.claim``); the
+    plan is turned into reservations by the enrolment (``services.reserve``).
     """
     from llo.accounts.models import PUBLIC_FUNDER_KINDS, Right, RightStatus
 
     checker = checker or default_checker()
     facts = person_facts(person, on)
+    deposit_lines.claim([person.pk])  # deposits not read before become rights first
     rights = list(
         Right.objects.filter(person=person, status=RightStatus.ACTIVE)
         .select_related("funder__organisation", "budget", "account")

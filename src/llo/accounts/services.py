@@ -31,13 +31,14 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from llo.accounts import csvfile, ledger
+from llo.accounts import csvfile, ledger, lines
 from llo.accounts.conditions import Conditions, ConditionsError
 from llo.accounts.ledger import AccountKind, Cause, InsufficientFunds
 from llo.accounts.models import (
     FUNDER_KIND_OF_ORGANISATION,
     AllocationPolicy,
     Budget,
+    DepositLine,
     Funder,
     LedgerAccount,
     LedgerTransaction,
@@ -548,33 +549,9 @@ def _copy_text(value: object) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-#: The columns a deposit writes per right: first what differs per person, then what is the
-#: same for the whole deposit (so the lines are the per-person part joined by the rest).
-RIGHT_COLUMNS = (
-    "person_id", "deposited_cents", "valid_until", "employment_id", "cao",
-    "budget_id", "funder_id", "kind", "deposit_id", "info_text", "conditions", "valid_from",
-    "portability", "status", "created_at",
-)  # fmt: skip
-
-
-def _executemany(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """SQLite: one prepared INSERT for many rows."""
-    marks = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
-            [tuple(row) for row in rows],
-        )
-
-
-class UnknownPersons(Exception):
-    """The database found a deposit row for a person it does not know (checked per statement
-    by the right-reference triggers, instead of looking every person up first)."""
-
-
 @dataclass(frozen=True)
 class _Deposits:
-    """What a bulk deposit writes: (person, cents, valid until) per right, and the same as
+    """What a bulk deposit writes: (person, cents, valid until) per person, and the same as
     ``person\tcents\tdate`` lines (the request's fingerprint, and the start of COPY lines)."""
 
     persons: list[tuple[int, int, dt.date]]
@@ -585,23 +562,17 @@ class _Deposits:
         return sum(cents for _p, cents, _u in self.persons)
 
 
-def _write_deposits(
-    *,
-    actor: audit.Actor,
-    budget: Budget,
-    deposits: _Deposits,
-    on: dt.date,
-    key: str,
-    request_hash: str,
-    progress: Callable[[int, int], None] | None = None,
-    chunk: int = CHUNK,
-) -> LedgerTransaction:
-    """Write one right per (person, cents, valid until) in the current transaction, and one
-    ledger transaction that moves their total from the budget into its pool. Nothing else is
-    written per person: each right gets its own ledger account when its money first moves
-    (:func:`_open_right`)."""
-    persons = deposits.persons
-    total = deposits.total
+def _fingerprint(text: str) -> str:
+    """Of the deposit's lines ``person\tcents\tdate``, joined by newlines."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _deposit_transaction(
+    *, actor: audit.Actor, budget: Budget, on: dt.date, key: str, request_hash: str,
+    count: int, total: int,
+) -> LedgerTransaction:  # fmt: skip
+    """The ledger side of a deposit, in the current transaction: ``total`` moves from the
+    budget into its pool (refused whole, 422, if the budget has less left)."""
     if total > budget.account.balance_cents:
         # Checked again by the conditional update below; this gives the clear message.
         raise _budget_exceeded(budget, total, budget.account.balance_cents)
@@ -616,9 +587,9 @@ def _write_deposits(
         effective_date=on,
         created_at=now(),
         actor=actor.name,
-        memo=f"deposit to {len(persons)} persons",
+        memo=f"deposit to {count} persons",
         budget_id=budget.pk,
-        count=len(persons),
+        count=count,
         amount_cents=total,
     )
     Posting.objects.bulk_create(
@@ -627,89 +598,80 @@ def _write_deposits(
             Posting(transaction=txn, account_id=budget.pool_account_id, amount_cents=total),
         ]
     )
-    links = _employment_links(budget.funder, on) if budget.portability != Portability.PERSON else {}
-    conditions = json.dumps(budget.conditions, sort_keys=True)
-    created = now()
-    fixed = (
-        budget.pk, budget.funder_id, budget.right_kind, txn.pk, "", conditions, on,
-        budget.portability, RightStatus.ACTIVE.value, created,
-    )  # fmt: skip
-    done = 0
-    try:
-        if connection.vendor == "postgresql":
-            # The rows go into a temporary table by COPY (only what differs per person, so
-            # nothing is parsed a million times that is the same for all), then into the
-            # rights table by one INSERT ... SELECT that adds the rest: one statement, so the
-            # references are checked once over all rows.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "CREATE TEMP TABLE IF NOT EXISTS llo_deposit_rows (person_id bigint, "
-                    "cents bigint, valid_until date, employment_id bigint, cao text) "
-                    "ON COMMIT DELETE ROWS"
-                )
-                cursor.execute("TRUNCATE llo_deposit_rows")
-                with (
-                    connection.wrap_database_errors,  # psycopg's errors as Django's
-                    cursor.cursor.copy("COPY llo_deposit_rows FROM STDIN") as copy,
-                ):
-                    for start in range(0, len(persons), chunk):
-                        part = deposits.lines[start : start + chunk]
-                        if links:
-                            jobs = (links.get(pid, (None, "")) for pid, _c, _u in persons[start:])
-                            copy.write(
-                                "".join(
-                                    f"{line}\t{_copy_text(job)}\t{_copy_text(cao)}\n"
-                                    for line, (job, cao) in zip(part, jobs, strict=False)
-                                )
-                            )
-                        else:
-                            copy.write("\t\\N\t\n".join(part) + "\t\\N\t\n")
-                        done += len(part)
-                        if progress is not None:
-                            progress(done, len(persons))
-                columns = ", ".join(RIGHT_COLUMNS)
-                cursor.execute(
-                    f"INSERT INTO {RIGHTS} ({columns}) SELECT person_id, cents, valid_until, "  # noqa: S608
-                    "employment_id, cao, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s "
-                    "FROM llo_deposit_rows",
-                    list(fixed),
-                )
-        else:
-            ops = connection.ops
-            values = (
-                *fixed[:6],
-                ops.adapt_datefield_value(on),
-                *fixed[7:9],
-                ops.adapt_datetimefield_value(created),
-            )
-            for start in range(0, len(persons), chunk):
-                rows = persons[start : start + chunk]
-                _executemany(
-                    RIGHTS,
-                    RIGHT_COLUMNS,
-                    [
-                        (
-                            pid, cents, ops.adapt_datefield_value(until),
-                            *links.get(pid, (None, "")), *values,
-                        )
-                        for pid, cents, until in rows
-                    ],
-                )  # fmt: skip
-                done += len(rows)
-                if progress is not None:
-                    progress(done, len(persons))
-    except IntegrityError as exc:
-        if "refers to person" in str(exc):
-            raise UnknownPersons from exc
-        raise
-    _change_balance(budget.pool_account_id, total)  # a shared account: changed last
+    return txn
+
+
+def _deposited(actor: audit.Actor, budget: Budget, txn: LedgerTransaction) -> None:
+    _change_balance(budget.pool_account_id, txn.amount_cents)  # a shared account: changed last
     audit.record(
         actor=actor,
         action="budget.deposited",
         subject=budget,
-        after={"transaction": txn.pk, "persons": len(persons), "total_cents": total},
+        after={"transaction": txn.pk, "persons": txn.count, "total_cents": txn.amount_cents},
     )
+
+
+def _links(budget: Budget, on: dt.date) -> dict[int, tuple[int, str]]:
+    if budget.portability == Portability.PERSON:
+        return {}
+    return _employment_links(budget.funder, on)
+
+
+def _write_deposits(
+    *,
+    actor: audit.Actor,
+    budget: Budget,
+    deposits: _Deposits,
+    on: dt.date,
+    key: str,
+    request_hash: str,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = CHUNK,
+) -> LedgerTransaction:
+    """Write one deposit line per checked (person, cents, valid until) in the current
+    transaction, and one ledger transaction that moves their total from the budget into its
+    pool. Nothing else is written per person: a line becomes a right when the person's rights
+    are first read or moved (:func:`llo.accounts.lines.claim`)."""
+    persons = deposits.persons
+    txn = _deposit_transaction(
+        actor=actor, budget=budget, on=on, key=key, request_hash=request_hash,
+        count=len(persons), total=deposits.total,
+    )  # fmt: skip
+    links = _links(budget, on)
+    if lines.own_partition(len(persons)):
+        texts = [_line_text(pid, cents, until.isoformat(), links) for pid, cents, until in persons]
+        try:
+            lines.load_partition(
+                txn.pk, on, texts, links=bool(links), progress=progress, chunk=chunk
+            )
+        except lines.Refused:
+            # The rows were checked a moment ago: a person was removed meanwhile.
+            raise Problem(
+                409,
+                _("A person in this deposit was removed while it was being written. Try again."),
+                code="conflict",
+            ) from None
+    else:
+        done = 0
+        for start in range(0, len(persons), chunk):
+            part = persons[start : start + chunk]
+            lines.insert(
+                txn.pk,
+                [(pid, cents, until, *links.get(pid, (None, None))) for pid, cents, until in part],
+            )
+            done += len(part)
+            if progress is not None:
+                progress(done, len(persons))
+    _deposited(actor, budget, txn)
     return txn
+
+
+def _line_text(pid: object, cents: object, until: str, links: dict[int, tuple[int, str]]) -> str:
+    """One line of a large deposit in COPY text: person, cents, last day (and job, CAO)."""
+    if not links:
+        return f"{pid}\t{cents}\t{until}\n"
+    job, cao = links.get(pid, (None, None))  # type: ignore[call-overload]
+    return f"{pid}\t{cents}\t{until}\t{_copy_text(job)}\t{_copy_text(cao)}\n"
 
 
 def _budget_exceeded(budget: Budget, asked: int, left: int) -> Problem:
@@ -758,23 +720,22 @@ def bulk_deposit(
     the whole deposit is refused when it is more than the budget has left (422). ``pre_errors``
     are errors found while reading the input (a CSV file) that count as bad rows.
 
-    Persons given by id are not looked up one by one on PostgreSQL: the database checks them
-    all at once when the rights are written; only if one is unknown are the rows looked up to
-    name every bad line.
+    A large deposit on PostgreSQL is not checked row by row first: its lines are loaded as
+    given into a partition of their own and the database checks them all at once (amounts,
+    dates, each person once, every person known; ``lines.load_partition``). Only if it
+    refuses are the rows checked one by one, to name every bad line.
     """
     on = on or today()
     _check_budget_open(budget, on)
     name = field_name or (lambda row, what: what)
-    errors: list[csvfile.RowError] = list(pre_errors)
-    checked = connection.vendor == "postgresql" and mode == BulkMode.ALL_OR_NOTHING
-    by_bsn = any(row.person_id is None for row in rows)
-    if checked and not by_bsn and not errors:
-        deposits = _deposits(rows, on, budget, name, None, errors)
-        if not errors:
-            with contextlib.suppress(UnknownPersons):  # then look every row up, below
-                return _bulk_write(
-                    actor, budget, deposits, on, idempotency_key, mode, progress, chunk, errors
-                )
+    if (
+        lines.own_partition(len(rows))
+        and mode == BulkMode.ALL_OR_NOTHING
+        and not pre_errors
+        and rows[0].person_id is not None  # a file by BSN is looked up first
+    ):
+        with contextlib.suppress(lines.Refused):  # then every row is checked, below
+            return _bulk_load(actor, budget, rows, on, idempotency_key, progress, chunk)
     resolved, person_errors = _resolve_persons(rows, name)
     errors = list(pre_errors)
     deposits = _deposits(rows, on, budget, name, resolved, errors)
@@ -808,6 +769,77 @@ def _invalid_rows(errors: Sequence[csvfile.RowError], by_field: bool) -> Problem
         code="invalid-rows",
         invalid_params=_row_params(errors, by_field),
     )
+
+
+def _bulk_load(
+    actor: audit.Actor,
+    budget: Budget,
+    rows: Sequence[DepositRow],
+    on: dt.date,
+    idempotency_key: str | None,
+    progress: Callable[[int, int], None] | None,
+    chunk: int,
+) -> BulkResult:
+    """The rows as they are, into a partition of their own: raises ``lines.Refused`` (nothing
+    written) if the database finds anything wrong with them."""
+    default_until = add_months(on, budget.right_validity_months)
+    links = _links(budget, on)
+    dates: dict[dt.date, str] = {}
+    texts: list[str] = []
+    total = 0
+    append = texts.append
+    try:
+        for row in rows:
+            until = row.valid_until or default_until
+            day = dates.get(until)
+            if day is None:
+                day = dates[until] = until.isoformat()
+            cents = row.amount_cents
+            # The common case inline: a million calls of _line_text cost a tenth of a second.
+            append(
+                f"{row.person_id}\t{cents}\t{day}\n"
+                if not links
+                else _line_text(row.person_id, cents, day, links)
+            )
+            total += cents
+    except TypeError:  # an amount that is not a number
+        raise lines.Refused from None
+    if type(total) is not int:
+        raise lines.Refused
+    if links:
+        fingerprint = _fingerprint(
+            "\n".join(
+                f"{r.person_id}\t{r.amount_cents}\t{dates[r.valid_until or default_until]}"
+                for r in rows
+            )
+        )
+    else:
+        fingerprint = _fingerprint("".join(texts)[:-1])
+    key = idempotency_key or new_key("deposit")
+    request_hash = digest(
+        op="deposit", budget=budget.pk, on=on, rights=fingerprint, mode=BulkMode.ALL_OR_NOTHING
+    )
+
+    def work() -> BulkResult:
+        fresh = Budget.objects.select_related("account", "funder__organisation").get(pk=budget.pk)
+        try:
+            txn = _deposit_transaction(
+                actor=actor, budget=fresh, on=on, key=key, request_hash=request_hash,
+                count=len(texts), total=total,
+            )  # fmt: skip
+        except Problem:
+            # More than the budget has left: bad lines are reported before that, so the rows
+            # are checked one by one first.
+            raise lines.Refused from None
+        lines.load_partition(txn.pk, on, texts, links=bool(links), progress=progress, chunk=chunk)
+        _deposited(actor, fresh, txn)
+        return BulkResult(txn.pk, txn.count, total, [])
+
+    def replay(txn: LedgerTransaction) -> BulkResult:
+        return BulkResult(txn.pk, txn.count, txn.amount_cents, [], replayed=True)
+
+    result: BulkResult = _run_idempotent(key, request_hash, work, replay)
+    return result
 
 
 def _deposits(
@@ -878,7 +910,7 @@ def _bulk_write(
     errors: list[csvfile.RowError],
 ) -> BulkResult:
     key = idempotency_key or new_key("deposit")
-    fingerprint = hashlib.sha256("\n".join(deposits.lines).encode()).hexdigest()
+    fingerprint = _fingerprint("\n".join(deposits.lines))
     request_hash = digest(op="deposit", budget=budget.pk, on=on, rights=fingerprint, mode=mode)
 
     def work() -> BulkResult:
@@ -924,7 +956,24 @@ def deposit(
             what, what
         ),
     )
+    lines.claim([person.pk])
     return Right.objects.get(person=person, deposit_id=result.transaction_id)
+
+
+def claim_rights(person_ids: Iterable[int]) -> int:
+    """Make rights of these persons' deposits not read before: call it before reading a
+    person's rights (:func:`llo.accounts.lines.claim`)."""
+    return lines.claim(person_ids)
+
+
+def claim_deposits(deposit_ids: Sequence[int], *, ending_before: dt.date | None = None) -> int:
+    """Make rights of every line of these deposits not read before (the nightly job, a
+    funder's export; :func:`llo.accounts.lines.claim_deposits`)."""
+    return lines.claim_deposits(deposit_ids, ending_before=ending_before)
+
+
+def claim_budgets(budget_ids: Iterable[int]) -> int:
+    return lines.claim_deposits(lines.deposit_ids(budget_ids))
 
 
 def parse_csv_rows(text: str) -> tuple[list[DepositRow], list[csvfile.RowError]]:
@@ -1580,13 +1629,16 @@ def expire_budget(*, actor: audit.Actor, budget: Budget, on: dt.date) -> int:
 
 def expire_unused(*, actor: audit.Actor, budget_id: int, on: dt.date) -> tuple[int, int]:
     """Expire, in one statement, every right of a budget past its last day that was never
-    used (it has no account of its own): their deposits go from the pool back to the funder in
-    one transaction. Returns (rights, cents). Running it again finds nothing more to do."""
+    used (it has no account of its own, or is still a deposit line): their deposits go from
+    the pool back to the funder in one transaction. Returns (rights, cents). Running it again
+    finds nothing more to do."""
     key = f"expiry:unused:{budget_id}:{on.isoformat()}"
     request_hash = digest(op="expire-unused", budget=budget_id, on=on)
 
     def work() -> tuple[int, int]:
         budget = Budget.objects.select_for_update().get(pk=budget_id)
+        # Deposit lines past their last day become rights first, as a read would make them.
+        lines.claim_deposits(lines.deposit_ids([budget_id]), ending_before=on)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {RIGHTS} SET status = %s WHERE budget_id = %s AND status = %s "  # noqa: S608
@@ -1640,17 +1692,17 @@ def expire_all(
     """Expire every right past its last day and every budget past its period, each in its own
     transaction (a crash halfway loses nothing; the next run does the rest)."""
     report = ExpiryReport()
-    for budget_id in (
+    unused = set(
         Right.objects.filter(
             status=RightStatus.ACTIVE,
             valid_until__lt=on,
             account__isnull=True,
             deposited_cents__isnull=False,
-        )
-        .values_list("budget_id", flat=True)
-        .distinct()
-        .order_by("budget_id")
-    ):
+        ).values_list("budget_id", flat=True)
+    ) | set(
+        DepositLine.objects.filter(valid_until__lt=on).values_list("deposit__budget_id", flat=True)
+    )
+    for budget_id in sorted(b for b in unused if b is not None):
         count, cents = expire_unused(actor=actor, budget_id=budget_id, on=on)
         report.rights += count
         report.returned_cents += cents
@@ -1887,9 +1939,16 @@ def verify_ledger(account_ids: Iterable[int] | None = None) -> list[Mismatch]:
             .values_list("budget_id")
             .annotate(s=Sum("deposited_cents"))
         )
+        for budget_id, cents in (
+            DepositLine.objects.filter(deposit__budget_id__in=list(pools))
+            .values_list("deposit__budget_id")
+            .annotate(s=Sum("cents"))
+        ):
+            waiting[budget_id] = waiting.get(budget_id, 0) + cents
         cached = dict(accounts.filter(pk__in=pools.values()).values_list("pk", "balance_cents"))
         for budget_id, pool in pools.items():
-            # A pool holds exactly the deposits of the budget's rights not yet used.
+            # A pool holds exactly the deposits of the budget's rights not yet used (and of
+            # its deposit lines, which are rights not read yet).
             if cached[pool] != int(waiting.get(budget_id, 0)):
                 problems.append(
                     Mismatch(pool, cached[pool], int(waiting.get(budget_id, 0)), "unused deposits")
@@ -1926,6 +1985,7 @@ def budget_use(budget: Budget, on: dt.date | None = None, soon_days: int = 90) -
         .get(),
     )
     rights = Right.objects.filter(budget=budget)
+    pending = lines.pending(lines.deposit_ids([budget.pk]))  # rights not read yet
     opened = rights.filter(account__isnull=False)
     in_rights = pool + (opened.aggregate(s=Sum("account__balance_cents"))["s"] or 0)
     reserved = (
@@ -1947,15 +2007,19 @@ def budget_use(budget: Budget, on: dt.date | None = None, soon_days: int = 90) -
     )
     soon_day = on + dt.timedelta(days=soon_days)
     soon = (
-        opened.filter(status=RightStatus.ACTIVE, valid_until__lte=soon_day).aggregate(
-            s=Sum("account__balance_cents")
-        )["s"]
-        or 0
-    ) + (
-        rights.filter(
-            status=RightStatus.ACTIVE, account__isnull=True, valid_until__lte=soon_day
-        ).aggregate(s=Sum("deposited_cents"))["s"]
-        or 0
+        (
+            opened.filter(status=RightStatus.ACTIVE, valid_until__lte=soon_day).aggregate(
+                s=Sum("account__balance_cents")
+            )["s"]
+            or 0
+        )
+        + (
+            rights.filter(
+                status=RightStatus.ACTIVE, account__isnull=True, valid_until__lte=soon_day
+            ).aggregate(s=Sum("deposited_cents"))["s"]
+            or 0
+        )
+        + (pending.filter(valid_until__lte=soon_day).aggregate(s=Sum("cents"))["s"] or 0)
     )
     deposits = LedgerTransaction.objects.filter(
         budget=budget, cause=Cause.DEPOSIT, postings__account_id=budget.account_id
@@ -1969,8 +2033,8 @@ def budget_use(budget: Budget, on: dt.date | None = None, soon_days: int = 90) -
         - int(by_cause.get(Cause.CLAW_BACK.value, 0)),
         returned=int(returned),
         deposited=int(deposits.aggregate(s=Sum("amount_cents"))["s"] or 0),
-        persons=rights.values("person_id").distinct().count(),
-        rights=rights.filter(transferred_from__isnull=True).count(),
+        persons=rights.values("person_id").union(pending.values("person_id")).count(),
+        rights=rights.filter(transferred_from__isnull=True).count() + pending.count(),
         expiring_soon=int(soon),
     )
 
@@ -1978,22 +2042,22 @@ def budget_use(budget: Budget, on: dt.date | None = None, soon_days: int = 90) -
 def use_by_employer(budget: Budget) -> list[tuple[str, int, int]]:
     """(employer, persons, cents deposited) per employer of the persons: an O&O fund sees use
     per member firm (JOURNEYS.md)."""
-    rows = (
-        Right.objects.filter(budget=budget, transferred_from__isnull=True)
-        .values_list("employment__employer__name")
-        .annotate(
-            persons=models_count("person_id"),
-            cents=Sum("deposited_cents"),
+    deposits = lines.deposit_ids([budget.pk]) or [0]
+    marks = ", ".join(["%s"] * len(deposits))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT o.name, COUNT(DISTINCT u.person_id), SUM(u.cents) FROM ("  # noqa: S608
+            f"SELECT person_id, employment_id, deposited_cents AS cents FROM {RIGHTS} "
+            "WHERE budget_id = %s AND transferred_from_id IS NULL "
+            f"UNION ALL SELECT person_id, employment_id, cents FROM {lines.LINES} "
+            f"WHERE deposit_id IN ({marks})"
+            ") u LEFT JOIN people_employment e ON e.id = u.employment_id "
+            "LEFT JOIN people_organisation o ON o.id = e.employer_id "
+            "GROUP BY o.name ORDER BY o.name",
+            [budget.pk, *deposits],
         )
-        .order_by("employment__employer__name")
-    )
+        rows = cursor.fetchall()
     return [(name or _("No employer known"), int(p), int(c or 0)) for name, p, c in rows]
-
-
-def models_count(field_name: str) -> Any:
-    from django.db.models import Count
-
-    return Count(field_name, distinct=True)
 
 
 def right_balances(rights: Iterable[Right]) -> dict[int, int]:

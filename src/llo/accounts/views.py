@@ -27,9 +27,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from llo.accounts import services
+from llo.accounts import lines, services
 from llo.accounts.forms import BudgetForm, DepositFileForm, DepositForm
-from llo.accounts.models import Budget, Funder, LedgerAccount, Right
+from llo.accounts.models import Budget, DepositLine, Funder, LedgerAccount, Right, RightStatus
 from llo.core import audit
 from llo.core.money import Money
 from llo.core.problems import Problem
@@ -143,27 +143,46 @@ def budget_create(request: HttpRequest, funder: Funder) -> HttpResponse:
     )
 
 
+def _as_right(budget: Budget, line: DepositLine) -> Right:
+    """A deposit line shown as the right it becomes when read (not saved)."""
+    return Right(
+        person=line.person,
+        budget=budget,
+        funder_id=budget.funder_id,
+        kind=budget.right_kind,
+        deposited_cents=line.cents,
+        valid_until=line.valid_until,
+        status=RightStatus.ACTIVE,
+    )
+
+
 @funder_required
 def budget_detail(request: HttpRequest, funder: Funder, budget_id: int) -> HttpResponse:
     budget = own_budget(funder, budget_id)
     on = today()
     use = services.budget_use(budget, on)
     log_read(request, budget, "funder page: use of a budget")
-    recent = list(
+    # Deposit lines are rights nobody has read yet: shown as rights, newest deposits first.
+    pending = lines.pending(lines.deposit_ids([budget.pk])).select_related("person")
+    recent = [
+        _as_right(budget, line) for line in pending.order_by("-deposit_id", "person_id")[:RECENT]
+    ]
+    recent += list(
         Right.objects.filter(budget=budget)
         .select_related("person", "account")
-        .order_by("-pk")[:RECENT]
+        .order_by("-pk")[: RECENT - len(recent)]
     )
+    soon = on + dt.timedelta(days=90)
     expiring = list(
-        Right.objects.filter(
-            budget=budget,
-            status="active",
-            valid_until__lte=on + dt.timedelta(days=90),
-        )
+        Right.objects.filter(budget=budget, status="active", valid_until__lte=soon)
         .filter(Q(account__isnull=True) | Q(account__balance_cents__gt=0))
         .select_related("person", "account")
         .order_by("valid_until")[:RECENT]
-    )
+    ) + [
+        _as_right(budget, line)
+        for line in pending.filter(valid_until__lte=soon).order_by("valid_until")[:RECENT]
+    ]
+    expiring = sorted(expiring, key=lambda r: r.valid_until or soon)[:RECENT]
     reserved = (
         LedgerAccount.objects.filter(reservation__right__budget=budget, balance_cents__gt=0)
         .values_list(
@@ -327,6 +346,9 @@ def export(request: HttpRequest, funder: Funder, budget_id: int) -> StreamingHtt
     """The rights of a budget as CSV (semicolons, UTF-8 with BOM: opens in Dutch Excel)."""
     budget = own_budget(funder, budget_id)
     log_read(request, budget, "funder export of a budget (CSV)")
+    # Every row has its right's number: deposits nobody has read yet become rights first
+    # (done once; the nightly job does it too).
+    services.claim_budgets([budget.pk])
     reserved = dict(
         LedgerAccount.objects.filter(reservation__right__budget=budget)
         .values_list("reservation__right_id")

@@ -206,6 +206,8 @@ def _load(seed: int) -> dict[str, int]:
         # Use: about one in ten reserved a training; half of those were paid.
         if not providers:
             continue
+        if result.transaction_id is not None:
+            services.claim_deposits([result.transaction_id])
         rights = list(
             Right.objects.filter(budget=budget, deposit_id=result.transaction_id)
             .exclude(person__in=[p for p in (_persona(k) for k in ("fatima", "jan", "sanne")) if p])

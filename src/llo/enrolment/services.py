@@ -627,6 +627,7 @@ def _grant_money(
         on=on,
         idempotency_key=f"{key}:deposit",
     )
+    accounts.claim_rights(a.person_id for a in apps)
     rights = {
         r.person_id: r
         for r in Right.objects.filter(

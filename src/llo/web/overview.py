@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from llo.accounts import lines as deposit_lines
 from llo.accounts.ledger import Cause
 from llo.accounts.models import LedgerTransaction, Posting, Right, RightStatus
 from llo.core.money import Money
@@ -40,6 +41,7 @@ class Overview:
 
 def overview_for(person: Person, on: dt.date | None = None) -> Overview:
     on = on or today()
+    deposit_lines.claim([person.pk])  # deposits not read before become rights first
     rights = (
         Right.objects.filter(person=person, status=RightStatus.ACTIVE)
         .select_related("funder__organisation", "account")
