@@ -6,7 +6,11 @@ expiry (with the clock moving on), transfers on change of employer (seed 002) an
 the same idempotency key. After every step the database and a dict-based model agree on every
 balance, every cached balance equals the sum of its postings, and money is conserved:
 
-    funded = budgets + rights + reserved + paid + returned
+    funded = budgets + rights + deposit lines not read yet + reserved + paid + returned
+
+Bulk deposits leave their lines unread until a person reads their rights (or makes a single
+deposit, which reads them), so rights are made from lines in between everything else, and
+lines nobody read expire with the rest.
 """
 
 from __future__ import annotations
@@ -76,6 +80,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.res_paid: dict[int, int] = {}
         self.provider_bal = 0
         self.returned: dict[int, int] = {self.funder.pk: 0, self.funder2.pk: 0}
+        # Deposit lines nobody has read yet: (deposit, person) → (cents, last day).
+        self.pending: dict[tuple[int, int], tuple[int, dt.date]] = {}
 
     def teardown(self) -> None:
         transaction.set_rollback(True)
@@ -163,7 +169,8 @@ class LedgerMachine(RuleBasedStateMachine):
         right = call()
         self._deposit_model(budget, [amount], [right.pk], until)
         self.last = call
-        return right.pk
+        # The deposit reads the person's rights: their lines waiting became rights too.
+        return multiple(right.pk, *self._claimed(self.persons[who].pk))
 
     @rule(target=rights, budget=budgets, amount=st.integers(1, 50_000), n=st.integers(1, 3))
     def bulk_deposit(self, budget: int, amount: int, n: int) -> Any:
@@ -184,14 +191,39 @@ class LedgerMachine(RuleBasedStateMachine):
             self.refused(call)
             return multiple()
         result = call()
-        services.claim_rights(p.pk for p in self.persons[:n])  # as their overview would
-        ids = list(
-            Right.objects.filter(deposit_id=result.transaction_id)
-            .order_by("person_id")
-            .values_list("pk", flat=True)
-        )
-        self._deposit_model(budget, [amount] * n, ids, until)
+        assert result.transaction_id is not None
+        # One line per person; nobody has read them yet.
+        self.budget_bal[budget] -= amount * n
+        for p in self.persons[:n]:
+            self.pending[(result.transaction_id, p.pk)] = (amount, until)
         self.last = call
+        return multiple()
+
+    def _claimed(self, person_id: int) -> list[int]:
+        """The model's side of a read: the person's waiting lines are rights now."""
+        made = []
+        for deposit_id, pid in sorted(self.pending):
+            if pid != person_id:
+                continue
+            cents, until = self.pending.pop((deposit_id, pid))
+            right = Right.objects.get(person_id=pid, deposit_id=deposit_id)
+            self._deposit_model_right(right.pk, cents, until)
+            made.append(right.pk)
+        return made
+
+    def _deposit_model_right(self, rid: int, cents: int, until: dt.date) -> None:
+        self.right_bal[rid] = cents
+        self.right_until[rid] = until
+        self.right_funder[rid] = self.funder.pk
+        self.right_active[rid] = True
+        self.right_portable[rid] = True
+
+    @rule(target=rights, who=st.integers(0, 2))
+    def person_reads_their_rights(self, who: int) -> Any:
+        person = self.persons[who]
+        made = services.claim_rights([person.pk])
+        ids = self._claimed(person.pk)
+        assert made == len(ids)
         return multiple(*ids)
 
     @rule(target=reservations, right=rights, amount=st.integers(1, 60_000))
@@ -287,6 +319,10 @@ class LedgerMachine(RuleBasedStateMachine):
     def time_passes_and_rights_expire(self, days: int) -> None:
         self.today += dt.timedelta(days=days)
         services.expire_all(actor=ACTOR, on=self.today)
+        for key, (cents, until) in list(self.pending.items()):
+            if until < self.today:  # a line never read expires like a right never used
+                self.returned[self.funder.pk] += cents
+                del self.pending[key]
         for rid, active in self.right_active.items():
             if active and self.right_until[rid] < self.today:
                 self.returned[self.right_funder[rid]] += self.right_bal[rid]
@@ -335,6 +371,11 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule()
     def retry_with_the_same_key(self) -> None:
         assert self.last is not None
+        # A repeated single deposit reads the person's rights again: lines that came since
+        # would become rights. Everyone's are read first, so the retry itself changes nothing.
+        for p in self.persons:
+            services.claim_rights([p.pk])
+            self._claimed(p.pk)
         before = self.snapshot()
         self.last()
         assert self.snapshot() == before
@@ -370,6 +411,8 @@ class LedgerMachine(RuleBasedStateMachine):
             "balance_cents", flat=True
         )
         assert sum(provider) == self.provider_bal
+        lines = services.DepositLine.objects.values_list("deposit_id", "person_id", "cents")
+        assert {(d, p): c for d, p, c in lines} == {k: v[0] for k, v in self.pending.items()}
 
     @invariant()
     def money_is_conserved(self) -> None:
@@ -390,6 +433,7 @@ class LedgerMachine(RuleBasedStateMachine):
             + sum(self.res_bal.values())
             + self.provider_bal
             + sum(self.returned.values())
+            + sum(cents for cents, _until in self.pending.values())
         )
         assert model_held == self.funded
 

@@ -148,19 +148,24 @@ SELECT l.person_id, l.cents, l.valid_until,
 FROM {LINES} l
 JOIN {LedgerTransaction._meta.db_table} t ON t.id = l.deposit_id
 JOIN accounts_budget b ON b.id = t.budget_id
-WHERE {{where}}
+WHERE {{where}} AND t.id IN ({{deposits}})
 ON CONFLICT DO NOTHING
-"""  # noqa: S608 - only table names and a fixed condition are formatted in
+"""  # noqa: S608 - only table names and fixed conditions are formatted in
 
 
-def _claim(where: str, params: Sequence[Any]) -> int:
-    """Move the lines matching ``where`` (on ``l``) into rights. Another request claiming the
-    same lines at the same moment waits for the first on the rights' unique (person,
-    deposit) index and then inserts nothing; deleting the lines waits the same way."""
+def _claim(where: str, params: Sequence[Any], deposits: Sequence[int]) -> int:
+    """Move the lines matching ``where`` (on ``l``) of ``deposits`` into rights. Naming the
+    deposits lets the database read only their partitions and find each deposit by its key,
+    however many transactions the ledger holds. Another request claiming the same lines at the
+    same moment waits for the first on the rights' unique (person, deposit) index and then
+    inserts nothing; deleting the lines waits the same way."""
+    marks = ", ".join(["%s"] * len(deposits))
+    where = f"{where} AND l.deposit_id IN ({marks})"
+    params = [*params, *deposits]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_CLAIM.format(where=where), list(params))
+        cursor.execute(_CLAIM.format(where=where, deposits=marks), [*params, *deposits])
         moved = cursor.rowcount
-        cursor.execute(f"DELETE FROM {LINES} AS l WHERE {where}", list(params))  # noqa: S608
+        cursor.execute(f"DELETE FROM {LINES} AS l WHERE {where}", params)  # noqa: S608
     return moved
 
 
@@ -175,10 +180,18 @@ def claim(person_ids: Iterable[int]) -> int:
     ids = sorted({int(p) for p in person_ids})
     made = 0
     for part in _chunks(ids):
+        params: list[Any]
         if connection.vendor == "postgresql":
-            made += _claim("l.person_id = ANY(%s)", [list(part)])
+            where, params = "l.person_id = ANY(%s)", [list(part)]
         else:
-            made += _claim(f"l.person_id IN ({', '.join(['%s'] * len(part))})", part)
+            where, params = f"l.person_id IN ({', '.join(['%s'] * len(part))})", list(part)
+        # First which deposits they have lines in: usually none, and then this one look-up is
+        # all a read costs.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT l.deposit_id FROM {LINES} l WHERE {where}", params)  # noqa: S608
+            deposits = sorted(row[0] for row in cursor.fetchall())
+        if deposits:
+            made += _claim(where, params, deposits)
     return made
 
 
@@ -196,12 +209,13 @@ def claim_deposits(deposits: Sequence[int], *, ending_before: dt.date | None = N
     ``ending_before``): the nightly expiry, a funder's export."""
     made = 0
     for part in _chunks(sorted(deposits)):
-        marks = ", ".join(["%s"] * len(part))
-        where, params = f"l.deposit_id IN ({marks})", list[Any](part)
+        where, params = "TRUE", list[Any]()
         if ending_before is not None:
-            where += " AND l.valid_until < %s"
-            params.append(connection.ops.adapt_datefield_value(ending_before))
-        made += _claim(where, params)
+            where, params = (
+                "l.valid_until < %s",
+                [connection.ops.adapt_datefield_value(ending_before)],
+            )
+        made += _claim(where, params, part)
     return made
 
 
