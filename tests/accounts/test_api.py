@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from llo.accounts import services
-from llo.accounts.models import Budget, DepositLine
+from llo.accounts.models import Budget, DepositLine, Right
 from llo.core.models import IdempotencyRecord
 from llo.people.models import User
 from tests.accounts.conftest import ACTOR, deposited, employ, make_budget, make_org, make_person
@@ -60,6 +60,20 @@ def test_a_citizen_may_not_create_budgets(person: Any) -> None:
     client.force_login(user)
     response = post(client, "/api/v1/budgets", BUDGET)
     assert response.status_code == 403
+
+
+def test_a_citizen_sees_a_deposit_nobody_has_read_as_a_right(person: Any, bakery: Any) -> None:
+    budget = make_budget(services.ensure_funder(bakery))
+    services.bulk_deposit(
+        actor=ACTOR, budget=budget, rows=[services.DepositRow(12_500, person_id=person.pk)]
+    )
+    assert not Right.objects.exists()
+    user = User.objects.create_user(username="burger:x", role="burger", person=person)
+    client = Client()
+    client.force_login(user)
+    rights = client.get("/api/v1/rights").json()
+    assert [(r["personId"], r["balanceCents"]) for r in rights] == [(person.pk, 12_500)]
+    assert rights[0]["id"] == Right.objects.get().pk
 
 
 def test_create_budget_and_see_it(employer_client: Client) -> None:

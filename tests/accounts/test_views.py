@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import translation
 
 from llo.accounts import services
-from llo.accounts.models import Budget
+from llo.accounts.models import Budget, DepositLine, Right
 from llo.core.models import AuditEntry
 from llo.people.models import User
 from tests.accounts.conftest import ACTOR, deposited, employ, make_budget, make_org, make_person
@@ -215,6 +215,39 @@ def test_use_page_and_export(client: Client, bakery: Any) -> None:
     lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("right;person_id;name")
     assert lines[1].split(";")[7:10] == ["400,00", "300,00", "100,00"]
+
+
+def test_use_page_and_export_show_deposits_nobody_has_read(client: Client, bakery: Any) -> None:
+    """A bulk deposit writes lines; the page counts them as rights and the export gives every
+    one its right's number."""
+    budget = make_budget(
+        services.ensure_funder(bakery),
+        720_000,
+        start=dt.date(YEAR, 1, 1),
+        end=dt.date(YEAR, 12, 31),
+    )
+    people = [make_person(name=f"Werknemer {i}") for i in range(3)]
+    soon = dt.date.today() + dt.timedelta(days=30)
+    services.bulk_deposit(
+        actor=ACTOR,
+        budget=budget,
+        rows=[
+            services.DepositRow(20_000, person_id=p.pk, valid_until=soon, line=i)
+            for i, p in enumerate(people, start=1)
+        ],
+    )
+    assert DepositLine.objects.count() == 3
+    html = client.get(f"/financier/budgetten/{budget.pk}").content.decode()
+    for p in people:
+        assert html.count(p.display_name) == 2  # recent, and money that ends soon
+    assert "€ 600,00" in html  # not used and ends within 90 days
+    export = client.get(f"/financier/budgetten/{budget.pk}/export.csv")
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert len(rows) == 3
+    assert {r.split(";")[0] for r in rows} == {
+        str(pk) for pk in Right.objects.values_list("pk", flat=True)
+    }
+    assert DepositLine.objects.count() == 0
 
 
 def test_someone_elses_budget_is_404(client: Client) -> None:
