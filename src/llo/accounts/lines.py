@@ -7,10 +7,10 @@ indexed after the load, its persons checked with one anti-join, attached as a pa
 :func:`insert` (everything else). Reading: :func:`claim` and :func:`claim_deposits` turn lines
 into rights; :func:`pending` are the lines of some deposits not claimed yet.
 
-Every reader of a person's rights calls :func:`claim` first (services.rights_of). Claiming is
-not a change anyone sees: the same right, with the same amount, last day and deposit, moves
-from one table into the other, in one transaction. The budget's pool account holds the money
-of both, so the ledger does not change.
+Every reader of a person's rights calls :func:`claim` first (``services.claim_rights``).
+Claiming is not a change anyone sees: the same right, with the same amount, last day and
+deposit, moves from one table into the other, in one transaction. The budget's pool account
+holds the money of both, so the ledger does not change.
 """
 
 from __future__ import annotations
