@@ -434,15 +434,8 @@ def create_budget(
 # --- deposits -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DepositRow:
-    """One deposit asked for: a person (by id, or by BSN) and an amount."""
-
-    amount_cents: int
-    person_id: int | None = None
-    bsn: str = ""
-    valid_until: dt.date | None = None
-    line: int = 0  # line in a file, or index in a list (for error messages)
+#: One deposit asked for (the same row a deposit file is read into).
+DepositRow = csvfile.DepositRow
 
 
 @dataclass
@@ -977,13 +970,7 @@ def claim_budgets(budget_ids: Iterable[int]) -> int:
 
 
 def parse_csv_rows(text: str) -> tuple[list[DepositRow], list[csvfile.RowError]]:
-    rows, errors = csvfile.parse(text)
-    return [
-        DepositRow(
-            r.amount_cents, person_id=r.person_id, bsn=r.bsn, valid_until=r.valid_until, line=r.line
-        )
-        for r in rows
-    ], errors
+    return csvfile.parse(text)
 
 
 def deposit_csv(
