@@ -22,7 +22,7 @@ from ninja.decorators import decorate_view
 from ninja.security import django_auth
 from pydantic import StrictInt, model_validator
 
-from llo.accounts import services
+from llo.accounts import lines, services
 from llo.accounts.conditions import OfferFacts
 from llo.accounts.models import (
     AllocationPolicy,
@@ -514,9 +514,8 @@ def list_rights(
     user = request.user
     rights = Right.objects.select_related("funder__organisation").order_by("pk")
     if getattr(user, "role", None) == Role.BURGER:
-        person_id = getattr(user, "person_id", 0) or 0
-        services.claim_rights([person_id])  # deposits not read before become rights first
-        rights = rights.filter(person_id=person_id)
+        mine = lines.rights_of(getattr(user, "person_id", 0) or 0)
+        rights = mine.select_related("funder__organisation").order_by("pk")
     else:
         funder = funder_of(request)
         rights = rights.filter(budget__funder=funder) if funder else rights.none()

@@ -7,7 +7,7 @@ indexed after the load, its persons checked with one anti-join, attached as a pa
 :func:`insert` (everything else). Reading: :func:`claim` and :func:`claim_deposits` turn lines
 into rights; :func:`pending` are the lines of some deposits not claimed yet.
 
-Every reader of a person's rights calls :func:`claim` first (``services.claim_rights``).
+Every reader of a person's rights starts from :func:`rights_of`, which claims first.
 Claiming is not a change anyone sees: the same right, with the same amount, last day and
 deposit, moves from one table into the other, in one transaction. The budget's pool account
 holds the money of both, so the ledger does not change.
@@ -193,6 +193,13 @@ def claim(person_ids: Iterable[int]) -> int:
         if deposits:
             made += _claim(where, params, deposits)
     return made
+
+
+def rights_of(person_id: int) -> QuerySet[Right]:
+    """A person's rights, their deposits not read before made into rights first: the one way
+    every reader of a person's rights starts."""
+    claim([person_id])
+    return Right.objects.filter(person_id=person_id)
 
 
 def deposit_ids(budget_ids: Iterable[int]) -> list[int]:

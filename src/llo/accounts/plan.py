@@ -278,13 +278,13 @@ def funding_plan(
     Moves no money (it only makes rights of deposits not read before, ``lines.claim``); the
     plan is turned into reservations by the enrolment (``services.reserve``).
     """
-    from llo.accounts.models import PUBLIC_FUNDER_KINDS, Right, RightStatus
+    from llo.accounts.models import PUBLIC_FUNDER_KINDS, RightStatus
 
     checker = checker or default_checker()
     facts = person_facts(person, on)
-    deposit_lines.claim([person.pk])  # deposits not read before become rights first
     rights = list(
-        Right.objects.filter(person=person, status=RightStatus.ACTIVE)
+        deposit_lines.rights_of(person.pk)
+        .filter(status=RightStatus.ACTIVE)
         .select_related("funder__organisation", "budget", "account")
         .order_by("pk")
     )

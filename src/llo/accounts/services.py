@@ -610,29 +610,24 @@ def _links(budget: Budget, on: dt.date) -> dict[int, tuple[int, str]]:
     return _employment_links(budget.funder, on)
 
 
-def _write_deposits(
-    *,
-    actor: audit.Actor,
+def _write_lines(
+    txn: LedgerTransaction,
     budget: Budget,
     deposits: _Deposits,
     on: dt.date,
-    key: str,
-    request_hash: str,
-    progress: Callable[[int, int], None] | None = None,
-    chunk: int = CHUNK,
-) -> LedgerTransaction:
-    """Write one deposit line per checked (person, cents, valid until) in the current
-    transaction, and one ledger transaction that moves their total from the budget into its
-    pool. Nothing else is written per person: a line becomes a right when the person's rights
-    are first read or moved (:func:`llo.accounts.lines.claim`)."""
+    progress: Callable[[int, int], None] | None,
+    chunk: int,
+) -> None:
+    """Write one deposit line per checked (person, cents, valid until) of deposit ``txn``:
+    nothing else is written per person; a line becomes a right when the person's rights are
+    first read or moved (:func:`llo.accounts.lines.claim`)."""
     persons = deposits.persons
-    txn = _deposit_transaction(
-        actor=actor, budget=budget, on=on, key=key, request_hash=request_hash,
-        count=len(persons), total=deposits.total,
-    )  # fmt: skip
     links = _links(budget, on)
     if lines.own_partition(len(persons)):
-        texts = [_line_text(pid, cents, until.isoformat(), links) for pid, cents, until in persons]
+        texts = [
+            line + _link_suffix(pid, links)
+            for line, (pid, _c, _u) in zip(deposits.lines, persons, strict=True)
+        ]
         try:
             lines.load_partition(
                 txn.pk, on, texts, links=bool(links), progress=progress, chunk=chunk
@@ -644,27 +639,26 @@ def _write_deposits(
                 _("A person in this deposit was removed while it was being written. Try again."),
                 code="conflict",
             ) from None
-    else:
-        done = 0
-        for start in range(0, len(persons), chunk):
-            part = persons[start : start + chunk]
-            lines.insert(
-                txn.pk,
-                [(pid, cents, until, *links.get(pid, (None, None))) for pid, cents, until in part],
-            )
-            done += len(part)
-            if progress is not None:
-                progress(done, len(persons))
-    _deposited(actor, budget, txn)
-    return txn
+        return
+    done = 0
+    for start in range(0, len(persons), chunk):
+        part = persons[start : start + chunk]
+        lines.insert(
+            txn.pk,
+            [(pid, cents, until, *links.get(pid, (None, None))) for pid, cents, until in part],
+        )
+        done += len(part)
+        if progress is not None:
+            progress(done, len(persons))
 
 
-def _line_text(pid: object, cents: object, until: str, links: dict[int, tuple[int, str]]) -> str:
-    """One line of a large deposit in COPY text: person, cents, last day (and job, CAO)."""
+def _link_suffix(pid: object, links: dict[int, tuple[int, str]]) -> str:
+    """The end of a deposit line in COPY text: the job and CAO of employer money, and the
+    newline."""
     if not links:
-        return f"{pid}\t{cents}\t{until}\n"
+        return "\n"
     job, cao = links.get(pid, (None, None))  # type: ignore[call-overload]
-    return f"{pid}\t{cents}\t{until}\t{_copy_text(job)}\t{_copy_text(cao)}\n"
+    return f"\t{_copy_text(job)}\t{_copy_text(cao)}\n"
 
 
 def _budget_exceeded(budget: Budget, asked: int, left: int) -> Problem:
@@ -743,7 +737,12 @@ def bulk_deposit(
             code="invalid-rows",
             invalid_params=_row_params(errors, field_name is not None),
         )
-    return _bulk_write(actor, budget, deposits, on, idempotency_key, mode, progress, chunk, errors)
+    return _bulk_write(
+        actor, budget, on, idempotency_key, mode,
+        len(deposits.persons), deposits.total, _fingerprint("\n".join(deposits.lines)),
+        lambda txn, fresh: _write_lines(txn, fresh, deposits, on, progress, chunk),
+        errors,
+    )  # fmt: skip
 
 
 def _row_params(errors: Sequence[csvfile.RowError], by_field: bool) -> list[InvalidParam]:
@@ -776,7 +775,6 @@ def _bulk_load(
     """The rows as they are, into a partition of their own: raises ``lines.Refused`` (nothing
     written) if the database finds anything wrong with them."""
     default_until = add_months(on, budget.right_validity_months)
-    links = _links(budget, on)
     dates: dict[dt.date, str] = {}
     texts: list[str] = []
     total = 0
@@ -787,52 +785,30 @@ def _bulk_load(
             day = dates.get(until)
             if day is None:
                 day = dates[until] = until.isoformat()
-            cents = row.amount_cents
-            # The common case inline: a million calls of _line_text cost a tenth of a second.
-            append(
-                f"{row.person_id}\t{cents}\t{day}\n"
-                if not links
-                else _line_text(row.person_id, cents, day, links)
-            )
-            total += cents
+            append(f"{row.person_id}\t{row.amount_cents}\t{day}\n")
+            total += row.amount_cents
     except TypeError:  # an amount that is not a number
         raise lines.Refused from None
     if type(total) is not int:
         raise lines.Refused
-    if links:
-        fingerprint = _fingerprint(
-            "\n".join(
-                f"{r.person_id}\t{r.amount_cents}\t{dates[r.valid_until or default_until]}"
-                for r in rows
-            )
-        )
-    else:
-        fingerprint = _fingerprint("".join(texts)[:-1])
-    key = idempotency_key or new_key("deposit")
-    request_hash = digest(
-        op="deposit", budget=budget.pk, on=on, rights=fingerprint, mode=BulkMode.ALL_OR_NOTHING
-    )
+    fingerprint = _fingerprint("".join(texts)[:-1])
 
-    def work() -> BulkResult:
-        fresh = Budget.objects.select_related("account", "funder__organisation").get(pk=budget.pk)
-        try:
-            txn = _deposit_transaction(
-                actor=actor, budget=fresh, on=on, key=key, request_hash=request_hash,
-                count=len(texts), total=total,
-            )  # fmt: skip
-        except Problem:
-            # More than the budget has left: bad lines are reported before that, so the rows
-            # are checked one by one first.
-            raise lines.Refused from None
-        lines.load_partition(txn.pk, on, texts, links=bool(links), progress=progress, chunk=chunk)
-        _deposited(actor, fresh, txn)
-        return BulkResult(txn.pk, txn.count, total, [])
+    def write(txn: LedgerTransaction, fresh: Budget) -> None:
+        links = _links(fresh, on)
+        copy = texts
+        if links:
+            copy = [
+                t[:-1] + _link_suffix(row.person_id, links)
+                for t, row in zip(texts, rows, strict=True)
+            ]
+        lines.load_partition(txn.pk, on, copy, links=bool(links), progress=progress, chunk=chunk)
 
-    def replay(txn: LedgerTransaction) -> BulkResult:
-        return BulkResult(txn.pk, txn.count, txn.amount_cents, [], replayed=True)
-
-    result: BulkResult = _run_idempotent(key, request_hash, work, replay)
-    return result
+    # More than the budget has left is refused too: bad lines are reported before that, so the
+    # rows are then checked one by one first.
+    return _bulk_write(
+        actor, budget, on, idempotency_key, BulkMode.ALL_OR_NOTHING,
+        len(texts), total, fingerprint, write, [], over_budget=lines.Refused,
+    )  # fmt: skip
 
 
 def _deposits(
@@ -894,31 +870,37 @@ def _deposits(
 def _bulk_write(
     actor: audit.Actor,
     budget: Budget,
-    deposits: _Deposits,
     on: dt.date,
     idempotency_key: str | None,
     mode: BulkMode,
-    progress: Callable[[int, int], None] | None,
-    chunk: int,
+    count: int,
+    total: int,
+    fingerprint: str,
+    write: Callable[[LedgerTransaction, Budget], None],
     errors: list[csvfile.RowError],
+    *,
+    over_budget: type[Exception] | None = None,
 ) -> BulkResult:
+    """One deposit, idempotent: the ledger transaction (budget → pool, refused whole if the
+    budget has less left: 422, or ``over_budget`` raised instead), ``write`` of its lines, the
+    pool's balance and the audit record, in one transaction."""
     key = idempotency_key or new_key("deposit")
-    fingerprint = _fingerprint("\n".join(deposits.lines))
     request_hash = digest(op="deposit", budget=budget.pk, on=on, rights=fingerprint, mode=mode)
 
     def work() -> BulkResult:
         fresh = Budget.objects.select_related("account", "funder__organisation").get(pk=budget.pk)
-        txn = _write_deposits(
-            actor=actor,
-            budget=fresh,
-            deposits=deposits,
-            on=on,
-            key=key,
-            request_hash=request_hash,
-            progress=progress,
-            chunk=chunk,
-        )
-        return BulkResult(txn.pk, len(deposits.persons), txn.amount_cents, errors)
+        try:
+            txn = _deposit_transaction(
+                actor=actor, budget=fresh, on=on, key=key, request_hash=request_hash,
+                count=count, total=total,
+            )  # fmt: skip
+        except Problem:
+            if over_budget is not None:
+                raise over_budget from None
+            raise
+        write(txn, fresh)
+        _deposited(actor, fresh, txn)
+        return BulkResult(txn.pk, count, total, errors)
 
     def replay(txn: LedgerTransaction) -> BulkResult:
         return BulkResult(txn.pk, txn.count, txn.amount_cents, errors, replayed=True)

@@ -41,9 +41,9 @@ class Overview:
 
 def overview_for(person: Person, on: dt.date | None = None) -> Overview:
     on = on or today()
-    deposit_lines.claim([person.pk])  # deposits not read before become rights first
     rights = (
-        Right.objects.filter(person=person, status=RightStatus.ACTIVE)
+        deposit_lines.rights_of(person.pk)
+        .filter(status=RightStatus.ACTIVE)
         .select_related("funder__organisation", "account")
         .order_by("valid_until", "pk")
     )
