@@ -131,6 +131,28 @@ def test_one_round_trip_each(setup: dict[str, Any]) -> None:
     assert services.verify_ledger() == []
 
 
+def test_the_fast_path_is_bound_and_prepared_by_the_server(setup: dict[str, Any]) -> None:
+    """Its values travel apart from the statement, and after a few calls the connection has
+    prepared the statement, so PostgreSQL no longer parses and plans each call."""
+    right, provider = setup["rights"][0], setup["provider"]
+    with CaptureQueriesContext(connection) as reserving:
+        res = services.reserve(
+            actor=ACTOR, right=right, amount_cents=100, on=TODAY, provider=provider,
+            reference="O'Brien; DROP TABLE x",
+        )  # fmt: skip
+    assert "O'Brien" not in reserving.captured_queries[-1]["sql"]
+    assert res.reference == "O'Brien; DROP TABLE x"
+    assert Reservation.objects.get(pk=res.pk).reference == "O'Brien; DROP TABLE x"
+    for _ in range(connection.connection.prepare_threshold or 0):
+        services.reserve(actor=ACTOR, right=right, amount_cents=100, on=TODAY, provider=provider)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("llo_ledger_reserve" in statement for statement in prepared), prepared
+    # Django's own cursors stay as they were: bound on the client, never prepared.
+    assert not any("accounts_" in statement for statement in prepared), prepared
+
+
 def test_fast_and_python_paths_write_the_same_rows(
     setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -140,7 +162,7 @@ def test_fast_and_python_paths_write_the_same_rows(
     reserve_and_pay(fast_right, provider, "fast")
     fast = written(before)
     before = marks()
-    monkeypatch.setattr(services, "_fast_path", lambda function, params: ("slow",))
+    monkeypatch.setattr(services, "_fast_path", lambda sql, params: ("slow",))
     reserve_and_pay(slow_right, provider, "slow")
     slow = written(before)
     assert fast == slow

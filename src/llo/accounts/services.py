@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
@@ -122,21 +129,32 @@ def _key_reused() -> Problem:
 def _as_loaded(instance: M) -> M:
     """A model instance built from what a database function returned, marked as stored."""
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = DEFAULT_DB_ALIAS
     return instance
 
 
-def _fast_path(function: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+_RESERVE_SQL = "SELECT * FROM llo_ledger_reserve(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_PAY_SQL = "SELECT * FROM llo_ledger_pay(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+
+
+def _fast_path(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
     """PostgreSQL: one ledger operation in one round trip (``sql/ledger_fast_path.sql``): its
     own transaction, or a savepoint inside the caller's. None when a twin request with the same
-    idempotency key committed first (the caller then replays it)."""
-    sql = f"SELECT * FROM {function}({', '.join(['%s'] * len(params))})"  # noqa: S608
+    idempotency key committed first (the caller then replays it).
+
+    The cursor sends the values apart from the statement, so PostgreSQL binds them, and the
+    connection prepares the statement once (``prepare_threshold`` in settings): Django's own
+    cursors quote the values into the SQL text, which PostgreSQL then parses and plans on every
+    call. It is wrapped as Django wraps its cursors, so errors, query logging and tests see it
+    as any other. Measured in bench/ledger (docs/decisions/006-ledger-fast-path-binding.md)."""
+    db: Any = connections[DEFAULT_DB_ALIAS]  # what `connection` stands for, looked up once
+    db.ensure_connection()
     try:
-        if connection.in_atomic_block:
-            with transaction.atomic(), connection.cursor() as cursor:
+        if db.in_atomic_block:
+            with transaction.atomic(), _server_bound_cursor(db) as cursor:
                 cursor.execute(sql, params)
                 return tuple(cursor.fetchone())
-        with connection.cursor() as cursor:
+        with _server_bound_cursor(db) as cursor:
             cursor.execute(sql, params)
             return tuple(cursor.fetchone())
     except IntegrityError:
@@ -145,6 +163,14 @@ def _fast_path(function: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
         if getattr(exc.__cause__, "sqlstate", None) == "LL001":
             return ("slow",)  # undone in the database; the Python path explains
         raise
+
+
+def _server_bound_cursor(db: Any) -> Any:
+    """A psycopg cursor that binds on the server, wrapped as Django wraps its own."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    cursor_class: Any = ServerBindingCursor
+    return db._prepare_cursor(cursor_class(db.connection))
 
 
 def _change_balance(account_id: int, delta: int) -> int:
@@ -1127,7 +1153,7 @@ def reserve(
     if connection.vendor == "postgresql":
         stamp = now()
         row = _fast_path(
-            "llo_ledger_reserve",
+            _RESERVE_SQL,
             [key, request_hash, right.pk, cents, on, provider.pk if provider else None,
              reference, actor.name, actor.role, stamp],
         )  # fmt: skip
@@ -1290,7 +1316,7 @@ def pay_provider(
     if connection.vendor == "postgresql":
         stamp = now()
         row = _fast_path(
-            "llo_ledger_pay",
+            _PAY_SQL,
             [key, request_hash, reservation.pk, amount_cents, on,
              provider.pk if provider else None, actor.name, actor.role, stamp],
         )  # fmt: skip
