@@ -34,9 +34,9 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[2]
+from bench.common import database_url, migrate, recreate_database, run_part
+
 LEDGER_DB = "llo_bench_ledger"
 PGBENCH_DB = "llo_bench_pgbench"
 CLIENTS = int(os.environ.get("LLO_BENCH_CLIENTS", "8"))
@@ -60,32 +60,8 @@ RIGHT_COLUMNS = (
 )  # fmt: skip
 
 
-def _url(dbname: str) -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path=f"/{dbname}"))
-
-
-def _recreate(dbname: str) -> None:
-    import psycopg
-
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-
-
 def _child(part: str, *args: str, timeout: int = 3600) -> dict[str, Any]:
-    env = {**os.environ, "DATABASE_URL": _url(LEDGER_DB), "DJANGO_SETTINGS_MODULE": "llo.settings"}
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.ledger.run", part, *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench/ledger part {part!r} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_part("ledger", LEDGER_DB, part, *args, timeout=timeout)
 
 
 # --- pgbench ---------------------------------------------------------------------------------
@@ -93,8 +69,8 @@ def _child(part: str, *args: str, timeout: int = 3600) -> dict[str, Any]:
 
 def pgbench_tps() -> float:
     pgbench = Path(os.environ.get("LLO_PG_BIN", "/usr/lib/postgresql/15/bin")) / "pgbench"
-    _recreate(PGBENCH_DB)
-    url = _url(PGBENCH_DB)
+    recreate_database(PGBENCH_DB)
+    url = database_url(PGBENCH_DB)
     subprocess.run(
         [str(pgbench), "-i", "-q", "-s", str(CLIENTS), url],
         check=True,
@@ -438,15 +414,8 @@ def main() -> dict[str, Any]:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("bench/ledger needs PostgreSQL: run it with `make bench`")
         return {"skipped": "needs PostgreSQL"}
-    _recreate(LEDGER_DB)
-    env = {**os.environ, "DATABASE_URL": _url(LEDGER_DB)}
-    subprocess.run(
-        [sys.executable, "-m", "llo.cli", "migrate", "-v", "0"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        timeout=600,
-    )
+    recreate_database(LEDGER_DB)
+    migrate(LEDGER_DB)
     setup = _child("setup")
     # pgbench and the ledger take turns, RATE_REPEAT times each, so a slow or busy moment of
     # the machine weighs on both sides; the ratio is of the medians.

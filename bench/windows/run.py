@@ -20,14 +20,12 @@ import datetime as dt
 import json
 import multiprocessing as mp
 import os
-import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[2]
+from bench.common import migrate, recreate_database, run_part
+
 DB = "llo_bench_windows"
 SUBMISSIONS = int(os.environ.get("LLO_BENCH_WINDOW_SUBMISSIONS", "20000"))
 CLIENTS = int(os.environ.get("LLO_BENCH_WINDOW_CLIENTS", "16"))
@@ -37,11 +35,6 @@ STAP_PER_MINUTE = 300
 AT = dt.datetime(2023, 5, 1, 10, 0, tzinfo=dt.UTC)
 
 
-def _url(dbname: str) -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path=f"/{dbname}"))
-
-
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "llo.settings")
     import django
@@ -49,18 +42,10 @@ def _django() -> None:
     django.setup()
 
 
-def _child(part: str, *args: str) -> dict[str, Any]:
-    env = {**os.environ, "DATABASE_URL": _url(DB), "DJANGO_SETTINGS_MODULE": "llo.settings"}
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.windows.run", part, *args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def _child(part: str, *args: str, setup: str = "") -> dict[str, Any]:
+    """``setup`` (JSON with every preview id, too long for a command line at the default
+    size) goes on the child's standard input."""
+    return run_part("windows", DB, part, *args, stdin=setup)
 
 
 def part_setup() -> dict[str, Any]:
@@ -253,23 +238,12 @@ def main() -> dict[str, Any]:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("bench/windows needs PostgreSQL: run it with scripts/with-postgres.sh")
         return {"skipped": "needs PostgreSQL"}
-    import psycopg
-
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB}"')
-    env = {**os.environ, "DATABASE_URL": _url(DB)}
-    subprocess.run(
-        [sys.executable, "-m", "llo.cli", "migrate", "-v", "0"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        timeout=600,
-    )
+    recreate_database(DB)
+    migrate(DB)
     setup = json.dumps(_child("setup"))
-    intake = _child("rush", "intake", setup)
-    conditional = _child("rush", "conditional", setup)
-    check = _child("check", setup)
+    intake = _child("rush", "intake", setup=setup)
+    conditional = _child("rush", "conditional", setup=setup)
+    check = _child("check", setup=setup)
     rate_i = intake["requests"] / intake["seconds"]
     rate_c = conditional["requests"] / conditional["seconds"]
     end_to_end = intake["requests"] / (intake["seconds"] + intake["allocate_s"]) * 60
@@ -337,7 +311,7 @@ if __name__ == "__main__":
     if part == "setup":
         result = part_setup()
     elif part == "rush":
-        result = part_rush(sys.argv[2], sys.argv[3])
+        result = part_rush(sys.argv[2], sys.stdin.read())
     else:
-        result = part_check(sys.argv[2])
+        result = part_check(sys.stdin.read())
     print(json.dumps(result))

@@ -22,6 +22,7 @@ from tests.enrolment.conftest import (
     World,
     make_offer,
     make_provider,
+    make_window,
     person,
 )
 
@@ -316,3 +317,46 @@ def test_adviser_needs_consent(world: World) -> None:
         acting_org=work_centre,
     ).entry
     services.revoke_consent(consent)
+
+
+def test_allocator_reads_and_writes_in_batches_and_marks_pre_registrations(world: World) -> None:
+    """The allocator's statements do not grow with the entries it does not grant (no query per
+    entry; no single update with a branch per row), and a provider's pre-registration is on
+    the application."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from llo.enrolment.models import PreRegistration
+
+    def allocate_with(n: int) -> tuple[int, list[Application]]:
+        window = make_window()
+        entries = []
+        for i in range(n):
+            p = person()
+            if i == 0:
+                PreRegistration.objects.create(person=p, offer=world.offer, created_at=DURING)
+            shown = services.preview(
+                actor=ACTOR, person=p, offering=world.offering, window=window, on=ON
+            )
+            entries.append(
+                services.submit(
+                    actor=ACTOR, window=window, shown=shown, amount_cents=shown.amount_cents,
+                    idempotency_key=f"n{n}-{i}", at=DURING,
+                )
+            )  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            report = services.allocate_window(window, at=DURING + dt.timedelta(minutes=5))
+        assert (report.granted, report.waiting) == (3, n - 3)  # the window pays 3 x 90,000
+        apps = list(Application.objects.filter(window=window).order_by("intake__position"))
+        return len(queries.captured_queries), apps
+
+    allocate_with(4)  # the training's grant counter for the year is made once, here
+    few, few_apps = allocate_with(5)
+    many, many_apps = allocate_with(40)
+    assert many == few
+    for apps, n in ((few_apps, 5), (many_apps, 40)):
+        assert [a.status for a in apps] == ["granted"] * 3 + ["waiting"] * (n - 3)
+        assert [a.intake.position for a in apps] == list(range(1, n + 1))
+        assert [a.pre_registered for a in apps] == [True] + [False] * (n - 1)
+        assert {a.provider_id for a in apps} == {world.provider.pk}
+        assert all(a.receipt.startswith("LLO-") for a in apps)

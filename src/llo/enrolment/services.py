@@ -316,6 +316,10 @@ def _open_case(provider_id: int) -> bool:
     return ReviewCase.objects.filter(provider_id=provider_id, closed_at__isnull=True).exists()
 
 
+#: Rows per statement when the allocator writes applications and entries.
+ALLOCATION_BATCH = 500
+
+
 def _pre_registered(person_id: int, offer_id: int) -> bool:
     return PreRegistration.objects.filter(person_id=person_id, offer_id=offer_id).exists()
 
@@ -583,16 +587,42 @@ def _spend_window(window_id: int, cents: int) -> bool:
         return cursor.rowcount == 1
 
 
+@dataclass(frozen=True)
+class _Known:
+    """What applications of many entries need, read once: the provider of every offer and
+    who pre-registered for which offer."""
+
+    provider_of: dict[int, int]
+    pre_registered: set[tuple[int, int]]
+
+    @classmethod
+    def of(cls, entries: Sequence[IntakeEntry]) -> _Known:
+        offers = {e.offer_id for e in entries}
+        return cls(
+            dict(
+                Offer.objects.filter(pk__in=offers).values_list("pk", "opleider__organisation_id")
+            ),
+            set(
+                PreRegistration.objects.filter(offer_id__in=offers).values_list(
+                    "person_id", "offer_id"
+                )
+            ),
+        )
+
+
 def _make_application(
-    entry: IntakeEntry, status: Status, at: dt.datetime, reason: str = ""
+    entry: IntakeEntry,
+    status: Status,
+    at: dt.datetime,
+    reason: str = "",
+    known: _Known | None = None,
 ) -> Application:
+    known = known or _Known.of([entry])
     return Application(
         person_id=entry.person_id,
         offer_id=entry.offer_id,
         offering_id=entry.offering_id,
-        provider_id=Offer.objects.values_list("opleider__organisation_id", flat=True).get(
-            pk=entry.offer_id
-        ),
+        provider_id=known.provider_of[entry.offer_id],
         window_id=entry.window_id,
         budget_id=entry.window.budget_id,
         intake=entry,
@@ -604,7 +634,7 @@ def _make_application(
         receipt=_receipt(),
         applied_at=entry.received_at,
         applied_by=entry.actor,
-        pre_registered=_pre_registered(entry.person_id, entry.offer_id),
+        pre_registered=(entry.person_id, entry.offer_id) in known.pre_registered,
         status_reason=reason,
         updated_at=at,
     )
@@ -704,8 +734,9 @@ def allocate_window(
             waiting_list=current.waiting_list,
         )
         by_id = {e.pk: e for e in entries}
+        known = _Known.of(entries)
         start_position = IntakeEntry.objects.filter(window=current).exclude(outcome="").count()
-        granted: list[Application] = []
+        made: list[Application] = []
         counts = {"granted": 0, "waiting": 0, "refused": 0}
         for position, seq in enumerate(result.order, start=start_position + 1):
             entry = by_id[seq]
@@ -713,17 +744,18 @@ def allocate_window(
             entry.outcome = outcome.value
             entry.position = position
             if outcome == allocation.Outcome.GRANTED:
-                app = _make_application(entry, Status.GRANTED, at)
-                app.save()
-                granted.append(app)
+                made.append(_make_application(entry, Status.GRANTED, at, known=known))
                 counts["granted"] += 1
             elif outcome == allocation.Outcome.WAITING:
-                _make_application(
-                    entry,
-                    Status.WAITING,
-                    at,
-                    _("The window budget is used up. You are on the waiting list."),
-                ).save()
+                made.append(
+                    _make_application(
+                        entry,
+                        Status.WAITING,
+                        at,
+                        _("The window budget is used up. You are on the waiting list."),
+                        known=known,
+                    )
+                )
                 counts["waiting"] += 1
             else:
                 reason = {
@@ -736,9 +768,15 @@ def allocate_window(
                     allocation.Outcome.REFUSED_BUDGET: _("The window budget is used up."),
                 }[outcome]
                 if outcome != allocation.Outcome.REFUSED_DUPLICATE:
-                    _make_application(entry, Status.REFUSED, at, reason).save()
+                    made.append(_make_application(entry, Status.REFUSED, at, reason, known))
                 counts["refused"] += 1
-        IntakeEntry.objects.bulk_update(entries, ["outcome", "position"])
+        # In batches: one statement per row would be a round trip each, and one update of all
+        # rows is a CASE with a branch per row, tried for every row (quadratic).
+        Application.objects.bulk_create(made, batch_size=ALLOCATION_BATCH)
+        granted = [app for app in made if app.status == Status.GRANTED]
+        IntakeEntry.objects.bulk_update(
+            entries, ["outcome", "position"], batch_size=ALLOCATION_BATCH
+        )
         for offer_id, n in result.grants_by_training.items():
             if not _bump_counter(offer_id, year, n, current.training_cap):
                 raise Problem(
