@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import database_url, migrate, recreate_database, run_part
+from bench.common import checkpoint, database_url, migrate, recreate_database, run_part
 
 LEDGER_DB = "llo_bench_ledger"
 PGBENCH_DB = "llo_bench_pgbench"
@@ -86,18 +86,9 @@ def pgbench_init() -> None:
     )
 
 
-def checkpoint() -> None:
-    """Write out what earlier work left in memory, so no timed run pays for another's."""
-    import psycopg
-
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-        conn.execute("CHECKPOINT")
-
-
 def pgbench_tps(seconds: float = SECONDS) -> float:
     pgbench = _pgbench()
     url = database_url(PGBENCH_DB)
-    checkpoint()
     result = subprocess.run(
         [str(pgbench), "-n", "-c", str(CLIENTS), "-j", str(CLIENTS), "-T", str(int(seconds)), url],
         check=True,
@@ -209,7 +200,7 @@ def _client(
     out.put((done, cpu))
 
 
-def part_clients(setup_json: str, seconds: str = str(SECONDS)) -> dict[str, Any]:
+def part_clients(setup_json: str, seconds: float = SECONDS) -> dict[str, Any]:
     setup = json.loads(setup_json)
     rights, provider = setup["rights"], setup["provider"]
     ctx = mp.get_context("spawn")
@@ -222,7 +213,7 @@ def part_clients(setup_json: str, seconds: str = str(SECONDS)) -> dict[str, Any]
             args=(
                 i,
                 run,
-                float(seconds),
+                seconds,
                 rights[i * RIGHTS_PER_CLIENT : (i + 1) * RIGHTS_PER_CLIENT],
                 provider,
                 start,
@@ -235,7 +226,7 @@ def part_clients(setup_json: str, seconds: str = str(SECONDS)) -> dict[str, Any]
         p.start()
     start.wait(timeout=300)
     began = time.time()
-    results = [out.get(timeout=float(seconds) + 300) for _ in procs]
+    results = [out.get(timeout=seconds + 300) for _ in procs]
     elapsed = time.time() - began
     for p in procs:
         p.join(timeout=60)
@@ -292,11 +283,6 @@ def part_bulk() -> dict[str, Any]:
             "(person_id bigint, amount_cents bigint, valid_until date)"
         )
 
-    def settle() -> None:
-        """Before each timed write: the writes before it flushed, so it does not pay for them."""
-        with connection.cursor() as cursor:
-            cursor.execute("CHECKPOINT")
-
     buffer = io.StringIO()
     for pid in ids:
         buffer.write(f"{pid}\t40000\t{until.isoformat()}\n")
@@ -305,7 +291,7 @@ def part_bulk() -> dict[str, Any]:
     for _ in range(BULK_REPEAT):
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE bench_raw_deposit")
-        settle()
+        checkpoint()
         started = time.perf_counter()
         with (
             connection.cursor() as cursor,
@@ -364,7 +350,7 @@ def part_bulk() -> dict[str, Any]:
     ours = []
     deposits = []
     for n, each in enumerate(budgets):
-        settle()
+        checkpoint()
         started = time.perf_counter()
         result = services.bulk_deposit(
             actor=services.SYSTEM,
@@ -445,13 +431,15 @@ def main() -> dict[str, Any]:
     # the machine weighs on both sides; the ratio is of the medians.
     tps_runs: list[float] = []
     client_runs: list[dict[str, Any]] = []
+    setup_json = json.dumps(setup)
     pgbench_init()
     pgbench_tps(WARMUP_SECONDS)
-    _child("clients", json.dumps(setup), str(WARMUP_SECONDS))
+    _child("clients", setup_json, str(WARMUP_SECONDS))
     for _ in range(RATE_REPEAT):
+        checkpoint()  # before every timed run of either side: no run pays for another's writes
         tps_runs.append(pgbench_tps())
         checkpoint()
-        client_runs.append(_child("clients", json.dumps(setup)))
+        client_runs.append(_child("clients", setup_json))
     tps = statistics.median(tps_runs)
     pairs_runs = [c["pairs"] / c["seconds"] for c in client_runs]
     pairs_per_s = statistics.median(pairs_runs)
@@ -546,5 +534,8 @@ def main() -> dict[str, Any]:
 if __name__ == "__main__":
     part = sys.argv[1]
     handlers = {"setup": part_setup, "check": part_check, "bulk": part_bulk}
-    output = part_clients(*sys.argv[2:]) if part == "clients" else handlers[part]()
+    if part == "clients":
+        output = part_clients(sys.argv[2], *(float(s) for s in sys.argv[3:4]))
+    else:
+        output = handlers[part]()
     print(json.dumps(output))
