@@ -132,7 +132,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's cursors bind values on the client and are never prepared; only the ledger's
-    # fast path (llo.accounts.services._fast_path) binds on the server, and with this its
+    # fast path (llo.accounts.store.fastpath) binds on the server, and with this its
     # two calls are prepared once per connection (docs/decisions/006). "off" for a pooler
     # that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
     _prepare = os.environ.get("LLO_DB_PREPARE_THRESHOLD", "5")

@@ -13,10 +13,12 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import ProtectedError
 
-from llo.accounts import lines, services
+from llo.accounts import services
 from llo.accounts.models import Budget, DepositLine, LedgerTransaction, Right
 from llo.accounts.plan import funding_plan
 from llo.accounts.services import BulkMode, DepositRow
+from llo.accounts.store import lines
+from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.people.models import Person
 from llo.web.overview import overview_for
@@ -44,7 +46,7 @@ def test_a_read_makes_the_persons_right_and_nobody_elses(budget, persons) -> Non
     assert Right.objects.count() == 0
     assert DepositLine.objects.filter(deposit_id=txn).count() == 3
     overview = overview_for(people[0], TODAY)
-    assert [line.balance for line in overview.rights] == [services.Money(10_000)]
+    assert [line.balance for line in overview.rights] == [Money(10_000)]
     right = Right.objects.get()
     assert (right.person, right.deposit_id, right.deposited_cents) == (people[0], txn, 10_000)
     assert right.valid_until == services.add_months(TODAY, budget.right_validity_months)

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: EUPL-1.2
 """PostgreSQL: reserve and pay in one round trip write exactly what the Python path writes.
 
-``sql/ledger_fast_path.sql`` repeats in the database what ``services.reserve`` and
-``services.pay_provider`` do, for the common case. These tests run both paths on the same
-start and compare every row they write; the stateful and concurrency tests run on the fast
-path as well.
+``sql/ledger_fast_path.sql`` (called by ``store.fastpath``) repeats in the database what
+``services.reserve`` and ``services.pay_provider`` do, for the common case. These tests run
+both paths on the same start and compare every row they write; the stateful and concurrency
+tests run on the fast path as well.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from llo.accounts import services
 from llo.accounts.models import LedgerAccount, LedgerTransaction, Posting, Reservation, Right
+from llo.accounts.store import fastpath
 from llo.core.models import AuditEntry
 from llo.core.problems import Problem
 from tests.accounts.conftest import ACTOR, TODAY, make_budget, make_org, make_person
@@ -162,7 +163,7 @@ def test_fast_and_python_paths_write_the_same_rows(
     reserve_and_pay(fast_right, provider, "fast")
     fast = written(before)
     before = marks()
-    monkeypatch.setattr(services, "_fast_path", lambda sql, params: ("slow",))
+    monkeypatch.setattr(fastpath, "call", lambda sql, params: ("slow",))
     reserve_and_pay(slow_right, provider, "slow")
     slow = written(before)
     assert fast == slow

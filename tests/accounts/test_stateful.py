@@ -36,7 +36,7 @@ from hypothesis.stateful import (
 
 from llo.accounts import services
 from llo.accounts.ledger import AccountKind
-from llo.accounts.models import LedgerAccount, Right
+from llo.accounts.models import Budget, DepositLine, LedgerAccount, Reservation, Right
 from llo.accounts.services import DepositRow, TransferOutcome
 from llo.core.problems import Problem
 from tests.accounts.conftest import ACTOR, employ, make_org, make_person
@@ -148,7 +148,7 @@ class LedgerMachine(RuleBasedStateMachine):
         days=st.integers(0, 120),
     )
     def deposit(self, budget: int, who: int, amount: int, days: int) -> Any:
-        b = services.Budget.objects.get(pk=budget)
+        b = Budget.objects.get(pk=budget)
         until = self.today + dt.timedelta(days=days)
         key = self.key()
 
@@ -174,7 +174,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(target=rights, budget=budgets, amount=st.integers(1, 50_000), n=st.integers(1, 3))
     def bulk_deposit(self, budget: int, amount: int, n: int) -> Any:
-        b = services.Budget.objects.get(pk=budget)
+        b = Budget.objects.get(pk=budget)
         until = self.today + dt.timedelta(days=60)
         rows = [
             DepositRow(amount, bsn=p.bsn, valid_until=until, line=i)
@@ -254,7 +254,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(reservation=reservations, part=st.none() | st.integers(1, 40_000))
     def release(self, reservation: int, part: int | None) -> None:
-        res = services.Reservation.objects.get(pk=reservation)
+        res = Reservation.objects.get(pk=reservation)
         key = self.key()
 
         def call() -> Any:
@@ -273,7 +273,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(reservation=reservations, part=st.none() | st.integers(1, 40_000))
     def pay(self, reservation: int, part: int | None) -> None:
-        res = services.Reservation.objects.get(pk=reservation)
+        res = Reservation.objects.get(pk=reservation)
         key = self.key()
 
         def call() -> Any:
@@ -294,7 +294,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(self.res_paid.values()))
     @rule(reservation=reservations, amount=st.integers(1, 40_000))
     def claw_back(self, reservation: int, amount: int) -> None:
-        res = services.Reservation.objects.get(pk=reservation)
+        res = Reservation.objects.get(pk=reservation)
         key = self.key()
 
         def call() -> Any:
@@ -391,14 +391,14 @@ class LedgerMachine(RuleBasedStateMachine):
     @invariant()
     def database_agrees_with_the_model(self) -> None:
         balances = self.snapshot()["accounts"]
-        budgets = dict(services.Budget.objects.values_list("pk", "account_id"))
+        budgets = dict(Budget.objects.values_list("pk", "account_id"))
         for bid, cents in self.budget_bal.items():
             assert balances[budgets[bid]] == cents
         # A right's money is in its own account once used, and waits in the pool before.
         rights = {r.pk: r.balance_cents for r in Right.objects.select_related("account")}
         for rid, cents in self.right_bal.items():
             assert rights[rid] == cents, (rid, rights[rid], cents)
-        reservations = dict(services.Reservation.objects.values_list("pk", "account_id"))
+        reservations = dict(Reservation.objects.values_list("pk", "account_id"))
         for res, cents in self.res_bal.items():
             assert balances[reservations[res]] == cents
         returned = dict(
@@ -411,7 +411,7 @@ class LedgerMachine(RuleBasedStateMachine):
             "balance_cents", flat=True
         )
         assert sum(provider) == self.provider_bal
-        lines = services.DepositLine.objects.values_list("deposit_id", "person_id", "cents")
+        lines = DepositLine.objects.values_list("deposit_id", "person_id", "cents")
         assert {(d, p): c for d, p, c in lines} == {k: v[0] for k, v in self.pending.items()}
 
     @invariant()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Query, Router, Schema, Status
@@ -22,7 +21,8 @@ from ninja.decorators import decorate_view
 from ninja.security import django_auth
 from pydantic import StrictInt, model_validator
 
-from llo.accounts import lines, services
+from llo.accounts import selectors, services
+from llo.accounts.access import FUNDER_ROLES, actor_of
 from llo.accounts.conditions import OfferFacts
 from llo.accounts.models import (
     AllocationPolicy,
@@ -32,7 +32,6 @@ from llo.accounts.models import (
     Right,
 )
 from llo.accounts.plan import funding_plan
-from llo.core import audit
 from llo.core.idempotency import KEY_HEADER, idempotent_view
 from llo.core.identifiers import IdentifierError, Level, validate_bsn
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
@@ -41,9 +40,6 @@ from llo.core.timeutil import today
 from llo.people.models import Employment, Person
 
 router = Router(tags=["accounts"])
-
-#: The roles that act for a funder (JOURNEYS.md: employer, sector fund, municipality, UWV).
-FUNDER_ROLES = frozenset({Role.WERKGEVER, Role.FONDS, Role.GEMEENTE, Role.UWV, Role.BELEID})
 
 #: ``llo.api.idempotency`` holds the same two lines for the API layer; an app below it may not
 #: import that module (import-linter layers), so they are repeated here.
@@ -267,11 +263,6 @@ class PlanOut(Schema):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def actor_of(request: HttpRequest) -> audit.Actor:
-    user = request.user
-    return audit.Actor(name=f"user:{user.pk}", role=getattr(user, "role", ""))
-
-
 def funder_of(request: HttpRequest, *, create: bool = False) -> Funder | None:
     """The funder the logged-in user acts for; 403 for other roles."""
     user = request.user
@@ -282,25 +273,18 @@ def funder_of(request: HttpRequest, *, create: bool = False) -> Funder | None:
         )
     if create:
         return services.ensure_funder(org, actor=actor_of(request))
-    return Funder.objects.filter(organisation=org).first()
+    return selectors.funder_of(org)
 
 
 def own_budget(request: HttpRequest, budget_id: int) -> Budget:
-    funder = funder_of(request)
-    budget = (
-        Budget.objects.select_related("funder__organisation", "account")
-        .filter(pk=budget_id, funder=funder)
-        .first()
-        if funder
-        else None
-    )
+    budget = selectors.budget_of(funder_of(request), budget_id)
     if budget is None:
         raise not_found("There is no budget with this number for your organisation.")
     return budget
 
 
 def budget_out(budget: Budget) -> dict[str, Any]:
-    use = services.budget_use(budget)
+    use = selectors.budget_use(budget)
     org = budget.funder.organisation
     return {
         "id": budget.pk,
@@ -371,8 +355,7 @@ def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
     funder = funder_of(request)
     if funder is None:
         return []
-    budgets = Budget.objects.filter(funder=funder).select_related("funder__organisation", "account")
-    return [budget_out(b) for b in budgets]
+    return [budget_out(b) for b in selectors.budgets_of(funder)]
 
 
 @router.post(
@@ -512,32 +495,22 @@ def list_rights(
     """A citizen sees their own rights; a funder the rights paid from its budgets (and that
     read is logged with its purpose, DESIGN.md 4)."""
     user = request.user
-    rights = Right.objects.select_related("funder__organisation").order_by("pk")
     if getattr(user, "role", None) == Role.BURGER:
-        mine = lines.rights_of(getattr(user, "person_id", 0) or 0)
-        rights = mine.select_related("funder__organisation").order_by("pk")
+        page = selectors.rights_page(
+            actor_of(request),
+            person_id=getattr(user, "person_id", 0) or 0,
+            offset=offset,
+            limit=limit,
+        )
     else:
-        funder = funder_of(request)
-        rights = rights.filter(budget__funder=funder) if funder else rights.none()
-        if budgetId is not None:
-            rights = rights.filter(budget_id=budgetId)
-        if funder is not None:
-            # Every right listed has its number: deposits nobody has read yet become rights
-            # first (once; the nightly job does it too).
-            budgets = Budget.objects.filter(funder=funder)
-            if budgetId is not None:
-                budgets = budgets.filter(pk=budgetId)
-            services.claim_budgets(budgets.values_list("pk", flat=True))
-        with transaction.atomic():
-            audit.record(
-                actor=actor_of(request),
-                action="rights.viewed",
-                subject=("accounts.Funder", str(funder.pk if funder else "")),
-                purpose="funder overview of deposits",
-            )
-    page = list(rights[offset : offset + limit])
-    balances = services.right_balances(page)
-    return [right_out(r, balances) for r in page]
+        page = selectors.rights_page(
+            actor_of(request),
+            funder=funder_of(request),
+            budget_id=budgetId,
+            offset=offset,
+            limit=limit,
+        )
+    return [right_out(r, page.balances) for r in page.rights]
 
 
 @router.post(

@@ -85,7 +85,47 @@ CONDITION_FIELDS = {
 }
 
 
-class BudgetForm(forms.Form):
+class IdempotentForm(forms.Form):
+    """A form that carries a hidden idempotency key, made when the form is first shown: pressing
+    its button twice (or sending it again) does its work once."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", str(uuid.uuid4()))
+
+    def ledger_key(self, user_id: object) -> str | None:
+        """The ledger's idempotency key of this form sent by this user (None without one)."""
+        key = self.cleaned_data["idempotency_key"]
+        return f"web:{user_id}:{key}" if key else None
+
+
+def conditions_text(conditions: dict[str, Any]) -> list[tuple[str, str]]:
+    """A budget's conditions as (label, value) in words, with the labels and choices of this
+    form (a funder reads them as they set them)."""
+    form = BudgetForm()
+    shown = []
+    for name, key in CONDITION_FIELDS.items():
+        if key not in conditions:
+            continue
+        value = conditions[key]
+        field = form.fields[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        if isinstance(value, list):
+            text = ", ".join(str(choices.get(v, v)) for v in value)
+        elif key.endswith("_cents"):
+            text = Money(int(value)).format()
+        elif isinstance(value, bool):
+            text = str(_("yes") if value else _("no"))
+        else:
+            text = str(choices.get(value, value))
+        shown.append((str(field.label), text))
+    return shown
+
+
+class BudgetForm(IdempotentForm):
     name = forms.CharField(
         label=_("Name of the budget"),
         max_length=200,
@@ -204,8 +244,6 @@ class BudgetForm(forms.Form):
         label=_("Use other money first (private and sector money before ours)"),
         required=False,
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
-
     BASIC = (
         "name",
         "total",
@@ -224,8 +262,6 @@ class BudgetForm(forms.Form):
         regions = self.fields["regions"]
         assert isinstance(regions, forms.ChoiceField)
         regions.choices = list(Region.objects.order_by("name").values_list("code", "name"))
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", str(uuid.uuid4()))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -249,7 +285,7 @@ class BudgetForm(forms.Form):
         return data
 
 
-class DepositForm(forms.Form):
+class DepositForm(IdempotentForm):
     """Deposit the same amount to the persons chosen from the funder's reach."""
 
     persons = forms.MultipleChoiceField(
@@ -262,18 +298,15 @@ class DepositForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Empty: as set in the budget."),
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, person_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         persons = self.fields["persons"]
         assert isinstance(persons, forms.ChoiceField)
         persons.choices = person_choices
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", str(uuid.uuid4()))
 
 
-class DepositFileForm(forms.Form):
+class DepositFileForm(IdempotentForm):
     file = forms.FileField(
         label=_("Deposit file (CSV)"),
         help_text=_(
@@ -290,12 +323,6 @@ class DepositFileForm(forms.Form):
         initial=BulkMode.ALL_OR_NOTHING.value,
         widget=forms.RadioSelect,
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", str(uuid.uuid4()))
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]

@@ -42,7 +42,7 @@ FUNDER_KIND_OF_ORGANISATION = {
 class LedgerAccount(models.Model):
     """One account of the ledger. ``balance_cents`` is a cache of the sum of its postings,
     kept in the same transaction as every posting and checked by
-    :func:`llo.accounts.services.verify_ledger`; the CHECK constraint keeps it above its floor
+    :func:`llo.accounts.selectors.verify_ledger`; the CHECK constraint keeps it above its floor
     even if a bug tried otherwise."""
 
     kind = models.CharField(

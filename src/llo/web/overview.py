@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from llo.accounts import lines as deposit_lines
+from llo.accounts import selectors as account_selectors
 from llo.accounts.ledger import Cause
 from llo.accounts.models import LedgerTransaction, Posting, Right, RightStatus
 from llo.core.money import Money
@@ -42,7 +42,7 @@ class Overview:
 def overview_for(person: Person, on: dt.date | None = None) -> Overview:
     on = on or today()
     rights = (
-        deposit_lines.rights_of(person.pk)
+        account_selectors.rights_of(person.pk)
         .filter(status=RightStatus.ACTIVE)
         .select_related("funder__organisation", "account")
         .order_by("valid_until", "pk")

@@ -1,9 +1,10 @@
 -- SPDX-License-Identifier: EUPL-1.2
 -- PostgreSQL: reserve and pay in one round trip each.
 --
--- llo.accounts.services.reserve and .pay_provider call these for the common case: a right
--- with its own account that can be used today, a reservation with a provider account. They do
--- exactly what the Python path does (llo.accounts.services: the same rows, the same audit
+-- llo.accounts.services.reserve and .pay_provider call these (through store/fastpath.py) for
+-- the common case: a right with its own account that can be used today, a reservation with a
+-- provider account. They do exactly what the Python path does
+-- (llo.accounts.services.reservations: the same rows, the same audit
 -- record, the same conditional balance updates in the same order, the shared provider account
 -- last) in one statement instead of about twenty. Anything else (a right not yet opened or
 -- not usable, too little money, no provider account yet) returns 'slow' before writing, and

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from llo.accounts import services
+from llo.accounts import selectors
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        problems = services.verify_ledger()
+        problems = selectors.verify_ledger()
         if problems:
             for m in problems:
                 self.stderr.write(

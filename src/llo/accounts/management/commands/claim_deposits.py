@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from llo.accounts import lines
 from llo.accounts.models import DepositLine
+from llo.accounts.store import lines
 
 
 class Command(BaseCommand):
