@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from bench.windows.conditional import submit_conditional
 from django.db import connection
 from django.db.models import Sum
 
@@ -108,7 +109,7 @@ def test_conditional_update_rush() -> None:
 
     def work(i: int) -> Any:
         j = i if i < len(shown) else i - len(shown)
-        return services.submit_conditional(
+        return submit_conditional(
             actor=ACTOR,
             window=window,
             shown=shown[j],

@@ -27,8 +27,8 @@ def test_the_table() -> None:
         ("enrolled", "start"): ("started", "pay_advance"),
         ("enrolled", "cancel"): ("cancelled", "release"),
         ("started", "complete"): ("completed", "none"),
-        ("started", "drop_out"): ("dropped_out", "settle_drop_out"),
-        ("started", "fail_attendance"): ("not_completed", "settle_drop_out"),
+        ("started", "drop_out"): ("dropped_out", "claw_back"),
+        ("started", "fail_attendance"): ("not_completed", "claw_back"),
         ("completed", "pay_final"): ("paid", "pay_rest"),
     }
 

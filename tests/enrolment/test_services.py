@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from bench.windows.conditional import submit_conditional
 
 from llo.accounts import services as accounts
 from llo.accounts.models import Reservation
 from llo.core.problems import Problem
-from llo.enrolment import services
+from llo.enrolment import selectors, services
 from llo.enrolment.models import Application, IntakeEntry, MisuseFlag, Payment, Window
 from llo.register.models import OfferState
 from tests.accounts.conftest import make_org
@@ -103,8 +104,8 @@ def test_submit_allocate_and_full_lifecycle(world: World) -> None:
     app.refresh_from_db()
     assert app.status == "paid"
     assert accounts.paid_for(reservation) == 90_000
-    lines = services.statement(world.provider, world.offer)
-    assert [line["amountCents"] for line in lines] == [45_000, 45_000]
+    lines = selectors.statement(world.provider, world.offer)
+    assert [line.amount_cents for line in lines] == [45_000, 45_000]
     assert accounts.verify_ledger() == []
 
 
@@ -235,7 +236,7 @@ def test_conditional_design_same_guarantees(world: World) -> None:
             actor=ACTOR, person=p, offering=world.offering, window=world.window, on=ON
         )
         apps.append(
-            services.submit_conditional(
+            submit_conditional(
                 actor=ACTOR,
                 window=world.window,
                 shown=shown,
@@ -275,17 +276,17 @@ def test_spending_register_suppresses_small_cells(world: World) -> None:
     for i in range(12):
         _submit(world, person(), key=f"s{i}")
     services.allocate_window(world.window, at=DURING + dt.timedelta(minutes=5))
-    rows = services.spending(2023)
+    rows = selectors.spending(2023)
     assert rows == [
-        {
-            "provider": world.provider.name,
-            "providerId": world.provider.pk,
-            "offer": world.offer.title,
-            "offerId": world.offer.pk,
-            "grants": 12,
-            "amountCents": 1_080_000,
-            "suppressed": False,
-        }
+        selectors.SpendingRow(
+            provider=world.provider.name,
+            provider_id=world.provider.pk,
+            offer=world.offer.title,
+            offer_id=world.offer.pk,
+            grants=12,
+            amount_cents=1_080_000,
+            suppressed=False,
+        )
     ]
 
 

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from llo.enrolment import services
+from llo.enrolment import exports, selectors, services
 from llo.register.models import Offering
 from tests.enrolment.conftest import ACTOR, DURING, World, make_offer, person
 
@@ -79,7 +79,8 @@ def test_csv_and_json_downloads(spent: World) -> None:
     data = json.loads(Client().get(reverse("enrolment:spending-json"), {"jaar": 2023}).content)
     assert data["year"] == 2023
     assert sorted(r["grants"] or 0 for r in data["rows"]) == [0, 0, 12]
-    assert data["rows"] == services.spending(2023)
+    assert data == exports.spending_json(2023, selectors.spending(2023))
+    assert data["threshold"] == 10
 
 
 def test_empty_year_and_bad_year(db: None) -> None:

@@ -21,7 +21,7 @@ from llo.core import audit
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
 from llo.core.roles import Role
 from llo.core.timeutil import now
-from llo.enrolment import services
+from llo.enrolment import exports, selectors, services
 from llo.enrolment.models import Application, Preview, Window
 from llo.people.models import Person
 from llo.register.models import Offering
@@ -81,7 +81,7 @@ def _window(w: Window) -> dict[str, Any]:
 
 @router.get("/windows", response=list[WindowOut], summary="Funding windows")
 def windows(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_window(w) for w in Window.objects.order_by("-opens_at")[:100]]
+    return [_window(w) for w in selectors.windows(100)]
 
 
 class PreviewIn(Schema):
@@ -147,9 +147,9 @@ class ApplicationOut(Schema):
     statusReason: str
 
 
-def _app(a: Application) -> dict[str, Any]:
+def _app(a: Application | selectors.ApplicationRow) -> dict[str, Any]:
     return {
-        "id": a.pk,
+        "id": a.id,
         "receipt": a.receipt,
         "status": a.status,
         "offerId": a.offer_id,
@@ -199,7 +199,7 @@ def apply(
     "/applications", response=list[ApplicationOut], auth=django_auth, summary="My applications"
 )
 def my_applications(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_app(a) for a in services.applications_of(_person(request))]
+    return [_app(a) for a in selectors.applications_of(_person(request))]
 
 
 @router.get(
@@ -362,7 +362,7 @@ class SpendingRow(Schema):
     summary="Public spending register (cells under 10 suppressed)",
 )
 def spending(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
-    return services.spending(year or now().year)
+    return exports.spending_records(selectors.spending(year or now().year))
 
 
 @router.get(
@@ -377,7 +377,7 @@ def spending(request: HttpRequest, year: int | None = None) -> list[dict[str, An
 def spending_csv(request: HttpRequest, year: int | None = None) -> HttpResponse:
     chosen = year or now().year
     response = HttpResponse(
-        services.spending_csv_text(chosen, services.spending(chosen)),
+        exports.spending_csv_text(chosen, selectors.spending(chosen)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="llo-spending-{chosen}.csv"'

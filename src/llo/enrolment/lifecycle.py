@@ -5,14 +5,17 @@ applied -> granted (money reserved) -> enrolled (the provider confirms) -> start
 payment) -> completed with evidence -> paid (final payment); or refused, waiting, lapsed,
 cancelled, dropped out, or not completed (attendance under 80 %, STAP art. 14(2)(b)).
 
-Each transition names the money it moves, so services.py cannot move money that the table
-does not allow, and a test pins the whole table. Pure: no database.
+Each row says who may take the step and which money it moves. The services look the row up
+and do what it names (:mod:`llo.enrolment.services.transitions`): a row with another ``money``
+moves other money, a row with another ``who`` refuses another party. Nothing else in the app
+decides when money moves. A test pins the whole table. Pure: no database.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Flag, StrEnum, auto
+from functools import cache
 
 
 class Status(StrEnum):
@@ -45,14 +48,33 @@ class Event(StrEnum):
 
 
 class Money(StrEnum):
-    """What the ledger does on a transition (through accounts.services only)."""
+    """What the ledger does on a transition (through accounts.services only; the movements
+    are in :mod:`llo.enrolment.services.money`)."""
 
     NONE = "none"
+    #: Reserve the granted amount for the provider (from the window's budget, or from the
+    #: person's own rights as the funding plan shows).
     RESERVE = "reserve"
+    #: Pay the provider the advance (settlement.ADVANCE_PCT of what is reserved).
     PAY_ADVANCE = "pay_advance"
+    #: The final payment: what is reserved and not paid yet (art. 14(2), with evidence).
     PAY_REST = "pay_rest"
+    #: Release everything still reserved; a window's grant goes back to the window.
     RELEASE = "release"
-    SETTLE_DROP_OUT = "settle_drop_out"  # claw back the advance (unless excused), release rest
+    #: Take back what was paid (unless the stop was excused) and release the rest.
+    CLAW_BACK = "claw_back"
+
+
+class Who(Flag):
+    """Who may take a step; ``PERSON | STAFF`` means either."""
+
+    PERSON = auto()  # the person, or an adviser acting with their consent
+    PROVIDER = auto()  # the training provider of the application
+    STAFF = auto()  # the platform's staff (beheer)
+    SYSTEM = auto()  # the allocator, the funding plan, a scheduled job
+
+    def __str__(self) -> str:
+        return " | ".join(sorted(m.name.lower() for m in Who if m in self))  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -61,35 +83,34 @@ class Transition:
     event: Event
     target: Status
     money: Money
-    who: str  # "allocator", "person", "provider", "staff"
+    who: Who
 
 
+def _row(source: str, event: str, target: str, money: str, who: Who) -> Transition:
+    return Transition(Status(source), Event(event), Status(target), Money(money), who)
+
+
+PERSON, PROVIDER, SYSTEM = Who.PERSON, Who.PROVIDER, Who.SYSTEM
+
+# fmt: off
 TABLE: tuple[Transition, ...] = (
-    Transition(Status.APPLIED, Event.GRANT, Status.GRANTED, Money.RESERVE, "allocator"),
-    Transition(Status.APPLIED, Event.WAITLIST, Status.WAITING, Money.NONE, "allocator"),
-    Transition(Status.APPLIED, Event.REFUSE, Status.REFUSED, Money.NONE, "allocator"),
-    Transition(Status.WAITING, Event.GRANT, Status.GRANTED, Money.RESERVE, "allocator"),
-    Transition(Status.WAITING, Event.LAPSE, Status.LAPSED, Money.NONE, "allocator"),
-    Transition(Status.WAITING, Event.CANCEL, Status.CANCELLED, Money.NONE, "person"),
-    Transition(Status.GRANTED, Event.ENROL, Status.ENROLLED, Money.NONE, "provider"),
-    Transition(Status.GRANTED, Event.CANCEL, Status.CANCELLED, Money.RELEASE, "person"),
-    Transition(Status.ENROLLED, Event.START, Status.STARTED, Money.PAY_ADVANCE, "provider"),
-    Transition(Status.ENROLLED, Event.CANCEL, Status.CANCELLED, Money.RELEASE, "person"),
-    Transition(Status.STARTED, Event.COMPLETE, Status.COMPLETED, Money.NONE, "provider"),
-    Transition(
-        Status.STARTED, Event.DROP_OUT, Status.DROPPED_OUT, Money.SETTLE_DROP_OUT, "provider"
-    ),
-    Transition(
-        Status.STARTED,
-        Event.FAIL_ATTENDANCE,
-        Status.NOT_COMPLETED,
-        Money.SETTLE_DROP_OUT,
-        "provider",
-    ),
-    Transition(Status.COMPLETED, Event.PAY_FINAL, Status.PAID, Money.PAY_REST, "system"),
+    #    from        event              to               money          who
+    _row("applied",  "grant",           "granted",       "reserve",     SYSTEM),
+    _row("applied",  "waitlist",        "waiting",       "none",        SYSTEM),
+    _row("applied",  "refuse",          "refused",       "none",        SYSTEM),
+    _row("waiting",  "grant",           "granted",       "reserve",     SYSTEM),
+    _row("waiting",  "lapse",           "lapsed",        "none",        SYSTEM),
+    _row("waiting",  "cancel",          "cancelled",     "none",        PERSON),
+    _row("granted",  "enrol",           "enrolled",      "none",        PROVIDER),
+    _row("granted",  "cancel",          "cancelled",     "release",     PERSON),
+    _row("enrolled", "start",           "started",       "pay_advance", PROVIDER),
+    _row("enrolled", "cancel",          "cancelled",     "release",     PERSON),
+    _row("started",  "complete",        "completed",     "none",        PROVIDER),
+    _row("started",  "drop_out",        "dropped_out",   "claw_back",   PROVIDER),
+    _row("started",  "fail_attendance", "not_completed", "claw_back",   PROVIDER),
+    _row("completed", "pay_final",      "paid",          "pay_rest",    SYSTEM),
 )
-
-_BY_KEY = {(t.source, t.event): t for t in TABLE}
+# fmt: on
 
 #: Statuses in which an application still counts as "applied this year" (once per year).
 ACTIVE = frozenset(
@@ -121,18 +142,39 @@ HOLDS_MONEY = frozenset({Status.GRANTED, Status.ENROLLED, Status.STARTED, Status
 
 
 class TransitionError(ValueError):
+    """The table has no row for this event from this status."""
+
     def __init__(self, source: str, event: str) -> None:
         super().__init__(f"'{event}' is not allowed when the application is '{source}'")
         self.source = source
         self.event = event
 
 
-def step(source: str, event: str) -> Transition:
-    """The transition for ``event`` from ``source``, or TransitionError."""
+class NotYourStep(TransitionError):
+    """The table has the row, but another party takes this step."""
+
+    def __init__(self, source: str, event: str, by: Who, who: Who) -> None:
+        ValueError.__init__(self, f"'{event}' from '{source}' is taken by {who}, not by {by}")
+        self.source = source
+        self.event = event
+        self.by = by
+
+
+@cache
+def _index(table: tuple[Transition, ...]) -> dict[tuple[Status, Event], Transition]:
+    return {(t.source, t.event): t for t in table}
+
+
+def step(source: str, event: str, by: Who | None = None) -> Transition:
+    """The row for ``event`` from ``source``: TransitionError when there is none, and
+    NotYourStep when ``by`` is given and the row does not let that party take it."""
     try:
-        return _BY_KEY[(Status(source), Event(event))]
+        row = _index(TABLE)[(Status(source), Event(event))]
     except (KeyError, ValueError):
         raise TransitionError(source, event) from None
+    if by is not None and not by & row.who:
+        raise NotYourStep(row.source, row.event, by, row.who)
+    return row
 
 
 def allowed(source: str) -> list[Event]:

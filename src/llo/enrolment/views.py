@@ -3,8 +3,9 @@
 applications with the receipt, the provider's applications, enrolment and payment statement,
 the review queue of staff, and the public spending register with CSV and JSON.
 
-Every page works without JavaScript. State changes only through :mod:`services`; a refusal
-(a Problem) is shown with its reason and nothing is reserved.
+Every page works without JavaScript. Entry points only: state changes through
+:mod:`.services`, reads through :mod:`.selectors`, downloads through :mod:`.exports`; a
+refusal (a Problem) is shown with its reason and nothing is reserved.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from llo.core import audit
 from llo.core.problems import Problem
 from llo.core.roles import Role
 from llo.core.timeutil import now
-from llo.enrolment import services
+from llo.enrolment import exports, selectors, services
 from llo.enrolment.forms import (
     AttendanceForm,
     CloseCaseForm,
@@ -39,15 +40,7 @@ from llo.enrolment.forms import (
     add_problem,
 )
 from llo.enrolment.lifecycle import Status
-from llo.enrolment.models import (
-    Application,
-    Enrolment,
-    IntakeEntry,
-    MisuseFlag,
-    Preview,
-    ReviewCase,
-    Window,
-)
+from llo.enrolment.models import Application, IntakeEntry, Preview, ReviewCase, Window
 from llo.people.models import Organisation, Person
 from llo.register.models import Offering
 
@@ -109,29 +102,6 @@ def _problem_page(request: HttpRequest, problem: Problem, **context: Any) -> Htt
 # --- applying ---------------------------------------------------------------------------------
 
 
-def _consenting(org: Organisation) -> list[Person]:
-    at = now()
-    return list(
-        Person.objects.filter(
-            consents__organisation=org,
-            consents__valid_from__lte=at,
-            consents__valid_until__gte=at,
-            consents__revoked_at__isnull=True,
-        )
-        .distinct()
-        .order_by("display_name", "pk")
-    )
-
-
-def _open_windows() -> list[Window]:
-    at = now()
-    return list(
-        Window.objects.filter(opens_at__lte=at, closes_at__gt=at)
-        .select_related("budget__funder__organisation")
-        .order_by("closes_at", "pk")
-    )
-
-
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 12 else None
 
@@ -149,7 +119,7 @@ def apply_page(request: HttpRequest, offering_id: int) -> HttpResponse:
         org = getattr(user, "organisation", None)
         if org is None:
             raise PermissionDenied
-        persons = _consenting(org)
+        persons = selectors.consenting_persons(org)
         chosen = _int(data.get("persoon"))
         person = next((p for p in persons if p.pk == chosen), None)
         if person is None:
@@ -168,7 +138,7 @@ def apply_page(request: HttpRequest, offering_id: int) -> HttpResponse:
         person = getattr(user, "person", None)
         if person is None:
             raise PermissionDenied(_("Your account is not linked to a person."))
-    windows = _open_windows()
+    windows = selectors.open_windows()
     window_id = _int(data.get("venster"))
     window = next((w for w in windows if w.pk == window_id), None)
     base = {
@@ -256,6 +226,13 @@ def _confirm(
     return redirect("enrolment:application", pk=app.pk)
 
 
+def _payments(app: Application) -> list[dict[str, Any]]:
+    return [
+        {"kind": PAYMENT_LABELS.get(p.kind, p.kind), "amount_cents": p.amount_cents, "at": p.at}
+        for p in selectors.payments_of(app)
+    ]
+
+
 def _may_see(request: HttpRequest, person_id: int, applied_by: str) -> bool:
     user = request.user
     if user.role == Role.BURGER:  # type: ignore[union-attr]
@@ -272,26 +249,15 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if app is None or not _may_see(request, app.person_id, app.applied_by):
         raise Http404
-    fundings = [
-        {"funder": f.right.funder.organisation.name, "amount_cents": f.amount_cents}
-        for f in app.fundings.select_related("right__funder__organisation").order_by("pk")
-    ]
     return render(
         request,
         "enrolment/application.html",
         {
             "app": app,
             "status_label": STATUS_LABELS.get(app.status, app.status),
-            "fundings": fundings,
+            "fundings": selectors.fundings_of(app),
             "own_text": own_text(app.own_cents),
-            "payments": [
-                {
-                    "kind": PAYMENT_LABELS.get(p.kind, p.kind),
-                    "amount_cents": p.amount_cents,
-                    "at": p.at,
-                }
-                for p in app.payments.order_by("at", "pk")
-            ],
+            "payments": _payments(app),
             "can_cancel": request.user.role == Role.BURGER  # type: ignore[union-attr]
             and app.status in CANCELLABLE
             and app.offering.start_date > now().date(),
@@ -333,12 +299,12 @@ def my_applications(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     apps = [
         {"app": a, "label": STATUS_LABELS.get(a.status, a.status)}
-        for a in services.applications_of(person)
+        for a in selectors.applications_of(person)
     ]
     return render(
         request,
         "enrolment/my_applications.html",
-        {"apps": apps, "entries": services.pending_entries(person)},
+        {"apps": apps, "entries": selectors.pending_entries(person)},
     )
 
 
@@ -355,15 +321,13 @@ def _provider_org(request: HttpRequest) -> Organisation:
 @role_required(Role.OPLEIDER)
 def provider_applications(request: HttpRequest) -> HttpResponse:
     org = _provider_org(request)
-    apps = (
-        Application.objects.filter(provider=org)
-        .select_related("offer", "offering", "person")
-        .order_by("offer__title", "-applied_at", "pk")
-    )
     status = request.GET.get("status", "")
-    if status in STATUS_LABELS:
-        apps = apps.filter(status=status)
-    rows = [{"app": a, "label": STATUS_LABELS.get(a.status, a.status)} for a in apps[:500]]
+    if status not in STATUS_LABELS:
+        status = ""
+    rows = [
+        {"app": a, "label": STATUS_LABELS.get(a.status, a.status)}
+        for a in selectors.provider_applications(org, status)
+    ]
     return render(
         request,
         "enrolment/provider_applications.html",
@@ -380,7 +344,7 @@ ACTIONS: dict[str, type] = {
 
 
 def _provider_forms(app: Application, bound: tuple[str, Any] | None = None) -> dict[str, Any]:
-    enrolment = Enrolment.objects.filter(application=app).first()
+    enrolment = selectors.enrolment_of(app)
     forms: dict[str, Any] = {}
     if app.status == Status.GRANTED:
         forms["inschrijven"] = EnrolForm()
@@ -402,10 +366,7 @@ def _provider_forms(app: Application, bound: tuple[str, Any] | None = None) -> d
         "enrolment": enrolment,
         "forms": forms,
         "can_start": app.status == Status.ENROLLED,
-        "payments": [
-            {"kind": PAYMENT_LABELS.get(p.kind, p.kind), "amount_cents": p.amount_cents, "at": p.at}
-            for p in app.payments.order_by("at", "pk")
-        ],
+        "payments": _payments(app),
     }
 
 
@@ -519,13 +480,11 @@ def provider_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @role_required(Role.OPLEIDER)
 def provider_statement(request: HttpRequest) -> HttpResponse:
     org = _provider_org(request)
-    lines = services.statement(org)
-    for line in lines:
-        line["label"] = PAYMENT_LABELS.get(line["kind"], line["kind"])
+    lines = [(line, PAYMENT_LABELS.get(line.kind, line.kind)) for line in selectors.statement(org)]
     return render(
         request,
         "enrolment/statement.html",
-        {"totals": services.statement_totals(org), "lines": lines},
+        {"totals": selectors.statement_totals(org), "lines": lines},
     )
 
 
@@ -550,18 +509,21 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The case is closed."))
                 return redirect("enrolment:review-queue")
         bound = (case.pk, form)
-    cases = []
-    for case in ReviewCase.objects.filter(closed_at__isnull=True).select_related("provider"):
-        form = bound[1] if bound and bound[0] == case.pk else CloseCaseForm(prefix=f"case{case.pk}")
-        cases.append(
-            {"case": case, "flags": list(case.flags.order_by("detected_at", "pk")), "form": form}
-        )
-    closed = ReviewCase.objects.filter(closed_at__isnull=False).select_related("provider")
-    loose = MisuseFlag.objects.filter(case__isnull=True, status="open")
+    queue = selectors.review_queue()
+    cases = [
+        {
+            "case": item.case,
+            "flags": item.flags,
+            "form": bound[1]
+            if bound and bound[0] == item.case.pk
+            else CloseCaseForm(prefix=f"case{item.case.pk}"),
+        }
+        for item in queue.open
+    ]
     return render(
         request,
         "enrolment/review_queue.html",
-        {"cases": cases, "closed": closed.order_by("-closed_at")[:20], "loose": loose},
+        {"cases": cases, "closed": queue.closed, "loose": queue.loose},
         status=400 if bound else 200,
     )
 
@@ -574,18 +536,20 @@ def _year(request: HttpRequest) -> int:
     return value if value and 2000 <= value <= 2100 else now().year
 
 
-def _rows(request: HttpRequest, provider_id: int | None = None) -> tuple[int, list[dict[str, Any]]]:
+def _rows(
+    request: HttpRequest, provider_id: int | None = None
+) -> tuple[int, list[selectors.SpendingRow]]:
     year = _year(request)
-    rows = services.spending(year)
+    rows = selectors.spending(year)
     if provider_id is not None:
-        rows = [r for r in rows if r["providerId"] == provider_id]
+        rows = [r for r in rows if r.provider_id == provider_id]
     return year, rows
 
 
 def spending_page(request: HttpRequest, provider_id: int | None = None) -> HttpResponse:
     year, rows = _rows(request, provider_id)
     provider = get_object_or_404(Organisation, pk=provider_id) if provider_id is not None else None
-    shown = [r for r in rows if not r["suppressed"]]
+    shown = [r for r in rows if not r.suppressed]
     return render(
         request,
         "enrolment/spending.html",
@@ -593,9 +557,9 @@ def spending_page(request: HttpRequest, provider_id: int | None = None) -> HttpR
             "year": year,
             "rows": rows,
             "provider": provider,
-            "total_cents": sum(r["amountCents"] for r in shown),
-            "total_grants": sum(r["grants"] for r in shown),
-            "hidden": sum(1 for r in rows if r["suppressed"]),
+            "total_cents": sum(r.amount_cents or 0 for r in shown),
+            "total_grants": sum(r.grants or 0 for r in shown),
+            "hidden": sum(1 for r in rows if r.suppressed),
             "years": list(range(now().year, now().year - 5, -1)),
         },
     )
@@ -604,7 +568,7 @@ def spending_page(request: HttpRequest, provider_id: int | None = None) -> HttpR
 def spending_csv(request: HttpRequest) -> HttpResponse:
     year, rows = _rows(request)
     response = HttpResponse(
-        services.spending_csv_text(year, rows), content_type="text/csv; charset=utf-8"
+        exports.spending_csv_text(year, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="llo-uitgaven-{year}.csv"'
     return response
@@ -612,6 +576,6 @@ def spending_csv(request: HttpRequest) -> HttpResponse:
 
 def spending_json(request: HttpRequest) -> JsonResponse:
     year, rows = _rows(request)
-    response = JsonResponse({"year": year, "threshold": 10, "rows": rows})
+    response = JsonResponse(exports.spending_json(year, rows))
     response["Content-Disposition"] = f'inline; filename="llo-uitgaven-{year}.json"'
     return response

@@ -1,0 +1,323 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Reads and reports of the enrolment app: the public spending register, a provider's payment
+statement, a person's applications, and what the pages and the API list. Changes nothing.
+
+Reports are plain dataclasses with snake_case fields; :mod:`.api` names them in camelCase and
+:mod:`.exports` writes them as open data. A few reads return the model rows a page renders or
+a use case takes as input (a window, a person an adviser may act for).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Sum
+
+from llo.core.timeutil import now
+from llo.enrolment import lifecycle, suppression
+from llo.enrolment.lifecycle import Status
+from llo.enrolment.models import (
+    Application,
+    Enrolment,
+    IntakeEntry,
+    MisuseFlag,
+    Payment,
+    PaymentKind,
+    ReviewCase,
+    Window,
+)
+from llo.people.models import Organisation, Person
+from llo.register.models import Offer
+
+#: Statuses that mean money was granted (for the public register).
+GRANTED_STATUSES = sorted(
+    s.value
+    for s in (lifecycle.HOLDS_MONEY | {Status.PAID, Status.DROPPED_OUT, Status.NOT_COMPLETED})
+)
+
+
+# --- the public spending register ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpendingRow:
+    """Grants of one provider for one offer in a year; a cell under 10 persons is suppressed
+    (``grants`` and ``amount_cents`` are None)."""
+
+    provider: str
+    provider_id: int
+    offer: str
+    offer_id: int
+    grants: int | None
+    amount_cents: int | None
+    suppressed: bool
+
+
+def spending(year: int) -> list[SpendingRow]:
+    """Per provider and offer: grants and amounts, cells under 10 persons suppressed (and,
+    within a provider, the next smallest, so nothing is found by subtraction)."""
+    rows = (
+        Application.objects.filter(year=year, status__in=GRANTED_STATUSES)
+        .values("provider_id", "provider__name", "offer_id", "offer__title")
+        .annotate(grants=Count("pk"), amount=Sum("amount_cents"))
+        .order_by("provider__name", "offer__title")
+    )
+    by_provider: dict[int, list[dict[str, object]]] = {}
+    for r in rows:
+        by_provider.setdefault(r["provider_id"], []).append(
+            {
+                "provider": r["provider__name"],
+                "provider_id": r["provider_id"],
+                "offer": r["offer__title"],
+                "offer_id": r["offer_id"],
+                "grants": r["grants"],
+                "amount_cents": int(r["amount"] or 0),
+            }
+        )
+    out: list[SpendingRow] = []
+    for items in by_provider.values():
+        out.extend(
+            SpendingRow(**row)
+            for row in suppression.suppress(items, value_keys=("amount_cents",))
+        )
+    return out
+
+
+# --- the provider's payment statement --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One payment of an application: paid (advance, final) is positive, taken back is
+    negative, and a release moves no money to the provider (``released_cents``)."""
+
+    offer: str
+    application: str  # the receipt number
+    kind: str
+    amount_cents: int
+    released_cents: int
+    at: dt.datetime
+    under_review: bool
+
+
+def statement(provider: Organisation, offer: Offer | None = None) -> list[StatementLine]:
+    """The provider's payment statement: every payment per application, per offer."""
+    payments = Payment.objects.filter(application__provider=provider).select_related(
+        "application__offer"
+    )
+    if offer is not None:
+        payments = payments.filter(application__offer=offer)
+    return [
+        StatementLine(
+            offer=p.application.offer.title,
+            application=p.application.receipt,
+            kind=p.kind,
+            amount_cents=p.amount_cents
+            if p.kind in (PaymentKind.ADVANCE, PaymentKind.FINAL)
+            else -p.amount_cents
+            if p.kind == PaymentKind.CLAW_BACK
+            else 0,
+            released_cents=p.amount_cents if p.kind == PaymentKind.RELEASE else 0,
+            at=p.at,
+            under_review=p.under_review,
+        )
+        for p in payments.order_by("application__offer__title", "at", "pk")
+    ]
+
+
+@dataclass
+class StatementTotal:
+    """Per offer: advance, final payment, taken back, released, and the net paid."""
+
+    offer_id: int
+    offer: str
+    advance: int = 0
+    final: int = 0
+    claw_back: int = 0
+    release: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.advance + self.final - self.claw_back
+
+
+def statement_totals(provider: Organisation) -> list[StatementTotal]:
+    """Per offer, from the Payment rows (each one names its ledger transaction)."""
+    rows = (
+        Payment.objects.filter(application__provider=provider)
+        .values("application__offer_id", "application__offer__title", "kind")
+        .annotate(total=Sum("amount_cents"))
+    )
+    out: dict[int, StatementTotal] = {}
+    for r in rows:
+        item = out.setdefault(
+            r["application__offer_id"],
+            StatementTotal(r["application__offer_id"], r["application__offer__title"]),
+        )
+        setattr(item, r["kind"], int(r["total"] or 0))
+    return sorted(out.values(), key=lambda i: (i.offer, i.offer_id))
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    kind: str
+    amount_cents: int
+    at: dt.datetime
+
+
+def payments_of(app: Application) -> list[PaymentLine]:
+    return [PaymentLine(p.kind, p.amount_cents, p.at) for p in app.payments.order_by("at", "pk")]
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    funder: str
+    amount_cents: int
+
+
+def fundings_of(app: Application) -> list[FundingLine]:
+    """Which funder pays what of an application."""
+    return [
+        FundingLine(f.right.funder.organisation.name, f.amount_cents)
+        for f in app.fundings.select_related("right__funder__organisation").order_by("pk")
+    ]
+
+
+# --- a person's applications -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    id: int
+    receipt: str
+    status: str
+    status_reason: str
+    offer_id: int
+    offer_title: str
+    offering_id: int
+    start_date: dt.date
+    window_id: int | None
+    amount_cents: int
+    own_cents: int
+    applied_at: dt.datetime
+
+
+def applications_of(person: Person) -> list[ApplicationRow]:
+    """A person's applications, newest first."""
+    return [
+        ApplicationRow(
+            id=a.pk,
+            receipt=a.receipt,
+            status=a.status,
+            status_reason=a.status_reason,
+            offer_id=a.offer_id,
+            offer_title=a.offer.title,
+            offering_id=a.offering_id,
+            start_date=a.offering.start_date,
+            window_id=a.window_id,
+            amount_cents=a.amount_cents,
+            own_cents=a.own_cents,
+            applied_at=a.applied_at,
+        )
+        for a in Application.objects.filter(person=person)
+        .select_related("offer", "offering")
+        .order_by("-applied_at")
+    ]
+
+
+@dataclass(frozen=True)
+class PendingEntry:
+    """An entry in a window's intake that the allocator did not decide yet."""
+
+    id: int
+    offer_title: str
+    window_name: str
+
+
+def pending_entries(person: Person) -> list[PendingEntry]:
+    return [
+        PendingEntry(e.pk, e.offer.title, e.window.name)
+        for e in IntakeEntry.objects.filter(person=person, outcome="").select_related(
+            "window", "offer"
+        )
+    ]
+
+
+# --- what pages and the API list -------------------------------------------------------------
+
+
+def windows(limit: int = 100) -> list[Window]:
+    """The newest windows first."""
+    return list(Window.objects.order_by("-opens_at")[:limit])
+
+
+def open_windows() -> list[Window]:
+    """The windows open now, closing first first."""
+    at = now()
+    return list(
+        Window.objects.filter(opens_at__lte=at, closes_at__gt=at)
+        .select_related("budget__funder__organisation")
+        .order_by("closes_at", "pk")
+    )
+
+
+def consenting_persons(org: Organisation) -> list[Person]:
+    """The persons whose consent lets ``org`` act for them now."""
+    at = now()
+    return list(
+        Person.objects.filter(
+            consents__organisation=org,
+            consents__valid_from__lte=at,
+            consents__valid_until__gte=at,
+            consents__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("display_name", "pk")
+    )
+
+
+def provider_applications(
+    org: Organisation, status: str = "", limit: int = 500
+) -> list[Application]:
+    """A provider's applications per offer, newest first; optionally of one status."""
+    apps = (
+        Application.objects.filter(provider=org)
+        .select_related("offer", "offering", "person")
+        .order_by("offer__title", "-applied_at", "pk")
+    )
+    if status:
+        apps = apps.filter(status=status)
+    return list(apps[:limit])
+
+
+def enrolment_of(app: Application) -> Enrolment | None:
+    return Enrolment.objects.filter(application=app).first()
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    case: ReviewCase
+    flags: list[MisuseFlag]
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    open: list[OpenCase]
+    closed: list[ReviewCase]  # the last 20 closed
+    loose: list[MisuseFlag]  # open flags without a provider's case
+
+
+def review_queue() -> ReviewQueue:
+    return ReviewQueue(
+        [
+            OpenCase(case, list(case.flags.order_by("detected_at", "pk")))
+            for case in ReviewCase.objects.filter(closed_at__isnull=True).select_related("provider")
+        ],
+        list(
+            ReviewCase.objects.filter(closed_at__isnull=False)
+            .select_related("provider")
+            .order_by("-closed_at")[:20]
+        ),
+        list(MisuseFlag.objects.filter(case__isnull=True, status="open")),
+    )

@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Use cases of applications, windows, enrolment and payment: the only code that changes
+enrolment state. Each runs in one transaction with its audit record and names in its
+docstring the row locks it takes (:mod:`llo.enrolment.store.locks` has their one order).
+Every status change is a row of the lifecycle table (:mod:`llo.enrolment.lifecycle`), and
+the money moves that row names (:mod:`.money`), only through :mod:`llo.accounts.services`.
+
+One module per family, named after what it does:
+
+==================  =====================================================================
+``applying``        preview (decision and funding plan), apply without a window
+``consent``         an adviser acts for a person with their consent
+``windows``         a window's intake (submit) and its allocator
+``waiting``         the waiting list: grant when money comes free, lapse at the end
+``progress``        enrol, start, attendance, complete, drop out, cancel
+``review``          staff close a provider's review case
+``misuse``          the misuse scan, gift reports, one flag's decision
+``transitions``     taking a row of the lifecycle table (status, audit, money)
+``money``           the money movements the table names
+``facts``           stored data as rule facts (replaced by the rules' facts adapter)
+==================  =====================================================================
+
+The names below stay importable from ``llo.enrolment.services``. Reads and reports live in
+:mod:`llo.enrolment.selectors` and CSV in :mod:`llo.enrolment.exports`; they are re-exported
+here only so that older imports keep working.
+"""
+
+from llo.enrolment.exports import SPENDING_COLUMNS, spending_csv_text
+from llo.enrolment.selectors import (
+    GRANTED_STATUSES,
+    applications_of,
+    pending_entries,
+    spending,
+    statement,
+    statement_totals,
+)
+from llo.enrolment.services.applying import apply, preview
+from llo.enrolment.services.common import SYSTEM
+from llo.enrolment.services.consent import check_acting_for, give_consent, revoke_consent
+from llo.enrolment.services.facts import plan_offer_facts, scheme_offer_facts
+from llo.enrolment.services.misuse import decide_flag, report_gift, scan_misuse
+from llo.enrolment.services.progress import (
+    cancel,
+    cancel_and_promote,
+    cancel_own,
+    complete,
+    drop_out,
+    enrol,
+    report_attendance,
+    start,
+)
+from llo.enrolment.services.review import close_case
+from llo.enrolment.services.waiting import WaitingReport, lapse_waiting, promote_waiting
+from llo.enrolment.services.windows import (
+    ALLOCATION_BATCH,
+    WATERMARK,
+    AllocationReport,
+    Submitted,
+    allocate_window,
+    submit,
+)
+
+__all__ = [
+    "ALLOCATION_BATCH",
+    "GRANTED_STATUSES",
+    "SPENDING_COLUMNS",
+    "SYSTEM",
+    "WATERMARK",
+    "AllocationReport",
+    "Submitted",
+    "WaitingReport",
+    "allocate_window",
+    "applications_of",
+    "apply",
+    "cancel",
+    "cancel_and_promote",
+    "cancel_own",
+    "check_acting_for",
+    "close_case",
+    "complete",
+    "decide_flag",
+    "drop_out",
+    "enrol",
+    "give_consent",
+    "lapse_waiting",
+    "pending_entries",
+    "plan_offer_facts",
+    "preview",
+    "promote_waiting",
+    "report_attendance",
+    "report_gift",
+    "revoke_consent",
+    "scan_misuse",
+    "scheme_offer_facts",
+    "spending",
+    "spending_csv_text",
+    "start",
+    "statement",
+    "statement_totals",
+    "submit",
+]

@@ -1,0 +1,200 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Applying for a training: the preview (the decision with its reasons and the funding plan,
+before the person confirms) and the direct application, which reserves what the person's
+own rights pay. An application in a window goes through :mod:`.windows`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from llo.accounts import services as accounts
+from llo.accounts.plan import funding_plan
+from llo.core import audit
+from llo.core.problems import Problem
+from llo.core.timeutil import now
+from llo.enrolment import lifecycle
+from llo.enrolment.lifecycle import Event, Who
+from llo.enrolment.models import Application, PreRegistration, Preview, Window
+from llo.enrolment.services import money, transitions
+from llo.enrolment.services.common import (
+    check_amount_shown,
+    check_offering_usable,
+    new_receipt,
+)
+from llo.enrolment.services.consent import check_acting_for
+from llo.enrolment.services.facts import (
+    _default_extra,
+    _grants_this_year,
+    plan_offer_facts,
+    scheme_offer_facts,
+)
+from llo.people.models import Organisation, Person
+from llo.register.models import Offer, Offering
+from llo.schemes.errors import RulesError
+from llo.schemes.facts import facts_from_person
+from llo.schemes.services import decide_and_record
+
+
+def preview(
+    *,
+    actor: audit.Actor,
+    person: Person,
+    offering: Offering,
+    window: Window | None = None,
+    on: dt.date,
+    extra: dict[str, Any] | None = None,
+) -> Preview:
+    """The decision with reasons and the funding plan, before the person confirms."""
+    offer = Offer.objects.select_related("opleider__organisation").get(pk=offering.offer_id)
+    check_offering_usable(offer, offering, on)
+    price = offer.price_cents
+    decision = None
+    if window is not None:
+        # A preview before the window opens is for the opening day (Sanne wants to know first).
+        peildatum = max(on, window.opens_at.date())
+        scheme = window.budget.scheme
+        if not scheme:
+            raise Problem(422, _("This window has no scheme rules."), code="window-without-scheme")
+        facts = facts_from_person(person, peildatum, **(extra or _default_extra(peildatum)))
+        offer_facts = scheme_offer_facts(
+            offer, offering, peildatum, _grants_this_year(offer, peildatum.year)
+        )
+        try:
+            result, decision = decide_and_record(
+                facts, offer_facts, peildatum, scheme, actor=actor, person=person, purpose="apply"
+            )
+        except RulesError as exc:
+            raise Problem(422, str(exc), code="rules-refused") from None
+        amount = min(result.amount_cents, price) if result.eligible else 0
+        reasons = result.reasons_json()
+        plan = [
+            {
+                "funder": window.budget.funder.organisation.name,
+                "amountCents": amount,
+                "text": window.name,
+            }
+        ]
+        eligible = result.eligible and amount > 0
+    else:
+        peildatum = on
+        fplan = funding_plan(person, plan_offer_facts(offer), on)
+        amount = fplan.funded_cents
+        plan = [
+            {
+                "rightId": line.right_id,
+                "funder": line.funder,
+                "amountCents": line.amount_cents,
+                "reason": line.reason,
+                "text": line.text,
+            }
+            for line in fplan.lines
+        ]
+        reasons = [{"condition": "plan", "passed": amount > 0, "text": fplan.own_text}]
+        eligible = amount > 0
+    with transaction.atomic():
+        shown = Preview.objects.create(
+            person=person,
+            offer=offer,
+            offering=offering,
+            window=window,
+            decision=decision,
+            peildatum=peildatum,
+            eligible=eligible,
+            amount_cents=amount,
+            own_cents=price - amount,
+            price_cents=price,
+            reasons=reasons,
+            plan=plan,
+            created_at=now(),
+            actor=actor.name,
+        )
+        audit.record(
+            actor=actor,
+            action="application.previewed",
+            subject=shown,
+            after={"amount_cents": amount},
+        )
+    return shown
+
+
+def apply(
+    *,
+    actor: audit.Actor,
+    shown: Preview,
+    amount_cents: object,
+    on: dt.date,
+    acting_org: Organisation | None = None,
+    idempotency_key: str | None = None,
+) -> Application:
+    """Confirm a preview without a window: reserve what the plan shows, give a receipt.
+
+    The grant is the table's ``applied -> grant`` row, taken by the system (the funding plan
+    decides, not the person) with the movement it names. Takes no lock of its own; the
+    ledger locks the rights it reserves from (:mod:`llo.enrolment.store.locks`, step 5)."""
+    granting = transitions.enter(Event.GRANT, by=Who.SYSTEM)
+    key = idempotency_key or accounts.new_key("apply")
+    if shown.window_id is not None:
+        raise Problem(
+            409,
+            _("This training is funded through a window. Apply in the window."),
+            code="use-window",
+        )
+    check_amount_shown(amount_cents, shown.amount_cents)
+    offer = Offer.objects.select_related("opleider").get(pk=shown.offer_id)
+    offering = Offering.objects.get(pk=shown.offering_id)
+    check_offering_usable(offer, offering, on)
+    if not shown.eligible:
+        raise Problem(
+            422, _("No budget pays for this training. Nothing was reserved."), code="not-eligible"
+        )
+    at = now()
+    consent = check_acting_for(acting_org, shown.person, at)
+    existing = Application.objects.filter(preview=shown).first()
+    if existing is not None:
+        return existing  # a retried confirm of the same preview applies once
+    if Application.objects.filter(
+        person_id=shown.person_id, offering=offering, status__in=sorted(lifecycle.ACTIVE)
+    ).exists():
+        raise Problem(409, _("You already applied for this training."), code="already-applied")
+    with transaction.atomic():
+        fresh = funding_plan(shown.person, plan_offer_facts(offer), on)
+        if fresh.funded_cents != shown.amount_cents:
+            raise Problem(
+                409,
+                _(
+                    "Your budgets changed since you looked. Nothing was reserved. "
+                    "Look at the plan again."
+                ),
+                code="plan-changed",
+            )
+        app = Application.objects.create(
+            person_id=shown.person_id,
+            offer=offer,
+            offering=offering,
+            provider_id=offer.opleider.organisation_id,
+            preview=shown,
+            year=on.year,
+            status=granting.target,
+            amount_cents=shown.amount_cents,
+            own_cents=shown.own_cents,
+            receipt=new_receipt(),
+            applied_at=at,
+            applied_by=actor.name,
+            consent=consent,
+            pre_registered=PreRegistration.objects.filter(
+                person_id=shown.person_id, offer_id=offer.pk
+            ).exists(),
+            updated_at=at,
+        )
+        money.perform(granting.money, [app], money.Context(actor=actor, on=on, key=key, plan=fresh))
+        audit.record(
+            actor=actor,
+            action="application.granted",
+            subject=app,
+            after={"amount_cents": app.amount_cents, "consent": consent.pk if consent else None},
+        )
+    return app

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""What several enrolment use cases share: the system actor, a new receipt number, and the
+checks that an offering can still be applied for and that the amount confirmed is the amount
+shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.utils.translation import gettext as _
+
+from llo.core import audit
+from llo.core.problems import InvalidParam, Problem, invalid
+from llo.register.models import Offer, Offering, OfferingState, OfferState
+
+SYSTEM = audit.Actor.system("enrolment")
+
+
+def new_receipt() -> str:
+    return "LLO-" + secrets.token_hex(5).upper()
+
+
+def check_amount_shown(claimed: object, shown: int) -> None:
+    """The amount a person confirms must be the amount the preview showed (a page or client
+    that changed it is refused, and nothing is reserved)."""
+    if isinstance(claimed, bool) or not isinstance(claimed, int) or claimed != shown:
+        raise invalid(
+            _(
+                "The amount does not match what we showed you. Nothing was reserved. "
+                "Look at the plan again."
+            ),
+            [
+                InvalidParam(
+                    "amountCents",
+                    _("must be the amount shown: %(amount)s cents") % {"amount": shown},
+                    "tampered",
+                )
+            ],
+        )
+
+
+def check_offering_usable(offer: Offer, offering: Offering, on: dt.date) -> None:
+    if offer.state != OfferState.PUBLISHED:
+        raise Problem(
+            422,
+            _("This training is no longer in the register. Choose another training."),
+            code="offer-withdrawn",
+        )
+    if offering.offer_id != offer.pk or offering.state != OfferingState.ACTIVE:
+        raise Problem(
+            422, _("This start date is not open. Choose another date."), code="offering-closed"
+        )
+    if offering.start_date <= on:
+        raise Problem(
+            422,
+            _("This training has already started. Choose a later start date."),
+            code="starts-too-soon",
+        )

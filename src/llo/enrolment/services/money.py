@@ -1,0 +1,290 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The money movements the lifecycle table names (:class:`llo.enrolment.lifecycle.Money`),
+one function each, looked up in :data:`MOVEMENTS`. Money moves only through
+:mod:`llo.accounts.services` (reserve, release, pay_provider, claw_back, deposit); every
+movement to or from a provider is also written as a :class:`Payment` for its statement.
+
+Nothing here decides *when* money moves: :mod:`.transitions` calls :func:`perform` with the
+movement of the row it took. Runs inside the caller's transaction and locks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from llo.accounts import services as accounts
+from llo.accounts.models import Right
+from llo.accounts.plan import FundingPlan, LineReason
+from llo.core import audit
+from llo.core.timeutil import now
+from llo.enrolment import settlement
+from llo.enrolment.lifecycle import Money
+from llo.enrolment.models import (
+    Application,
+    Funding,
+    Payment,
+    PaymentKind,
+    ReviewCase,
+    Window,
+)
+from llo.enrolment.store import counters
+from llo.people.models import Organisation
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a movement needs besides the applications."""
+
+    actor: audit.Actor
+    on: dt.date
+    #: Idempotency key (prefix) of the reservations or of a window's deposit.
+    key: str = ""
+    #: A window's grant: deposited from the window's budget into a right, then reserved.
+    window: Window | None = None
+    #: A grant without a window: reserved from the rights the funding plan pays from.
+    plan: FundingPlan | None = None
+    #: A stop with a reason (illness): the provider keeps what it got.
+    excused: bool = False
+
+
+def perform(money: Money, apps: Sequence[Application], ctx: Context) -> int:
+    """Move ``money`` for every application; the cents paid to, taken back from or released
+    for providers (0 for a reservation or no movement)."""
+    if not apps:
+        return 0
+    return MOVEMENTS[money](apps, ctx)
+
+
+def _none(apps: Sequence[Application], ctx: Context) -> int:
+    return 0
+
+
+def _reserve(apps: Sequence[Application], ctx: Context) -> int:
+    if ctx.window is not None:
+        grant_from_window(ctx.window, apps, ctx.actor, ctx.on, ctx.key)
+    elif ctx.plan is not None and len(apps) == 1:
+        _reserve_from_plan(apps[0], ctx.plan, ctx.actor, ctx.on, ctx.key)
+    else:
+        raise ValueError("a reservation needs a window, or the funding plan of one application")
+    return 0
+
+
+def grant_from_window(
+    window: Window, apps: Sequence[Application], actor: audit.Actor, on: dt.date, key: str
+) -> None:
+    """Deposit the grants from the window's budget into rights, then reserve each for its
+    provider: money only through accounts.services."""
+    if not apps:
+        return
+    result = accounts.bulk_deposit(
+        actor=actor,
+        budget=window.budget,
+        rows=[
+            accounts.DepositRow(a.amount_cents, person_id=a.person_id, line=i + 1)
+            for i, a in enumerate(apps)
+        ],
+        on=on,
+        idempotency_key=f"{key}:deposit",
+    )
+    accounts.claim_rights(a.person_id for a in apps)
+    rights = {
+        r.person_id: r
+        for r in Right.objects.filter(
+            person_id__in=[a.person_id for a in apps], deposit_id=result.transaction_id
+        ).select_related("account")
+    }
+    providers = {o.pk: o for o in Organisation.objects.filter(pk__in={a.provider_id for a in apps})}
+    for app in apps:
+        right = rights[app.person_id]
+        reservation = accounts.reserve(
+            actor=actor,
+            right=right,
+            amount_cents=app.amount_cents,
+            on=on,
+            provider=providers[app.provider_id],
+            reference=f"application:{app.pk}",
+            idempotency_key=f"app:{app.pk}:reserve",
+        )
+        Funding.objects.create(
+            application=app, right=right, reservation=reservation, amount_cents=app.amount_cents
+        )
+
+
+def _reserve_from_plan(
+    app: Application, plan: FundingPlan, actor: audit.Actor, on: dt.date, key: str
+) -> None:
+    """Reserve what each paying line of the plan shows, from that line's right."""
+    provider = Organisation.objects.get(pk=app.provider_id)
+    for line in plan.lines:
+        if line.reason != LineReason.PAYS or line.amount_cents <= 0:
+            continue
+        right = Right.objects.get(pk=line.right_id)
+        reservation = accounts.reserve(
+            actor=actor,
+            right=right,
+            amount_cents=line.amount_cents,
+            on=on,
+            provider=provider,
+            reference=f"application:{app.pk}",
+            idempotency_key=f"{key}:right:{right.pk}",
+        )
+        Funding.objects.create(
+            application=app,
+            right=right,
+            reservation=reservation,
+            amount_cents=line.amount_cents,
+        )
+
+
+def fundings(app: Application) -> list[Funding]:
+    return list(app.fundings.select_related("reservation__account", "right").order_by("pk"))
+
+
+def _pay(
+    app: Application,
+    kind: PaymentKind,
+    cents_by_funding: Sequence[tuple[Funding, int]],
+    actor: audit.Actor,
+    on: dt.date,
+) -> int:
+    """One ledger movement and one Payment per funding with cents to move."""
+    review = ReviewCase.objects.filter(provider_id=app.provider_id, closed_at__isnull=True).exists()
+    total = 0
+    for funding, cents in cents_by_funding:
+        if cents <= 0:
+            continue
+        key = f"app:{app.pk}:{kind}:{funding.pk}"
+        if kind in (PaymentKind.ADVANCE, PaymentKind.FINAL):
+            txn = accounts.pay_provider(
+                actor=actor,
+                reservation=funding.reservation,
+                amount_cents=cents,
+                on=on,
+                idempotency_key=key,
+            )
+        elif kind == PaymentKind.CLAW_BACK:
+            txn = accounts.claw_back(
+                actor=actor,
+                reservation=funding.reservation,
+                amount_cents=cents,
+                on=on,
+                idempotency_key=key,
+            )
+        else:
+            txn = accounts.release(
+                actor=actor,
+                reservation=funding.reservation,
+                amount_cents=cents,
+                on=on,
+                idempotency_key=key,
+            )
+        Payment.objects.create(
+            application=app,
+            kind=kind,
+            amount_cents=cents,
+            ledger_transaction=txn.pk,
+            at=now(),
+            under_review=review,
+        )
+        total += cents
+    return total
+
+
+def _pay_advance(apps: Sequence[Application], ctx: Context) -> int:
+    """settlement.ADVANCE_PCT of each funding's reservation to the provider."""
+    return sum(
+        _pay(
+            app,
+            PaymentKind.ADVANCE,
+            [(f, settlement.advance_cents(f.amount_cents)) for f in fundings(app)],
+            ctx.actor,
+            ctx.on,
+        )
+        for app in apps
+    )
+
+
+def _settlements(
+    app: Application, *, completed: bool, excused: bool
+) -> list[tuple[Funding, settlement.Settlement]]:
+    """Per funding, what the end of the training moves, after what the ledger shows was paid
+    so far (the advance, when the table paid one)."""
+    return [
+        (
+            f,
+            settlement.settle(
+                reserved_cents=f.amount_cents,
+                advance_paid_cents=accounts.paid_for(f.reservation),
+                completed=completed,
+                excused=excused,
+            ),
+        )
+        for f in fundings(app)
+    ]
+
+
+def _pay_rest(apps: Sequence[Application], ctx: Context) -> int:
+    """The final payment after evidence (art. 14(2)): what is reserved and not paid yet."""
+    total = 0
+    for app in apps:
+        ends = _settlements(app, completed=True, excused=False)
+        total += _pay(
+            app, PaymentKind.FINAL, [(f, s.pay_cents) for f, s in ends], ctx.actor, ctx.on
+        )
+    return total
+
+
+def _claw_back(apps: Sequence[Application], ctx: Context) -> int:
+    """Not completed or stopped: what was paid comes back (unless the stop was excused: then
+    the provider keeps it) and the rest of the reservation is released."""
+    total = 0
+    for app in apps:
+        ends = _settlements(app, completed=False, excused=ctx.excused)
+        total += _pay(
+            app, PaymentKind.CLAW_BACK, [(f, s.claw_back_cents) for f, s in ends], ctx.actor, ctx.on
+        )
+        total += _pay(
+            app, PaymentKind.RELEASE, [(f, s.release_cents) for f, s in ends], ctx.actor, ctx.on
+        )
+    return total
+
+
+def _release(apps: Sequence[Application], ctx: Context) -> int:
+    """All still reserved goes back. A window's grant goes back whole to the window's budget,
+    and the window's total and the training's count go down: the money is for the next on
+    the waiting list (:func:`..waiting.promote_waiting` deposits it again)."""
+    total = 0
+    for app in apps:
+        total += _pay(
+            app,
+            PaymentKind.RELEASE,
+            [(f, f.reservation.account.balance_cents) for f in fundings(app)],
+            ctx.actor,
+            ctx.on,
+        )
+        if app.window_id is None:
+            continue
+        window_budget = Window.objects.values_list("budget_id", flat=True).get(pk=app.window_id)
+        for funding in fundings(app):
+            if funding.right.budget_id == window_budget:
+                accounts.return_to_budget(
+                    actor=ctx.actor,
+                    right=funding.right,
+                    on=ctx.on,
+                    idempotency_key=f"app:{app.pk}:return:{funding.pk}",
+                )
+        counters.give_back(app.window_id, app.amount_cents, app.offer_id, app.year)
+    return total
+
+
+#: The lifecycle table's money column, read as code.
+MOVEMENTS: dict[Money, Callable[[Sequence[Application], Context], int]] = {
+    Money.NONE: _none,
+    Money.RESERVE: _reserve,
+    Money.PAY_ADVANCE: _pay_advance,
+    Money.PAY_REST: _pay_rest,
+    Money.RELEASE: _release,
+    Money.CLAW_BACK: _claw_back,
+}

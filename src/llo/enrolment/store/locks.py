@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Every row lock the enrolment services take, named once, in one order (after saleor's
+``checkout/lock_objects.py``).
+
+The order, outermost first; a use case that needs several takes them in this order only, so
+two use cases never wait for each other crosswise (a deadlock):
+
+1. the **window** (``FOR UPDATE``): its allocator, its waiting list, and a cancel that gives a
+   grant back to it;
+2. **applications** (``FOR UPDATE``), several in the order of the waiting list;
+3. the application's **enrolment** (``FOR UPDATE``);
+4. a provider's **review case** (``FOR UPDATE``);
+5. then, inside :mod:`llo.accounts.services`, the ledger's own locks (budget, right,
+   reservation, ledger account), in the order that module names.
+
+The training counter and the window's granted total are changed by one conditional
+``UPDATE`` each (:mod:`.counters`), which locks only that row for the rest of the
+transaction; they come after the locks above. Every function here must run inside
+``transaction.atomic()``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from llo.enrolment.lifecycle import Status
+from llo.enrolment.models import Application, Enrolment, ReviewCase, Window
+
+
+def window(window_id: int) -> Window:
+    """Lock 1: the window, with its budget and funder read along."""
+    return (
+        Window.objects.select_for_update()
+        .select_related("budget__funder__organisation")
+        .get(pk=window_id)
+    )
+
+
+def application(application: Application) -> Application:
+    """Lock 2: one application. When it belongs to a window and the use case may change the
+    window's total (a cancel), lock the window first with :func:`window`."""
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def waiting_list(window: Window) -> list[Application]:
+    """Lock 2, several: the window's waiting applications in its policy order. The allocator
+    stored each entry's place (``IntakeEntry.position``); an application without one comes
+    after, in arrival order. Only the application rows are locked (``of=self``), not the
+    entries they are read with."""
+    return list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(window=window, status=Status.WAITING)
+        .order_by(F("intake__position").asc(nulls_last=True), "intake_id", "pk")
+    )
+
+
+def enrolment(application: Application) -> Enrolment:
+    """Lock 3: the enrolment of an application."""
+    return Enrolment.objects.select_for_update().get(application=application)
+
+
+def review_case(case: ReviewCase) -> ReviewCase:
+    """Lock 4: a provider's review case."""
+    return ReviewCase.objects.select_for_update().get(pk=case.pk)
