@@ -146,27 +146,18 @@ def _client(design: str, window_id: int, previews: list[int], start: Any, out: A
     window = Window.objects.get(pk=window_id)
     shown = list(Preview.objects.filter(pk__in=previews).select_related("person").order_by("pk"))
     latencies = []
+    submit: Any = services.submit if design == "intake" else submit_conditional
     start.wait()
     for pv in shown:
         t = time.perf_counter()
-        if design == "intake":
-            services.submit(
-                actor=actor,
-                window=window,
-                shown=pv,
-                amount_cents=AMOUNT,
-                idempotency_key=f"k{pv.pk}",
-                at=AT,
-            )
-        else:
-            submit_conditional(
-                actor=actor,
-                window=window,
-                shown=pv,
-                amount_cents=AMOUNT,
-                idempotency_key=f"k{pv.pk}",
-                at=AT,
-            )
+        submit(
+            actor=actor,
+            window=window,
+            shown=pv,
+            amount_cents=AMOUNT,
+            idempotency_key=f"k{pv.pk}",
+            at=AT,
+        )
         latencies.append(time.perf_counter() - t)
     connection.close()
     out.put(latencies)

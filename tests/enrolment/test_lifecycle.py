@@ -13,23 +13,24 @@ from llo.enrolment.lifecycle import Event, Money, Status
 
 def test_the_table() -> None:
     rows = {
-        (t.source.value, t.event.value): (t.target.value, t.money.value) for t in lifecycle.TABLE
+        (t.source.value, t.event.value): (t.target.value, t.money.value, str(t.who))
+        for t in lifecycle.TABLE
     }
     assert rows == {
-        ("applied", "grant"): ("granted", "reserve"),
-        ("applied", "waitlist"): ("waiting", "none"),
-        ("applied", "refuse"): ("refused", "none"),
-        ("waiting", "grant"): ("granted", "reserve"),
-        ("waiting", "lapse"): ("lapsed", "none"),
-        ("waiting", "cancel"): ("cancelled", "none"),
-        ("granted", "enrol"): ("enrolled", "none"),
-        ("granted", "cancel"): ("cancelled", "release"),
-        ("enrolled", "start"): ("started", "pay_advance"),
-        ("enrolled", "cancel"): ("cancelled", "release"),
-        ("started", "complete"): ("completed", "none"),
-        ("started", "drop_out"): ("dropped_out", "claw_back"),
-        ("started", "fail_attendance"): ("not_completed", "claw_back"),
-        ("completed", "pay_final"): ("paid", "pay_rest"),
+        ("applied", "grant"): ("granted", "reserve", "system"),
+        ("applied", "waitlist"): ("waiting", "none", "system"),
+        ("applied", "refuse"): ("refused", "none", "system"),
+        ("waiting", "grant"): ("granted", "reserve", "system"),
+        ("waiting", "lapse"): ("lapsed", "none", "system"),
+        ("waiting", "cancel"): ("cancelled", "none", "person"),
+        ("granted", "enrol"): ("enrolled", "none", "provider"),
+        ("granted", "cancel"): ("cancelled", "release", "person"),
+        ("enrolled", "start"): ("started", "pay_advance", "provider"),
+        ("enrolled", "cancel"): ("cancelled", "release", "person"),
+        ("started", "complete"): ("completed", "none", "provider"),
+        ("started", "drop_out"): ("dropped_out", "claw_back", "provider"),
+        ("started", "fail_attendance"): ("not_completed", "claw_back", "provider"),
+        ("completed", "pay_final"): ("paid", "pay_rest", "system"),
     }
 
 

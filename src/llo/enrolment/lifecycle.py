@@ -74,7 +74,7 @@ class Who(Flag):
     SYSTEM = auto()  # the allocator, the funding plan, a scheduled job
 
     def __str__(self) -> str:
-        return " | ".join(sorted(m.name.lower() for m in Who if m in self))  # type: ignore[union-attr]
+        return " | ".join(sorted(str(m.name).lower() for m in Who if m in self))
 
 
 @dataclass(frozen=True)
@@ -94,21 +94,21 @@ PERSON, PROVIDER, SYSTEM = Who.PERSON, Who.PROVIDER, Who.SYSTEM
 
 # fmt: off
 TABLE: tuple[Transition, ...] = (
-    #    from        event              to               money          who
-    _row("applied",  "grant",           "granted",       "reserve",     SYSTEM),
-    _row("applied",  "waitlist",        "waiting",       "none",        SYSTEM),
-    _row("applied",  "refuse",          "refused",       "none",        SYSTEM),
-    _row("waiting",  "grant",           "granted",       "reserve",     SYSTEM),
-    _row("waiting",  "lapse",           "lapsed",        "none",        SYSTEM),
-    _row("waiting",  "cancel",          "cancelled",     "none",        PERSON),
-    _row("granted",  "enrol",           "enrolled",      "none",        PROVIDER),
-    _row("granted",  "cancel",          "cancelled",     "release",     PERSON),
-    _row("enrolled", "start",           "started",       "pay_advance", PROVIDER),
-    _row("enrolled", "cancel",          "cancelled",     "release",     PERSON),
-    _row("started",  "complete",        "completed",     "none",        PROVIDER),
-    _row("started",  "drop_out",        "dropped_out",   "claw_back",   PROVIDER),
-    _row("started",  "fail_attendance", "not_completed", "claw_back",   PROVIDER),
-    _row("completed", "pay_final",      "paid",          "pay_rest",    SYSTEM),
+    #    from         event              to               money          who
+    _row("applied",   "grant",           "granted",       "reserve",     SYSTEM),
+    _row("applied",   "waitlist",        "waiting",       "none",        SYSTEM),
+    _row("applied",   "refuse",          "refused",       "none",        SYSTEM),
+    _row("waiting",   "grant",           "granted",       "reserve",     SYSTEM),
+    _row("waiting",   "lapse",           "lapsed",        "none",        SYSTEM),
+    _row("waiting",   "cancel",          "cancelled",     "none",        PERSON),
+    _row("granted",   "enrol",           "enrolled",      "none",        PROVIDER),
+    _row("granted",   "cancel",          "cancelled",     "release",     PERSON),
+    _row("enrolled",  "start",           "started",       "pay_advance", PROVIDER),
+    _row("enrolled",  "cancel",          "cancelled",     "release",     PERSON),
+    _row("started",   "complete",        "completed",     "none",        PROVIDER),
+    _row("started",   "drop_out",        "dropped_out",   "claw_back",   PROVIDER),
+    _row("started",   "fail_attendance", "not_completed", "claw_back",   PROVIDER),
+    _row("completed", "pay_final",       "paid",          "pay_rest",    SYSTEM),
 )
 # fmt: on
 

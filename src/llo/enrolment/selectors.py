@@ -78,8 +78,7 @@ def spending(year: int) -> list[SpendingRow]:
     out: list[SpendingRow] = []
     for items in by_provider.values():
         out.extend(
-            SpendingRow(**row)
-            for row in suppression.suppress(items, value_keys=("amount_cents",))
+            SpendingRow(**row) for row in suppression.suppress(items, value_keys=("amount_cents",))
         )
     return out
 

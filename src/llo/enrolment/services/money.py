@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from llo.accounts import services as accounts
 from llo.accounts.models import Right
@@ -142,6 +143,15 @@ def fundings(app: Application) -> list[Funding]:
     return list(app.fundings.select_related("reservation__account", "right").order_by("pk"))
 
 
+#: The ledger's use case behind each kind of payment.
+_LEDGER: dict[str, Callable[..., Any]] = {
+    PaymentKind.ADVANCE: accounts.pay_provider,
+    PaymentKind.FINAL: accounts.pay_provider,
+    PaymentKind.CLAW_BACK: accounts.claw_back,
+    PaymentKind.RELEASE: accounts.release,
+}
+
+
 def _pay(
     app: Application,
     kind: PaymentKind,
@@ -155,31 +165,13 @@ def _pay(
     for funding, cents in cents_by_funding:
         if cents <= 0:
             continue
-        key = f"app:{app.pk}:{kind}:{funding.pk}"
-        if kind in (PaymentKind.ADVANCE, PaymentKind.FINAL):
-            txn = accounts.pay_provider(
-                actor=actor,
-                reservation=funding.reservation,
-                amount_cents=cents,
-                on=on,
-                idempotency_key=key,
-            )
-        elif kind == PaymentKind.CLAW_BACK:
-            txn = accounts.claw_back(
-                actor=actor,
-                reservation=funding.reservation,
-                amount_cents=cents,
-                on=on,
-                idempotency_key=key,
-            )
-        else:
-            txn = accounts.release(
-                actor=actor,
-                reservation=funding.reservation,
-                amount_cents=cents,
-                on=on,
-                idempotency_key=key,
-            )
+        txn = _LEDGER[kind](
+            actor=actor,
+            reservation=funding.reservation,
+            amount_cents=cents,
+            on=on,
+            idempotency_key=f"app:{app.pk}:{kind}:{funding.pk}",
+        )
         Payment.objects.create(
             application=app,
             kind=kind,
