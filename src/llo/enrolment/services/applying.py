@@ -48,7 +48,9 @@ def preview(
     on: dt.date,
     extra: dict[str, Any] | None = None,
 ) -> Preview:
-    """The decision with reasons and the funding plan, before the person confirms."""
+    """The decision with reasons and the funding plan, before the person confirms.
+
+    Locks: none (writes the preview, and the rules' decision record)."""
     offer = Offer.objects.select_related("opleider__organisation").get(pk=offering.offer_id)
     check_offering_usable(offer, offering, on)
     price = offer.price_cents

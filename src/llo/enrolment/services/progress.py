@@ -213,7 +213,10 @@ def cancel_and_promote(
 
     :func:`cancel` gives the grant's money back to the window's budget and lowers the
     window's total, so the waiting list is granted from the money that came free. Two
-    transactions: the cancel holds, even when no one waits."""
+    transactions: the cancel holds, even when no one waits.
+
+    Locks: those of :func:`cancel`, then (in a new transaction) those of
+    :func:`promote_waiting`."""
     app = cancel(actor=actor, application=application, on=on)
     if app.window_id is None:
         return app, WaitingReport([], [])
@@ -222,7 +225,9 @@ def cancel_and_promote(
 
 
 def cancel_own(*, actor: audit.Actor, person: Person, application: Application) -> Application:
-    """The person cancels their own application before the start."""
+    """The person cancels their own application before the start.
+
+    Locks: those of :func:`cancel_and_promote`."""
     if application.person_id != person.pk:
         raise Problem(404, _("There is no application with this number."), code="not-found")
     on = now().date()
