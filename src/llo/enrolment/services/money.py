@@ -98,18 +98,14 @@ def grant_from_window(
     }
     providers = {o.pk: o for o in Organisation.objects.filter(pk__in={a.provider_id for a in apps})}
     for app in apps:
-        right = rights[app.person_id]
-        reservation = accounts.reserve(
-            actor=actor,
-            right=right,
-            amount_cents=app.amount_cents,
-            on=on,
-            provider=providers[app.provider_id],
-            reference=f"application:{app.pk}",
-            idempotency_key=f"app:{app.pk}:reserve",
-        )
-        Funding.objects.create(
-            application=app, right=right, reservation=reservation, amount_cents=app.amount_cents
+        _reserve_for(
+            app,
+            rights[app.person_id],
+            app.amount_cents,
+            providers[app.provider_id],
+            actor,
+            on,
+            key=f"app:{app.pk}:reserve",
         )
 
 
@@ -122,21 +118,34 @@ def _reserve_from_plan(
         if line.reason != LineReason.PAYS or line.amount_cents <= 0:
             continue
         right = Right.objects.get(pk=line.right_id)
-        reservation = accounts.reserve(
-            actor=actor,
-            right=right,
-            amount_cents=line.amount_cents,
-            on=on,
-            provider=provider,
-            reference=f"application:{app.pk}",
-            idempotency_key=f"{key}:right:{right.pk}",
+        _reserve_for(
+            app, right, line.amount_cents, provider, actor, on, key=f"{key}:right:{right.pk}"
         )
-        Funding.objects.create(
-            application=app,
-            right=right,
-            reservation=reservation,
-            amount_cents=line.amount_cents,
-        )
+
+
+def _reserve_for(
+    app: Application,
+    right: Right,
+    cents: int,
+    provider: Organisation,
+    actor: audit.Actor,
+    on: dt.date,
+    *,
+    key: str,
+) -> None:
+    """Reserve ``cents`` of a right for the application's provider, and record the funding."""
+    reservation = accounts.reserve(
+        actor=actor,
+        right=right,
+        amount_cents=cents,
+        on=on,
+        provider=provider,
+        reference=f"application:{app.pk}",
+        idempotency_key=key,
+    )
+    Funding.objects.create(
+        application=app, right=right, reservation=reservation, amount_cents=cents
+    )
 
 
 def fundings(app: Application) -> list[Funding]:
