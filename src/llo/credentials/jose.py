@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""VC-JOSE: a credential secured as a compact JWS (W3C Securing Verifiable Credentials using
+JOSE and COSE, section 3.1.1): the payload is the credential itself, the header says
+``typ: vc+jwt``, ``cty: vc`` and the verification method as ``kid``. The algorithm is named
+``Ed25519`` (RFC 9864, fully-specified algorithms; ``EdDSA`` is deprecated there).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import OKPKey
+from joserfc.jws import JWSRegistry
+
+from llo.credentials.errors import CredentialError
+from llo.credentials.limits import DEFAULT_LIMITS, Limits, parse_json
+
+ALG = "Ed25519"
+TYP = "vc+jwt"
+_REGISTRY = JWSRegistry(algorithms=[ALG])
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def okp_private(key: Ed25519PrivateKey) -> OKPKey:
+    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+
+    raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    pub = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "d": _b64(raw), "x": _b64(pub)})
+
+
+def okp_public(key: Ed25519PublicKey) -> OKPKey:
+    pub = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": _b64(pub)})
+
+
+def public_jwk(key: Ed25519PublicKey) -> dict[str, str]:
+    pub = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return {"kty": "OKP", "crv": "Ed25519", "x": _b64(pub)}
+
+
+def sign(credential: dict[str, Any], key: OKPKey, kid: str) -> str:
+    payload = json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode()
+    header = {"alg": ALG, "typ": TYP, "cty": "vc", "kid": kid}
+    return jws.serialize_compact(header, payload, key, registry=_REGISTRY)
+
+
+def header_of(token: str) -> dict[str, Any]:
+    try:
+        return dict(jws.extract_compact(token.encode()).headers())
+    except (JoseError, ValueError, UnicodeError) as exc:
+        raise CredentialError("bad-jwt", str(exc)[:200]) from exc
+
+
+def verify(
+    token: str,
+    resolve_key: Callable[[str, dict[str, Any]], Ed25519PublicKey],
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(header, credential) of a valid vc+jwt; ``resolve_key(kid, credential)`` gives the
+    key. Raises CredentialError on anything wrong."""
+    if len(token) > limits.max_bytes * 2:
+        raise CredentialError("too-large")
+    token = token.strip()
+    header = header_of(token)
+    if header.get("alg") != ALG:
+        raise CredentialError("bad-jwt", "alg must be Ed25519")
+    if header.get("typ") not in (TYP, "application/vc+jwt"):
+        raise CredentialError("bad-jwt", "typ must be vc+jwt")
+    kid = header.get("kid")
+    if not isinstance(kid, str):
+        raise CredentialError("bad-jwt", "kid is missing")
+    try:
+        unverified = jws.extract_compact(token.encode()).payload
+    except (JoseError, ValueError) as exc:
+        raise CredentialError("bad-jwt", str(exc)[:200]) from exc
+    credential = parse_json(unverified, limits)
+    if not isinstance(credential, dict):
+        raise CredentialError("not-object")
+    key = resolve_key(kid, credential)
+    try:
+        jws.deserialize_compact(token, okp_public(key), registry=_REGISTRY)
+    except JoseError as exc:
+        raise CredentialError("signature", str(exc)[:200]) from exc
+    return header, credential
