@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from llo.credentials import did as dids
 from llo.credentials import eddsa, jose, ob3, schema, statuslist
 from llo.credentials.errors import REASONS, CredentialError
-from llo.credentials.limits import DEFAULT_LIMITS, Limits, parse_json
+from llo.credentials.limits import DEFAULT_LIMITS, Limits, check_depth, parse_json
 
 
 class Check(StrEnum):
@@ -256,6 +256,7 @@ def verify_document(
             parsed = parse_json(data, limits) if isinstance(data, str) else data
             if not isinstance(parsed, dict):
                 raise CredentialError("not-object")
+            check_depth(parsed, limits)
             doc = parsed
             info = eddsa.verify(doc, _key_resolver(resolver), limits)
             issued = info.created
