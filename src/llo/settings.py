@@ -261,6 +261,8 @@ if not STATIC_MANIFEST:
 
 # --- API ------------------------------------------------------------------------------------
 LLO_API_VERSION = "1.0.0"
+# The address the world reaches llo at: credentials carry it for ever (did:web, status lists).
+LLO_PUBLIC_URL = os.environ.get("LLO_PUBLIC_URL", "https://llo.example.nl").rstrip("/")
 NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("llo.schemes.urls")),
     path("", include("llo.accounts.urls")),
     path("", include("llo.enrolment.urls")),
+    path("", include("llo.credentials.urls")),
     path("", include("llo.web.urls")),
 ]
 

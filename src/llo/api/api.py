@@ -171,6 +171,7 @@ api.add_router("", "llo.people.api.router")
 api.add_router("", "llo.register.api.router")
 api.add_router("", "llo.accounts.api.router")
 api.add_router("", "llo.enrolment.api.router")
+api.add_router("", "llo.credentials.api.router")
 
 
 @api.get("/health", response=Health, tags=["health"], summary="Is llo up?")

@@ -43,6 +43,14 @@ def _stamp(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _stamp_up(at: dt.datetime) -> str:
+    """Rounded up to the second: a proof's ``created`` is truncated to the second, so a key
+    retired within the second it last signed still covers that signature."""
+    if at.microsecond:
+        at = at.replace(microsecond=0) + dt.timedelta(seconds=1)
+    return _stamp(at)
+
+
 def did_web(host: str, *path: str) -> str:
     """``did:web`` for a host (with port) and a path."""
     return "did:web:" + ":".join([quote(host, safe=""), *path])
@@ -69,7 +77,7 @@ def document(did: str, keys: list[KeySpec]) -> dict[str, Any]:
             "publicKeyMultibase": key.public_multibase,
         }
         if key.expires:
-            vm["expires"] = _stamp(key.expires)
+            vm["expires"] = _stamp_up(key.expires)
         if key.revoked:
             vm["revoked"] = _stamp(key.revoked)
         methods.append(vm)

@@ -69,6 +69,37 @@ def sign(
     return {**{k: v for k, v in document.items() if k != "proof"}, "proof": proof}
 
 
+def sign_batch(
+    documents: list[dict[str, Any]],
+    key: Ed25519PrivateKey,
+    verification_method: str,
+    created: dt.datetime,
+    purpose: str = "assertionMethod",
+) -> list[dict[str, Any]]:
+    """Sign a cohort: the proof configuration is the same for every credential of the batch
+    (same context, key and time), so it is canonicalised and hashed once; each document is
+    canonicalised through its shape's template (:mod:`llo.credentials.rdfc`)."""
+    if not documents:
+        return []
+    stamp = _created(created)
+    out = []
+    config_hashes: dict[Any, bytes] = {}
+    for document in documents:
+        ctx = document.get("@context")
+        ctx_key = tuple(ctx) if isinstance(ctx, list) else ctx
+        config = proof_config(document, verification_method, stamp, purpose)
+        head = config_hashes.get(ctx_key)
+        if head is None:
+            head = hashlib.sha256(rdfc.canonize(config).encode()).digest()
+            config_hashes[ctx_key] = head
+        unsecured = {k: v for k, v in document.items() if k != "proof"}
+        data = head + hashlib.sha256(rdfc.canonize(unsecured).encode()).digest()
+        proof = {k: v for k, v in config.items() if k != "@context"}
+        proof["proofValue"] = "z" + b58encode(key.sign(data))
+        out.append({**unsecured, "proof": proof})
+    return out
+
+
 @dataclass(frozen=True)
 class ProofInfo:
     verification_method: str

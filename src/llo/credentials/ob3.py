@@ -130,6 +130,7 @@ class Status:
     list_url: str
     purpose: str
     index: int
+    size: int = 1
 
 
 def stamp(at: dt.datetime) -> str:
@@ -249,7 +250,7 @@ def credential(
     if valid_until is not None:
         doc["validUntil"] = stamp(valid_until)
     if status:
-        entries = [entry(s.list_url, s.purpose, s.index) for s in status]
+        entries = [entry(s.list_url, s.purpose, s.index, s.size) for s in status]
         doc["credentialStatus"] = entries[0] if len(entries) == 1 else entries
     return doc
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from llo.credentials import did as dids
-from llo.credentials import eddsa, jose, ob3, schema, statuslist
+from llo.credentials import eddsa, elm, jose, ob3, schema, statuslist
 from llo.credentials.errors import REASONS, CredentialError
 from llo.credentials.limits import DEFAULT_LIMITS, Limits, check_depth, parse_json
 
@@ -208,13 +208,16 @@ def _status_check(
                     "",
                 )
         try:
-            flagged = statuslist.bit_in_list(
-                found, item["statusPurpose"], int(item["statusListIndex"])
+            value = statuslist.value_in_list(
+                found,
+                item["statusPurpose"],
+                int(item["statusListIndex"]),
+                int(item.get("statusSize", 1)),
             )
         except CredentialError as exc:
             return CheckResult(Check.STATUS, Outcome.FAILED, exc.code, exc.detail), ""
-        if flagged:
-            code = "revoked" if item["statusPurpose"] == "revocation" else "suspended"
+        code = statuslist.outcome(item, value)
+        if code:
             return CheckResult(Check.STATUS, Outcome.FAILED, code), code
     return CheckResult(Check.STATUS, Outcome.PASSED), ""
 
@@ -249,7 +252,9 @@ def verify_document(
 
             _header, doc = jose.verify(data, by_kid, limits)
             issued = _parse(doc.get("validFrom"))
-            if not kid_matches_issuer(_header.get("kid", ""), doc):
+            if not kid_matches_issuer(
+                _header.get("kid", ""), elm.to_ob3_view(doc) if elm.is_elm(doc) else doc
+            ):
                 raise CredentialError("unknown-key", "the key is not the issuer's")
         else:
             form = "jsonld"
@@ -270,13 +275,15 @@ def verify_document(
         ]
         return Verification(False, form, tuple(checks), doc if isinstance(doc, dict) else None)
     assert doc is not None
+    is_elm = elm.is_elm(doc)
+    view = elm.to_ob3_view(doc) if is_elm else doc
     checks = [CheckResult(Check.SIGNATURE, Outcome.PASSED)]
     is_list = "BitstringStatusListCredential" in (doc.get("type") or [])
     status_found = ""
     if depth == 0 and not is_list:
-        kind = ob3.kind_of(doc)
-        when = issued or _parse(doc.get("validFrom")) or now
-        standing = resolver.issuer_standing(ob3.issuer_id(doc), kind, when)
+        kind = ob3.kind_of(view)
+        when = issued or _parse(view.get("validFrom")) or now
+        standing = resolver.issuer_standing(ob3.issuer_id(view), kind, when)
         if standing == "external-issuer":
             checks.append(CheckResult(Check.ISSUER, Outcome.WARNING, standing))
         elif standing:
@@ -285,10 +292,15 @@ def verify_document(
             checks.append(CheckResult(Check.ISSUER, Outcome.PASSED))
         status_check, status_found = _status_check(doc, resolver, limits, depth)
         checks.append(status_check)
-    checks.append(_date_check(doc, now))
+    checks.append(_date_check(view, now))
     if depth == 0 and not is_list:
         try:
-            schema.check(doc)
+            if is_elm:
+                found = elm.problems(doc)
+                if found:
+                    raise CredentialError("schema", "; ".join(found))
+            else:
+                schema.check(doc)
         except CredentialError as exc:
             checks.append(CheckResult(Check.SCHEMA, Outcome.FAILED, exc.code, exc.detail))
         else:

@@ -243,6 +243,9 @@ class Offer(models.Model):
     )
     unit_code = models.CharField(_("unit of the programme"), max_length=64, blank=True)
     skills = models.JSONField(_("skills"), default=list, blank=True)
+    #: What a learner can do afterwards (EU micro-credential element "learning outcomes");
+    #: exemptions match a unit's outcomes against a credential's (llo.credentials).
+    learning_outcomes = models.JSONField(_("learning outcomes"), default=list, blank=True)
     occupations = models.JSONField(_("occupations"), default=list, blank=True)
     language = models.CharField(_("language"), max_length=12, default="nl")
     modes = models.JSONField(_("modes of delivery"), default=list)

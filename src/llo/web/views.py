@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from llo.core.roles import Role
+from llo.credentials import selectors as credential_selectors
 from llo.demo.personas import LOGINS, login_by_key
 from llo.web.forms import DemoLoginForm
 from llo.web.login.identity import Identity, IdentityError
@@ -113,6 +114,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "person": person,
             "organisation": getattr(user, "organisation", None),
             "overview": overview_for(person) if person is not None else None,
+            "certificates": credential_selectors.wallet(person) if person is not None else [],
         },
     )
 

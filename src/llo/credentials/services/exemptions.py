@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Exemptions (vrijstellingen): llo proposes, the provider accepts or refuses with a reason,
+and the price of the programme follows (:func:`price_after_exemptions`, which the funding
+plan calls)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from llo.core import audit
+from llo.core.problems import InvalidParam, Problem, invalid
+from llo.core.timeutil import now
+from llo.credentials import matching
+from llo.credentials.models import Credential, CredentialState, Exemption, ExemptionState
+from llo.people.models import Organisation, Person
+from llo.register.models import Offer, OfferType
+
+
+def units_of(programme: Offer) -> list[Offer]:
+    return list(programme.parts.exclude(state="removed").order_by("unit_code", "title", "pk"))
+
+
+def unit_facts(unit: Offer) -> matching.UnitFacts:
+    hours = int(unit.study_load_value) if unit.study_load_value is not None else None
+    return matching.UnitFacts(
+        unit.pk,
+        unit.title,
+        tuple(str(s) for s in unit.skills or []),
+        tuple(str(o) for o in unit.learning_outcomes or []),
+        unit.level,
+        hours,
+    )
+
+
+def held_facts(person: Person) -> list[matching.HeldFacts]:
+    rows = Credential.objects.filter(person=person, state=CredentialState.VALID)
+    return [
+        matching.HeldFacts(c.pk, c.title, tuple(c.skills), tuple(c.learning_outcomes), c.level)
+        for c in rows
+    ]
+
+
+def explain(match: matching.Match, unit: Offer, credential: Credential) -> str:
+    """The reason for a proposal, in B1."""
+    parts = [
+        _("Your certificate \u201c%(credential)s\u201d covers the unit \u201c%(unit)s\u201d.")
+        % {"credential": credential.title, "unit": unit.title}
+    ]
+    if match.skills:
+        parts.append(_("Skills: %(skills)s.") % {"skills": ", ".join(match.skills)})
+    if match.outcomes:
+        parts.append(
+            _("You can already do: %(outcomes)s.")
+            % {"outcomes": "; ".join(o for o, _held in match.outcomes)}
+        )
+    return " ".join(parts)
+
+
+def propose_exemptions(*, actor: audit.Actor, person: Person, programme: Offer) -> list[Exemption]:
+    """Propose an exemption for every unit of ``programme`` that a valid credential of the
+    person covers (once per unit); returns all exemptions of this programme for the person."""
+    if programme.offer_type != OfferType.PROGRAMME:
+        raise invalid(
+            _("Exemptions are for a programme made of units."),
+            [InvalidParam("programme", _("This is not a programme."), "not-programme")],
+        )
+    units = units_of(programme)
+    by_id = {u.pk: u for u in units}
+    with transaction.atomic():
+        existing = set(
+            Exemption.objects.filter(person=person, programme=programme).values_list("unit_id", flat=True)
+        )
+        credentials = {c.pk: c for c in Credential.objects.filter(person=person)}
+        at = now()
+        for match in matching.propose([unit_facts(u) for u in units], held_facts(person)):
+            if match.unit_id in existing:
+                continue
+            unit = by_id[match.unit_id]
+            row = Exemption.objects.create(
+                person=person,
+                programme=programme,
+                unit=unit,
+                credential=credentials[match.credential_id],
+                match={
+                    "by": match.by,
+                    "skills": list(match.skills),
+                    "outcomes": [list(p) for p in match.outcomes],
+                },
+                reason=explain(match, unit, credentials[match.credential_id]),
+                proposed_at=at,
+            )
+            audit.record(
+                actor=actor,
+                action="credentials.exemption.propose",
+                subject=row,
+                after={"unit": unit.pk, "credential": match.credential_id, "by": match.by},
+            )
+    return list(
+        Exemption.objects.filter(person=person, programme=programme).select_related("unit", "credential")
+    )
+
+
+def decide_exemption(
+    *,
+    actor: audit.Actor,
+    provider: Organisation,
+    exemption: Exemption,
+    accept: bool,
+    reason: str,
+) -> Exemption:
+    """The provider of the programme accepts or refuses a proposed exemption (a refusal
+    needs a reason the person can read)."""
+    if exemption.programme.opleider.organisation_id != provider.pk:
+        raise Problem(403, _("This programme is not yours."))
+    reason = reason.strip()
+    if not accept and not reason:
+        text = _("Say why you refuse this exemption.")
+        raise invalid(text, [InvalidParam("reason", text, "required")])
+    with transaction.atomic():
+        locked = Exemption.objects.select_for_update().get(pk=exemption.pk)
+        if locked.state != ExemptionState.PROPOSED:
+            raise Problem(409, _("This exemption has already been decided."), code="decided")
+        locked.state = ExemptionState.ACCEPTED if accept else ExemptionState.REFUSED
+        locked.decision_reason = reason[:1000]
+        locked.decided_at = now()
+        locked.decided_by = actor.name
+        locked.save(update_fields=["state", "decision_reason", "decided_at", "decided_by"])
+        audit.record(
+            actor=actor,
+            action="credentials.exemption.decide",
+            subject=locked,
+            before={"state": ExemptionState.PROPOSED},
+            after={"state": locked.state, "reason": reason},
+        )
+    return locked
+
+
+@dataclass(frozen=True)
+class PriceAfterExemptions:
+    components: dict[str, int]
+    reductions: list[matching.UnitShare]
+
+    @property
+    def price_cents(self) -> int:
+        return sum(self.components.values())
+
+    @property
+    def reduction_cents(self) -> int:
+        return sum(s.reduction_cents for s in self.reductions)
+
+
+def price_after_exemptions(
+    person_id: int, offer_id: int, components: dict[str, int]
+) -> PriceAfterExemptions:
+    """The price components of ``offer`` for this person after the exemptions the provider
+    accepted (unchanged when the offer is no programme or nothing was accepted). The funding
+    plan calls this, so every funder and the person see the lower price."""
+    accepted = list(
+        Exemption.objects.filter(
+            person_id=person_id, programme_id=offer_id, state=ExemptionState.ACCEPTED
+        ).values_list("unit_id", flat=True)
+    )
+    if not accepted:
+        return PriceAfterExemptions(dict(components), [])
+    programme = Offer.objects.get(pk=offer_id)
+    units = [unit_facts(u) for u in units_of(programme)]
+    left, shares = matching.price_after(dict(components), units, accepted)
+    return PriceAfterExemptions(left, shares)

@@ -1,0 +1,262 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Issue a credential where it is born: a completed enrolment (DESIGN.md section 3,
+"completed with evidence (a credential)"). One by one from the provider's page, or a whole
+cohort at once (batch signing: ``llo issue_credentials``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from llo.core import audit
+from llo.core.problems import Problem
+from llo.core.timeutil import now
+from llo.credentials import authority, config, eddsa, jose, ob3
+from llo.credentials.models import Credential, Source
+from llo.credentials.services import keys
+from llo.credentials.services.status import allocate_index
+from llo.enrolment.lifecycle import Status as AppStatus
+from llo.enrolment.models import Enrolment
+from llo.people.models import Organisation
+from llo.register.models import Offer, Opleider, ProviderStatus
+
+DONE = (AppStatus.COMPLETED, AppStatus.PAID)
+
+#: How a unit's study load converts to hours (1 ECTS = 28 hours, the Dutch norm in WHW
+#: art. 7.4; SBU are study hours).
+HOURS_PER_ECTS = 28
+
+ASSESSMENT = {
+    ob3.Kind.MICROCREDENTIAL: "Toets of praktijkopdracht, beoordeeld door de opleider",
+    ob3.Kind.MBO_CERTIFICATE: "Examen volgens het examenplan van de mbo-instelling",
+    ob3.Kind.EVC: "EVC-procedure: portfolio en praktijkbeoordeling door een assessor",
+    ob3.Kind.COURSE: "Deelname: ten minste 80 % aanwezig",
+}
+PARTICIPATION = {
+    "presential": "Op locatie",
+    "online": "Online",
+    "blended": "Deels online, deels op locatie",
+    "hybrid": "Hybride",
+    "work_based": "Op de werkplek",
+}
+
+
+def kind_for(offer: Offer) -> ob3.Kind:
+    kind = ob3.KIND_OF_LEADS_TO.get(offer.leads_to)
+    if kind is None:
+        raise Problem(
+            422,
+            _("llo does not issue diplomas. A diploma comes from the school and DUO."),
+            code="not-issuable",
+        )
+    return kind
+
+
+def allowed(opleider: Opleider, on: dt.date, *, as_admitted: bool = False) -> frozenset[ob3.Kind]:
+    """The kinds this provider may issue on ``on`` (the register's rule in
+    :mod:`llo.credentials.authority`); ``as_admitted``: the kinds it may issue while admitted
+    (the public list of issuers states the status beside them)."""
+    return authority.allowed_kinds(
+        admitted=as_admitted or opleider.status == ProviderStatus.ADMITTED,
+        marks=[m.kind for m in opleider.quality_marks.all() if m.is_valid_on(on)],
+        offer_types=opleider.offers.values_list("offer_type", flat=True).distinct(),
+    )
+
+
+def _hours(offer: Offer) -> int | None:
+    if offer.study_load_value is None:
+        return None
+    value = offer.study_load_value
+    if offer.study_load_unit == "ects":
+        return int(value * HOURS_PER_ECTS)
+    return int(value)
+
+
+def achievement_for(offer: Offer, on: dt.date) -> ob3.Achievement:
+    kind = kind_for(offer)
+    level = offer.level.removeprefix("eqf_") if offer.level.startswith("eqf_") else ""
+    if offer.level == "nlqf_4plus":
+        level = "4"
+    nlqf = "instap" if level == "0" else ("4+" if offer.level == "nlqf_4plus" else level)
+    outcomes = [str(o) for o in (offer.learning_outcomes or [])] or [
+        _("You can do this: %(skill)s.") % {"skill": s} for s in offer.skills
+    ]
+    marks = [
+        str(m.get_kind_display()) for m in offer.opleider.quality_marks.all() if m.is_valid_on(on)
+    ]
+    stack = ""
+    if offer.part_of_id is not None:
+        stack = _("Part of %(programme)s. It can give an exemption there.") % {
+            "programme": offer.part_of.title  # type: ignore[union-attr]
+        }
+    modes = [PARTICIPATION.get(m, m) for m in (offer.modes or [])]
+    return ob3.Achievement(
+        id=config.offer_url(offer.pk),
+        kind=kind,
+        name=offer.title,
+        description=(offer.description or offer.title)[:2000],
+        criteria=ASSESSMENT[kind],
+        learning_outcomes=tuple(outcomes),
+        workload_hours=_hours(offer),
+        ects=offer.study_load_value if offer.study_load_unit == "ects" else None,
+        eqf=level,
+        nlqf=nlqf if level else "",
+        assessment_type=ASSESSMENT[kind],
+        participation_form=", ".join(modes),
+        quality_assurance=tuple(marks),
+        stackability=stack,
+        skills=tuple(
+            ob3.Alignment(s, config.skill_url(s), "llo vaardigheden") for s in offer.skills
+        ),
+        occupations=tuple(
+            ob3.Alignment(o, config.occupation_url(o), "llo beroepen", "", "ext:Occupation")
+            for o in offer.occupations
+        ),
+        register_offer=config.offer_url(offer.pk),
+        unit_code=offer.unit_code,
+        language=offer.language or "nl",
+    )
+
+
+def issuer_for(organisation: Organisation) -> ob3.Issuer:
+    return ob3.Issuer(
+        did=config.issuer_did(organisation.kvk),
+        name=organisation.name,
+        kvk=organisation.kvk,
+        url=config.provider_url(organisation.kvk),
+        register_url=config.provider_url(organisation.kvk),
+    )
+
+
+def issuable_enrolments(provider: Organisation) -> list[Enrolment]:
+    """Completed enrolments of this provider's offers without a credential yet."""
+    issued = Credential.objects.filter(enrolment__isnull=False).values("enrolment_id")
+    return list(
+        Enrolment.objects.filter(
+            application__provider=provider, application__status__in=[s.value for s in DONE]
+        )
+        .exclude(pk__in=issued)
+        .select_related("application__person", "application__offer")
+        .order_by("ended_at", "pk")
+    )
+
+
+def _check(provider: Organisation, enrolment: Enrolment, on: dt.date) -> ob3.Kind:
+    app = enrolment.application
+    if app.provider_id != provider.pk:
+        raise Problem(403, _("This enrolment is not at your organisation."))
+    if app.status not in DONE:
+        raise Problem(
+            422, _("The training is not completed yet. Report the completion first."), code="not-completed"
+        )
+    if Credential.objects.filter(enrolment=enrolment).exists():
+        raise Problem(409, _("A certificate has already been issued for this enrolment."), code="issued")
+    kind = kind_for(app.offer)
+    opleider = Opleider.objects.filter(organisation=provider).first()
+    if opleider is None or kind not in allowed(opleider, on):
+        raise Problem(
+            422,
+            _("Your organisation may not issue this kind of certificate (see the register)."),
+            code="not-allowed",
+        )
+    return kind
+
+
+def _build(
+    provider: Organisation, enrolment: Enrolment, at: dt.datetime, status: tuple[Any, ...]
+) -> tuple[Credential, dict[str, Any]]:
+    app = enrolment.application
+    offer = app.offer
+    credential_uuid = uuid.uuid4()
+    status_list, index = status
+    achievement = achievement_for(offer, at.date())
+    doc = ob3.credential(
+        id=f"urn:uuid:{credential_uuid}",
+        issuer=issuer_for(provider),
+        subject=ob3.Subject(
+            app.person.display_name,
+            enrolment.started_at.date() if enrolment.started_at else None,
+            enrolment.ended_at.date() if enrolment.ended_at else None,
+        ),
+        achievement=achievement,
+        valid_from=at,
+        status=(
+            ob3.Status(config.status_list_url(status_list.pk), "message", index, status_list.status_size),
+        ),
+    )
+    row = Credential(
+        uuid=credential_uuid,
+        person=app.person,
+        source=Source.ISSUED,
+        issuer=provider,
+        issuer_did=config.issuer_did(provider.kvk),
+        issuer_name=provider.name,
+        kind=achievement.kind.value,
+        title=offer.title,
+        offer=offer,
+        enrolment=enrolment,
+        status_list=status_list,
+        status_index=index,
+        issued_at=at,
+        skills=list(offer.skills),
+        learning_outcomes=list(achievement.learning_outcomes),
+        level=offer.level,
+        hours=achievement.workload_hours,
+    )
+    return row, doc
+
+
+def issue_cohort(
+    *,
+    actor: audit.Actor,
+    provider: Organisation,
+    enrolments: Sequence[Enrolment],
+    progress: Callable[[int], None] | None = None,
+    chunk: int = 500,
+) -> list[Credential]:
+    """Issue credentials for many completed enrolments: batch signing (the proof
+    configuration canonicalised once per batch, documents through their shape's template),
+    in chunks of ``chunk``, each chunk one transaction with its audit records."""
+    at = now().replace(microsecond=0)
+    key = keys.ensure_key(provider, actor)
+    secret = keys.signing_key(key)
+    okp = jose.okp_private(secret)
+    vm = f"{key.did}#{key.fragment}"
+    out: list[Credential] = []
+    for start in range(0, len(enrolments), chunk):
+        part = enrolments[start : start + chunk]
+        with transaction.atomic():
+            for enrolment in part:
+                _check(provider, enrolment, at.date())
+            built = [_build(provider, e, at, allocate_index()) for e in part]
+            signed = eddsa.sign_batch([doc for _row, doc in built], secret, vm, at)
+            rows = []
+            for (row, doc), proofed in zip(built, signed, strict=True):
+                row.document = json.dumps(proofed, ensure_ascii=False, indent=2)
+                row.jwt = jose.sign(doc, okp, vm)
+                rows.append(row)
+            Credential.objects.bulk_create(rows)
+            for row in Credential.objects.filter(uuid__in=[r.uuid for r in rows]):
+                audit.record(
+                    actor=actor,
+                    action="credentials.issue",
+                    subject=row,
+                    after={"kind": row.kind, "enrolment": row.enrolment_id, "key": vm},
+                )
+                out.append(row)
+        if progress:
+            progress(len(part))
+    return out
+
+
+def issue_for_enrolment(
+    *, actor: audit.Actor, provider: Organisation, enrolment: Enrolment
+) -> Credential:
+    """Issue the credential of one completed enrolment (both proof forms)."""
+    return issue_cohort(actor=actor, provider=provider, enrolments=[enrolment])[0]
