@@ -54,8 +54,11 @@ ACHIEVEMENT_TYPE = {
 }
 KIND_OF_TYPE = {v: k for k, v in ACHIEVEMENT_TYPE.items()}
 
-#: The register's ``leads_to`` -> the kind of credential a completion gives.
+#: The register's ``leads_to`` -> the kind of credential a completion gives. A programme that
+#: leads to a diploma gives a certificate of completion: the diploma itself comes from the
+#: school through DUO's diploma register, so llo's certificate carries no qualification level.
 KIND_OF_LEADS_TO = {
+    "diploma": Kind.COURSE,
     "microcredential": Kind.MICROCREDENTIAL,
     "mbo_certificate": Kind.MBO_CERTIFICATE,
     "experience_certificate": Kind.EVC,

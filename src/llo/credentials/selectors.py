@@ -14,11 +14,11 @@ from typing import Any
 from llo.core import audit
 from llo.core.timeutil import now
 from llo.credentials import config, did, eddsa, ob3, statuslist, verify
-from llo.credentials.models import Credential, IssuerKey, ShareLink, StatusList
+from llo.credentials.models import Credential, Exemption, IssuerKey, ShareLink, StatusList
 from llo.credentials.services.issuing import allowed
 from llo.credentials.services.keys import ensure_key, signing_key
 from llo.people.models import Organisation, Person
-from llo.register.models import Opleider, ProviderStatus
+from llo.register.models import Offer, Opleider, ProviderStatus
 
 ACTOR = audit.Actor.system("credentials")
 
@@ -190,3 +190,21 @@ def issued_by(provider: Organisation) -> list[Credential]:
 
 def document_json(credential: Credential) -> dict[str, Any]:
     return json.loads(credential.document) if credential.document else {}
+
+
+def programmes_with_units(limit: int = 200) -> list[Offer]:
+    """Published programmes made of units (for "which exemptions could I get?")."""
+    return list(
+        Offer.objects.filter(offer_type="programme", state="published", parts__isnull=False)
+        .select_related("opleider__organisation")
+        .distinct()
+        .order_by("title", "pk")[:limit]
+    )
+
+
+def exemption_programmes(person: Person) -> list[Offer]:
+    return list(
+        Offer.objects.filter(pk__in=Exemption.objects.filter(person=person).values("programme_id"))
+        .select_related("opleider__organisation")
+        .order_by("title")
+    )

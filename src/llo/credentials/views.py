@@ -164,7 +164,12 @@ def wallet(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "credentials/wallet.html",
-        {"rows": [(r, _kind(r.kind)) for r in rows], "error": error},
+        {
+            "rows": [(r, _kind(r.kind)) for r in rows],
+            "error": error,
+            "programmes": selectors.programmes_with_units(),
+            "planned": selectors.exemption_programmes(person),
+        },
         status=400 if error else 200,
     )
 

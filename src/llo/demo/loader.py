@@ -23,6 +23,7 @@ from llo.core import audit, crypto
 from llo.core.identifiers import Level
 from llo.demo import personas
 from llo.demo.accounts import load_accounts
+from llo.demo.credentials import load_credentials
 from llo.demo.enrolment import load_enrolment
 from llo.demo.offers import load_offers
 from llo.people.models import Employment, Organisation, OrganisationKind, Person
@@ -554,6 +555,7 @@ def load(
         progress("offers", 1, 1)
         _merge(result, "accounts", load_accounts(seed=seed))
         _merge(result, "enrolment", load_enrolment(seed=seed))
+        _merge(result, "credentials", load_credentials(seed=seed))
 
         result.totals = {
             "persons": Person.objects.count(),

@@ -8,9 +8,10 @@ from llo.credentials.services.exemptions import (
     propose_exemptions,
 )
 from llo.credentials.services.issuing import (
+    issuable_enrolments,
+    issue_assessment,
     issue_cohort,
     issue_for_enrolment,
-    issuable_enrolments,
 )
 from llo.credentials.services.keys import ensure_key, rotate_key, signing_key
 from llo.credentials.services.status import reinstate, revoke, suspend
@@ -22,6 +23,7 @@ __all__ = [
     "ensure_key",
     "import_credential",
     "issuable_enrolments",
+    "issue_assessment",
     "issue_cohort",
     "issue_for_enrolment",
     "price_after_exemptions",

@@ -23,7 +23,7 @@ from llo.credentials.services import keys
 from llo.credentials.services.status import allocate_index
 from llo.enrolment.lifecycle import Status as AppStatus
 from llo.enrolment.models import Enrolment
-from llo.people.models import Organisation
+from llo.people.models import Organisation, Person
 from llo.register.models import Offer, Opleider, ProviderStatus
 
 DONE = (AppStatus.COMPLETED, AppStatus.PAID)
@@ -50,11 +50,7 @@ PARTICIPATION = {
 def kind_for(offer: Offer) -> ob3.Kind:
     kind = ob3.KIND_OF_LEADS_TO.get(offer.leads_to)
     if kind is None:
-        raise Problem(
-            422,
-            _("llo does not issue diplomas. A diploma comes from the school and DUO."),
-            code="not-issuable",
-        )
+        raise Problem(422, _("llo cannot issue a certificate for this offer."), code="not-issuable")
     return kind
 
 
@@ -84,6 +80,14 @@ def achievement_for(offer: Offer, on: dt.date) -> ob3.Achievement:
     if offer.level == "nlqf_4plus":
         level = "4"
     nlqf = "instap" if level == "0" else ("4+" if offer.level == "nlqf_4plus" else level)
+    criteria = ASSESSMENT[kind]
+    description = (offer.description or offer.title)[:2000]
+    if offer.leads_to == "diploma":
+        # A certificate of completion, not the diploma: no qualification level on it.
+        level = nlqf = ""
+        description = _(
+            "You completed this training. The diploma itself comes from the school (DUO)."
+        )
     outcomes = [str(o) for o in (offer.learning_outcomes or [])] or [
         _("You can do this: %(skill)s.") % {"skill": s} for s in offer.skills
     ]
@@ -100,8 +104,8 @@ def achievement_for(offer: Offer, on: dt.date) -> ob3.Achievement:
         id=config.offer_url(offer.pk),
         kind=kind,
         name=offer.title,
-        description=(offer.description or offer.title)[:2000],
-        criteria=ASSESSMENT[kind],
+        description=description,
+        criteria=criteria,
         learning_outcomes=tuple(outcomes),
         workload_hours=_hours(offer),
         ects=offer.study_load_value if offer.study_load_unit == "ects" else None,
@@ -169,30 +173,34 @@ def _check(provider: Organisation, enrolment: Enrolment, on: dt.date) -> ob3.Kin
 
 
 def _build(
-    provider: Organisation, enrolment: Enrolment, at: dt.datetime, status: tuple[Any, ...]
+    provider: Organisation,
+    person: Any,
+    offer: Offer,
+    at: dt.datetime,
+    status: tuple[Any, ...],
+    *,
+    started: dt.date | None = None,
+    ended: dt.date | None = None,
+    enrolment: Enrolment | None = None,
 ) -> tuple[Credential, dict[str, Any]]:
-    app = enrolment.application
-    offer = app.offer
     credential_uuid = uuid.uuid4()
     status_list, index = status
     achievement = achievement_for(offer, at.date())
     doc = ob3.credential(
         id=f"urn:uuid:{credential_uuid}",
         issuer=issuer_for(provider),
-        subject=ob3.Subject(
-            app.person.display_name,
-            enrolment.started_at.date() if enrolment.started_at else None,
-            enrolment.ended_at.date() if enrolment.ended_at else None,
-        ),
+        subject=ob3.Subject(person.display_name, started, ended),
         achievement=achievement,
         valid_from=at,
         status=(
-            ob3.Status(config.status_list_url(status_list.pk), "message", index, status_list.status_size),
+            ob3.Status(
+                config.status_list_url(status_list.pk), "message", index, status_list.status_size
+            ),
         ),
     )
     row = Credential(
         uuid=credential_uuid,
-        person=app.person,
+        person=person,
         source=Source.ISSUED,
         issuer=provider,
         issuer_did=config.issuer_did(provider.kvk),
@@ -212,6 +220,52 @@ def _build(
     return row, doc
 
 
+def _of_enrolment(
+    provider: Organisation, enrolment: Enrolment, at: dt.datetime
+) -> tuple[Credential, dict[str, Any]]:
+    return _build(
+        provider,
+        enrolment.application.person,
+        enrolment.application.offer,
+        at,
+        allocate_index(),
+        started=enrolment.started_at.date() if enrolment.started_at else None,
+        ended=enrolment.ended_at.date() if enrolment.ended_at else None,
+        enrolment=enrolment,
+    )
+
+
+def _sign_and_store(
+    actor: audit.Actor,
+    provider: Organisation,
+    built: list[tuple[Credential, dict[str, Any]]],
+    at: dt.datetime,
+) -> list[Credential]:
+    """Both proofs for every credential of a batch, stored with an audit record each
+    (inside the caller's transaction)."""
+    key = keys.ensure_key(provider, actor)
+    secret = keys.signing_key(key)
+    okp = jose.okp_private(secret)
+    vm = f"{key.did}#{key.fragment}"
+    signed = eddsa.sign_batch([doc for _row, doc in built], secret, vm, at)
+    rows = []
+    for (row, doc), proofed in zip(built, signed, strict=True):
+        row.document = json.dumps(proofed, ensure_ascii=False, indent=2)
+        row.jwt = jose.sign(doc, okp, vm)
+        rows.append(row)
+    Credential.objects.bulk_create(rows)
+    out = []
+    for row in Credential.objects.filter(uuid__in=[r.uuid for r in rows]).order_by("pk"):
+        audit.record(
+            actor=actor,
+            action="credentials.issue",
+            subject=row,
+            after={"kind": row.kind, "enrolment": row.enrolment_id, "key": vm},
+        )
+        out.append(row)
+    return out
+
+
 def issue_cohort(
     *,
     actor: audit.Actor,
@@ -224,32 +278,15 @@ def issue_cohort(
     configuration canonicalised once per batch, documents through their shape's template),
     in chunks of ``chunk``, each chunk one transaction with its audit records."""
     at = now().replace(microsecond=0)
-    key = keys.ensure_key(provider, actor)
-    secret = keys.signing_key(key)
-    okp = jose.okp_private(secret)
-    vm = f"{key.did}#{key.fragment}"
+    keys.ensure_key(provider, actor)
     out: list[Credential] = []
     for start in range(0, len(enrolments), chunk):
         part = enrolments[start : start + chunk]
         with transaction.atomic():
             for enrolment in part:
                 _check(provider, enrolment, at.date())
-            built = [_build(provider, e, at, allocate_index()) for e in part]
-            signed = eddsa.sign_batch([doc for _row, doc in built], secret, vm, at)
-            rows = []
-            for (row, doc), proofed in zip(built, signed, strict=True):
-                row.document = json.dumps(proofed, ensure_ascii=False, indent=2)
-                row.jwt = jose.sign(doc, okp, vm)
-                rows.append(row)
-            Credential.objects.bulk_create(rows)
-            for row in Credential.objects.filter(uuid__in=[r.uuid for r in rows]):
-                audit.record(
-                    actor=actor,
-                    action="credentials.issue",
-                    subject=row,
-                    after={"kind": row.kind, "enrolment": row.enrolment_id, "key": vm},
-                )
-                out.append(row)
+            built = [_of_enrolment(provider, e, at) for e in part]
+            out += _sign_and_store(actor, provider, built, at)
         if progress:
             progress(len(part))
     return out
@@ -260,3 +297,33 @@ def issue_for_enrolment(
 ) -> Credential:
     """Issue the credential of one completed enrolment (both proof forms)."""
     return issue_cohort(actor=actor, provider=provider, enrolments=[enrolment])[0]
+
+
+def issue_assessment(
+    *,
+    actor: audit.Actor,
+    provider: Organisation,
+    person: Person,
+    offer: Offer,
+    assessed_on: dt.date,
+) -> Credential:
+    """An ervaringscertificaat: the assessor's decision at the end of an EVC procedure is the
+    evidence (no course enrolment; seed 001, "EVC-procedures"). Only for the provider's own
+    EVC offers, and only once per person and offer."""
+    at = now().replace(microsecond=0)
+    if offer.opleider.organisation_id != provider.pk:
+        raise Problem(403, _("This EVC procedure is not yours."))
+    if kind_for(offer) != ob3.Kind.EVC:
+        raise Problem(422, _("Only an EVC procedure gives an experience certificate."), code="not-evc")
+    opleider = offer.opleider
+    if ob3.Kind.EVC not in allowed(opleider, at.date()):
+        raise Problem(
+            422,
+            _("Your organisation may not issue this kind of certificate (see the register)."),
+            code="not-allowed",
+        )
+    with transaction.atomic():
+        if Credential.objects.filter(person=person, offer=offer, source=Source.ISSUED).exists():
+            raise Problem(409, _("This person already has this certificate."), code="issued")
+        built = [_build(provider, person, offer, at, allocate_index(), ended=assessed_on)]
+        return _sign_and_store(actor, provider, built, at)[0]
