@@ -46,7 +46,7 @@ def held_facts(person: Person) -> list[matching.HeldFacts]:
 def explain(match: matching.Match, unit: Offer, credential: Credential) -> str:
     """The reason for a proposal, in B1."""
     parts = [
-        _("Your certificate \u201c%(credential)s\u201d covers the unit \u201c%(unit)s\u201d.")
+        _('Your certificate "%(credential)s" covers the unit "%(unit)s".')
         % {"credential": credential.title, "unit": unit.title}
     ]
     if match.skills:
