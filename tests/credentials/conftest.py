@@ -20,7 +20,9 @@ ACTOR = audit.Actor("test:credentials", "opleider")
 _n = itertools.count(1)
 
 
-def completed(world: World, who: Person | None = None, offering: Offering | None = None) -> Enrolment:
+def completed(
+    world: World, who: Person | None = None, offering: Offering | None = None
+) -> Enrolment:
     """An enrolment of ``who`` in ``offering`` that went the whole way: granted, enrolled,
     started, completed, paid."""
     who = who or person()

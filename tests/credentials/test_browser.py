@@ -42,12 +42,12 @@ def _demo(with_enrolment: bool = False) -> None:
     load_credentials(seed=DEMO_SEED)
 
 
-def _page(new_context: Callable[..., BrowserContext]) -> Page:
-    return new_context(bypass_csp=True, accept_downloads=True).new_page()
+def _page(make: Callable[..., BrowserContext]) -> Page:
+    return make(bypass_csp=True, accept_downloads=True).new_page()
 
 
-def _paste_and_verify(page: Page, app: str, text: str) -> None:
-    page.goto(f"{app}/verifieren")
+def _paste_and_verify(page: Page, base: str, text: str) -> None:
+    page.goto(f"{base}/verifieren")
     assert_no_axe_violations(page)
     page.locator("#id_credential").fill(text)
     page.get_by_role("button", name=nl("Check")).click()
@@ -109,7 +109,9 @@ def test_fatima_gets_her_certificate_and_anyone_can_check_it(
     # A changed character: invalid, with the reason.
     _paste_and_verify(visitor, app, texts[0].replace("El Amrani", "El Amrany"))
     expect(visitor.locator("[data-valid]")).to_have_attribute("data-valid", "false")
-    expect(visitor.locator('tr[data-check="signature"]')).to_have_attribute("data-outcome", "failed")
+    expect(visitor.locator('tr[data-check="signature"]')).to_have_attribute(
+        "data-outcome", "failed"
+    )
 
 
 def test_jans_evc_gives_exemptions_the_provider_decides(
@@ -125,7 +127,9 @@ def test_jans_evc_gives_exemptions_the_provider_decides(
     )
     jan.goto(f"{app}/mijn-certificaten")
     assert_no_axe_violations(jan)
-    jan.locator("#id_programme").select_option(label="Allround onderhoudsmonteur (Academie Vakwerk)")
+    jan.locator("#id_programme").select_option(
+        label="Allround onderhoudsmonteur (Academie Vakwerk)"
+    )
     jan.get_by_role("button", name=nl("Look for exemptions")).click()
     rows = jan.locator("tbody tr")
     expect(rows).to_have_count(3)

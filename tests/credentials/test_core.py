@@ -124,14 +124,17 @@ def test_fast_path_equals_pyld_for_any_values(
             learning_outcomes=tuple(outcomes), register_offer=offer, workload_hours=hours
         ),
     )
+    refused = ""
     try:
         expected = rdfc.reference_canonize(doc)
     except CredentialError as exc:
+        refused = exc.code
+    if refused:
         with pytest.raises(CredentialError) as caught:
             rdfc.canonize(doc)
-        assert caught.value.code == exc.code
-        return
-    assert rdfc.canonize(doc) == expected
+        assert caught.value.code == refused
+    else:
+        assert rdfc.canonize(doc) == expected
 
 
 def test_any_changed_value_breaks_the_proof() -> None:
@@ -160,7 +163,9 @@ def test_any_changed_value_breaks_the_proof() -> None:
             node = node[p]  # type: ignore[index]
         value = node[path[-1]]  # type: ignore[index]
         node[path[-1]] = (  # type: ignore[index]
-            value + "x" if isinstance(value, str) else (not value if isinstance(value, bool) else value + 1)
+            value + "x"
+            if isinstance(value, str)
+            else (not value if isinstance(value, bool) else value + 1)
         )
         result = verify.verify_document(doc, resolver)
         assert not result.valid, path
@@ -298,7 +303,10 @@ def test_unknown_context_is_refused_without_a_network_call() -> None:
 def test_poison_graph_stops_within_its_budget() -> None:
     """RDFC-1.0 section 4.4: blank nodes that only differ by their neighbours make the
     n-degree step explode; the budget stops it with "too much work"."""
-    nodes = [{"@id": f"_:n{i}", "http://ex.org/p": [{"@id": f"_:n{(i + j) % 12}"} for j in (1, 2, 3)]} for i in range(12)]
+    nodes = [
+        {"@id": f"_:n{i}", "http://ex.org/p": [{"@id": f"_:n{(i + j) % 12}"} for j in (1, 2, 3)]}
+        for i in range(12)
+    ]
     doc = {"@context": contexts.VC_V2, "@graph": nodes}
     started = time.monotonic()
     with pytest.raises(CredentialError) as caught:
@@ -313,7 +321,9 @@ def test_status_list_bits() -> None:
     statuslist.set_bit(bits, 0, True)
     statuslist.set_bit(bits, 131_071, True)
     decoded = statuslist.decode(statuslist.encode(bits))
-    assert decoded[0] == 0x80 and decoded[-1] == 0x01
-    assert statuslist.get_bit(decoded, 0) and not statuslist.get_bit(decoded, 1)
+    assert decoded[0] == 0x80
+    assert decoded[-1] == 0x01
+    assert statuslist.get_bit(decoded, 0)
+    assert not statuslist.get_bit(decoded, 1)
     statuslist.set_bit(bits, 0, False)
     assert not statuslist.get_bit(bits, 0)

@@ -145,7 +145,9 @@ def test_offline_verification_with_the_did_document_and_status_list(world: World
 def test_share_link_expires(world: World) -> None:
     row = _issue(world)
     tomorrow = dt.date.today() + dt.timedelta(days=1)
-    token = services.create_share_link(actor=ACTOR, person=row.person, credential=row, expires=tomorrow)
+    token = services.create_share_link(
+        actor=ACTOR, person=row.person, credential=row, expires=tomorrow
+    )
     assert selectors.shared(token) == row
     assert selectors.shared(token + "x") is None
     with pytest.raises(Problem):
@@ -162,7 +164,12 @@ def test_import_external_credential_verified_first() -> None:
     w.issuer_did = key_did
     unsigned = w.credential()
     unsigned.pop("credentialStatus")
-    signed = eddsa.sign(unsigned, w.key, f"{key_did}#{key_did.removeprefix('did:key:')}", dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    signed = eddsa.sign(
+        unsigned,
+        w.key,
+        f"{key_did}#{key_did.removeprefix('did:key:')}",
+        dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+    )
     holder = person()
     row = services.import_credential(actor=ACTOR, person=holder, data=json.dumps(signed))
     assert (row.source, row.imported_form, row.issuer_did) == ("imported", "jsonld", key_did)
@@ -195,7 +202,11 @@ def test_elm_export_imports_into_a_wallet(world: World) -> None:
     token = jose.sign(exported, jose.okp_private(signing_key(key)), f"{key.did}#{key.fragment}")
     other = person()
     imported = services.import_credential(actor=ACTOR, person=other, data=token)
-    assert (imported.imported_form, imported.kind, imported.hours) == ("elm", "microcredential", 120)
+    assert (imported.imported_form, imported.kind, imported.hours) == (
+        "elm",
+        "microcredential",
+        120,
+    )
 
 
 def test_cohort_issue_in_batches(world: World) -> None:

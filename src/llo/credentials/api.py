@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from llo.core import audit
@@ -122,20 +122,28 @@ def issuer_list(request: HttpRequest) -> list[dict[str, Any]]:
     return selectors.issuers()
 
 
-@router.get("/credentials/mine", response=list[CredentialOut], summary="My credentials", auth=django_auth)
+@router.get(
+    "/credentials/mine", response=list[CredentialOut], summary="My credentials", auth=django_auth
+)
 def my_credentials(request: HttpRequest) -> list[dict[str, Any]]:
     user = _user(request, Role.BURGER)
     return [_out(c) for c in selectors.wallet(user.person)]
 
 
-@router.post("/credentials/mine", response={201: CredentialOut}, summary="Add a credential", auth=django_auth)
-def import_mine(request: HttpRequest, payload: ImportIn) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/credentials/mine", response={201: CredentialOut}, summary="Add a credential", auth=django_auth
+)
+def import_mine(request: HttpRequest, payload: ImportIn) -> Status:
     user = _user(request, Role.BURGER)
-    row = services.import_credential(actor=_actor(request), person=user.person, data=payload.credential)
-    return 201, _out(row)
+    row = services.import_credential(
+        actor=_actor(request), person=user.person, data=payload.credential
+    )
+    return Status(201, _out(row))
 
 
-@router.get("/credentials/mine/{credential_id}", summary="One credential (JSON-LD or JWT)", auth=django_auth)
+@router.get(
+    "/credentials/mine/{credential_id}", summary="One credential (JSON-LD or JWT)", auth=django_auth
+)
 def my_credential(request: HttpRequest, credential_id: str, format: str = "jsonld") -> HttpResponse:
     user = _user(request, Role.BURGER)
     row = selectors.credential_of(user.person, credential_id)
@@ -150,14 +158,21 @@ def my_credential(request: HttpRequest, credential_id: str, format: str = "jsonl
     return HttpResponse(row.document, content_type="application/vc+ld+json")
 
 
-@router.post("/credentials/issued", response={201: CredentialOut}, summary="Issue for an enrolment", auth=django_auth)
-def issue(request: HttpRequest, payload: IssueIn) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/credentials/issued",
+    response={201: CredentialOut},
+    summary="Issue for an enrolment",
+    auth=django_auth,
+)
+def issue(request: HttpRequest, payload: IssueIn) -> Status:
     user = _user(request, Role.OPLEIDER)
     enrolment = Enrolment.objects.filter(pk=payload.enrolmentId).first()
     if enrolment is None:
         raise Problem(404, "No such enrolment.")
-    row = services.issue_for_enrolment(actor=_actor(request), provider=user.organisation, enrolment=enrolment)
-    return 201, _out(row)
+    row = services.issue_for_enrolment(
+        actor=_actor(request), provider=user.organisation, enrolment=enrolment
+    )
+    return Status(201, _out(row))
 
 
 @router.post(
@@ -173,9 +188,13 @@ def change_status(request: HttpRequest, credential_id: str, payload: StatusIn) -
         raise Problem(404, "No such credential.")
     actor = _actor(request)
     if payload.action == "revoke":
-        row = services.revoke(actor=actor, provider=user.organisation, credential=row, reason=payload.reason)
+        row = services.revoke(
+            actor=actor, provider=user.organisation, credential=row, reason=payload.reason
+        )
     elif payload.action == "suspend":
-        row = services.suspend(actor=actor, provider=user.organisation, credential=row, reason=payload.reason)
+        row = services.suspend(
+            actor=actor, provider=user.organisation, credential=row, reason=payload.reason
+        )
     elif payload.action == "reinstate":
         row = services.reinstate(actor=actor, provider=user.organisation, credential=row)
     else:

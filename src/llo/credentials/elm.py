@@ -33,6 +33,10 @@ MODES = {
 }
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _lang(text: str, lang: str = "nl") -> dict[str, str]:
     return {lang: text}
 
@@ -53,10 +57,10 @@ def _text(value: Any) -> str:
 def export(ob: dict[str, Any]) -> dict[str, Any]:
     """ELM 3 of an llo OpenBadgeCredential (unsigned; the caller signs it as VC-JOSE)."""
     ach = ob3.achievement_of(ob)
-    issuer = ob.get("issuer") if isinstance(ob.get("issuer"), dict) else {}
-    subject = ob.get("credentialSubject") or {}
+    issuer = _dict(ob.get("issuer"))
+    subject = _dict(ob.get("credentialSubject"))
     name = ""
-    for ident in subject.get("identifier", []) if isinstance(subject, dict) else []:
+    for ident in subject.get("identifier", []):
         if isinstance(ident, dict) and ident.get("identityType") == "name":
             name = str(ident.get("identityHash", ""))
     local = str(ob.get("id", "")).removeprefix("urn:uuid:")
@@ -66,7 +70,11 @@ def export(ob: dict[str, Any]) -> dict[str, Any]:
         "title": _lang(str(ach.get("name", ""))),
         "description": _lang(str(ach.get("description", ""))),
         "learningOutcome": [
-            {"id": f"urn:epass:learningOutcome:{local}:{i}", "type": "LearningOutcome", "title": _lang(str(o))}
+            {
+                "id": f"urn:epass:learningOutcome:{local}:{i}",
+                "type": "LearningOutcome",
+                "title": _lang(str(o)),
+            }
             for i, o in enumerate(ach.get("learningOutcome", []))
         ],
         "dcType": {
@@ -74,30 +82,49 @@ def export(ob: dict[str, Any]) -> dict[str, Any]:
             "type": "Concept",
             "prefLabel": _lang(str(ach.get("credentialKind", "course"))),
         },
-        "language": [{"id": "http://publications.europa.eu/resource/authority/language/NLD", "type": "Concept"}],
+        "language": [
+            {
+                "id": "http://publications.europa.eu/resource/authority/language/NLD",
+                "type": "Concept",
+            }
+        ],
     }
     if isinstance(ach.get("workloadHours"), int):
         spec["volumeOfLearning"] = f"PT{ach['workloadHours']}H"
     if ach.get("eqfLevel"):
         spec["eqfLevel"] = {"id": EQF + str(ach["eqfLevel"]), "type": "Concept"}
     if ach.get("nlqfLevel"):
-        spec["nqfLevel"] = [{"id": f"https://www.nlqf.nl/nlqf-niveaus#{ach['nlqfLevel']}", "type": "Concept"}]
+        spec["nqfLevel"] = [
+            {"id": f"https://www.nlqf.nl/nlqf-niveaus#{ach['nlqfLevel']}", "type": "Concept"}
+        ]
     if ach.get("creditsAvailable"):
         spec["creditPoint"] = [
             {
                 "type": "CreditPoint",
-                "framework": {"id": "http://data.europa.eu/snb/education-credit/6fcec5c5af", "type": "Concept"},
+                "framework": {
+                    "id": "http://data.europa.eu/snb/education-credit/6fcec5c5af",
+                    "type": "Concept",
+                },
                 "point": str(ach["creditsAvailable"]),
             }
         ]
     mode = MODES.get(str(ach.get("participationForm", "")))
     if mode:
         spec["mode"] = [{"id": mode, "type": "Concept"}]
-    skills = [a for a in ach.get("alignment", []) if isinstance(a, dict) and a.get("targetType") == "ceasn:Competency"]
+    skills = [
+        a
+        for a in ach.get("alignment", [])
+        if isinstance(a, dict) and a.get("targetType") == "ceasn:Competency"
+    ]
     if skills:
-        spec["relatedSkill"] = [{"id": a["targetUrl"], "type": "Concept", "prefLabel": _lang(a["targetName"])} for a in skills]
+        spec["relatedSkill"] = [
+            {"id": a["targetUrl"], "type": "Concept", "prefLabel": _lang(a["targetName"])}
+            for a in skills
+        ]
     if ach.get("qualityAssurance"):
-        spec["additionalNote"] = [{"type": "Note", "noteLiteral": _lang(str(q))} for q in ach["qualityAssurance"]]
+        spec["additionalNote"] = [
+            {"type": "Note", "noteLiteral": _lang(str(q))} for q in ach["qualityAssurance"]
+        ]
     return {
         "@context": ELM_CONTEXT,
         "id": f"urn:credential:{local}",
@@ -106,8 +133,17 @@ def export(ob: dict[str, Any]) -> dict[str, Any]:
             "id": issuer.get("id", ""),
             "type": "Organisation",
             "legalName": _lang(str(issuer.get("name", ""))),
-            "registration": {"type": "LegalIdentifier", "notation": str(issuer.get("kvkNumber", "")), "spatial": {"id": NLD, "type": "Concept"}},
-            "location": [{"type": "Location", "address": [{"type": "Address", "countryCode": {"id": NLD, "type": "Concept"}}]}],
+            "registration": {
+                "type": "LegalIdentifier",
+                "notation": str(issuer.get("kvkNumber", "")),
+                "spatial": {"id": NLD, "type": "Concept"},
+            },
+            "location": [
+                {
+                    "type": "Location",
+                    "address": [{"type": "Address", "countryCode": {"id": NLD, "type": "Concept"}}],
+                }
+            ],
         },
         "issuanceDate": ob.get("validFrom"),
         "issued": ob.get("validFrom"),
@@ -145,22 +181,27 @@ def is_elm(doc: dict[str, Any]) -> bool:
 def to_ob3_view(doc: dict[str, Any]) -> dict[str, Any]:
     """The fields of an ELM credential that the verifier and the wallet read, in OB 3.0's
     names (issuer, achievement with kind, outcomes, hours, skills, dates, status)."""
-    subject = doc.get("credentialSubject") if isinstance(doc.get("credentialSubject"), dict) else {}
-    claim = _first(subject.get("hasClaim")) or {}
-    spec = claim.get("specifiedBy") if isinstance(claim, dict) else {}
-    spec = spec if isinstance(spec, dict) else {}
-    kind_id = str((spec.get("dcType") or {}).get("id", "")) if isinstance(spec.get("dcType"), dict) else ""
+    subject = _dict(doc.get("credentialSubject"))
+    claim = _dict(_first(subject.get("hasClaim")))
+    spec = _dict(claim.get("specifiedBy"))
+    kind_id = str(_dict(spec.get("dcType")).get("id", ""))
     kind = kind_id.removeprefix(KIND_SCHEME) if kind_id.startswith(KIND_SCHEME) else ""
     hours = None
     volume = str(spec.get("volumeOfLearning", ""))
     if volume.startswith("PT") and volume.endswith("H") and volume[2:-1].isdigit():
         hours = int(volume[2:-1])
-    issuer = doc.get("issuer") if isinstance(doc.get("issuer"), dict) else {}
+    issuer = _dict(doc.get("issuer"))
     achievement: dict[str, Any] = {
         "name": _text(spec.get("title") or claim.get("title")),
-        "learningOutcome": [_text(o.get("title")) for o in spec.get("learningOutcome", []) if isinstance(o, dict)],
+        "learningOutcome": [
+            _text(o.get("title")) for o in spec.get("learningOutcome", []) if isinstance(o, dict)
+        ],
         "alignment": [
-            {"targetName": _text(s.get("prefLabel")), "targetUrl": s.get("id", ""), "targetType": "ceasn:Competency"}
+            {
+                "targetName": _text(s.get("prefLabel")),
+                "targetUrl": s.get("id", ""),
+                "targetType": "ceasn:Competency",
+            }
             for s in spec.get("relatedSkill", [])
             if isinstance(s, dict)
         ],

@@ -28,7 +28,9 @@ REASONS: dict[str, Promise] = {
     "no-proof": _("The credential has no proof (signature)."),
     "bad-proof": _("The proof of the credential is not in a form llo can check."),
     "unsupported-proof": _("llo cannot check this kind of proof."),
-    "signature": _("The signature does not match: the credential was changed or not signed by this issuer."),
+    "signature": _(
+        "The signature does not match: the credential was changed or not signed by this issuer."
+    ),
     "unknown-key": _("The key that signed the credential is not known for this issuer."),
     "key-not-yet-valid": _("The credential was signed before the issuer's key was valid."),
     "key-revoked": _("The issuer's key was withdrawn before this credential was signed."),
@@ -37,7 +39,9 @@ REASONS: dict[str, Promise] = {
     "bad-jwt": _("This is not a valid signed credential (JWT)."),
     "revoked": _("The issuer has withdrawn this credential."),
     "suspended": _("The issuer has suspended this credential for now."),
-    "status-unavailable": _("The status of this credential cannot be checked without the internet."),
+    "status-unavailable": _(
+        "The status of this credential cannot be checked without the internet."
+    ),
     "bad-status": _("The status of this credential cannot be read."),
     "not-yet-valid": _("The credential is not valid yet."),
     "expired": _("The credential has expired."),

@@ -53,6 +53,7 @@ def check_depth(value: Any, limits: Limits = DEFAULT_LIMITS) -> None:
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         node, depth = stack.pop()
+        children: Any
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):

@@ -29,10 +29,11 @@ from llo.core.identifiers import Level
 
 _WORD = re.compile(r"[a-zà-ÿ0-9]+")
 #: Dutch words that say nothing about what a person can do.
-_STOP = frozenset(
-    "de het een en of je jij u van voor in op met aan bij door dat die dit te om als naar "
-    "kan kunt kun zijn is wordt werkt volgens over uit ook tot the and of to".split()
-)
+_STOP = frozenset([
+    "de", "het", "een", "en", "of", "je", "jij", "u", "van", "voor", "in", "op", "met", "aan",
+    "bij", "door", "dat", "die", "dit", "te", "om", "als", "naar", "kan", "kunt", "kun", "zijn",
+    "is", "wordt", "werkt", "volgens", "over", "uit", "ook", "tot", "the", "and", "to",
+])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,7 @@ def reductions(
     for unit_id in exempted:
         if unit_id not in loads:
             continue
-        if total > 0:
-            share = fee_cents * loads[unit_id] // total
-        else:
-            share = fee_cents // len(units)
+        share = fee_cents * loads[unit_id] // total if total > 0 else fee_cents // len(units)
         out.append(UnitShare(unit_id, share))
     return out
 

@@ -200,7 +200,9 @@ def _shape(node: Any, leaves: list[str], depth: int, max_depth: int) -> Any:
 def _probe(node: Any, counter: list[int], keep: dict[int, str]) -> Any:
     if isinstance(node, dict):
         return {
-            key: (value if key == "@context" or key in _STRUCTURAL else _probe(value, counter, keep))
+            key: (
+                value if key == "@context" or key in _STRUCTURAL else _probe(value, counter, keep)
+            )
             for key, value in node.items()
         }
     if isinstance(node, list):
@@ -284,7 +286,7 @@ class _TemplateCache:
         self._items: OrderedDict[Any, Template | None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Any) -> Template | None | bool:
+    def get(self, key: Any) -> Template | bool | None:
         with self._lock:
             if key not in self._items:
                 return False
@@ -312,7 +314,9 @@ def clear_cache() -> None:
 
 def _safe_iri(value: str) -> bool:
     m = _SAFE_IRI.match(value)
-    return bool(m) and m.group(1) not in defined_terms() and PLACEHOLDER not in value
+    if m is None:
+        return False
+    return m.group(1) not in defined_terms() and PLACEHOLDER not in value
 
 
 _ESCAPE = re.compile(r'[\\"\n\r\t]')

@@ -147,7 +147,9 @@ class WalletItem:
 
 def wallet(person: Person) -> list[Credential]:
     return list(
-        Credential.objects.filter(person=person).select_related("issuer").order_by("-issued_at", "-pk")
+        Credential.objects.filter(person=person)
+        .select_related("issuer")
+        .order_by("-issued_at", "-pk")
     )
 
 

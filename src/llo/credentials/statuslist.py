@@ -156,7 +156,7 @@ def value_in_list(
 
 
 def outcome(item: dict[str, Any], value: int) -> str:
-    """"" (fine), "revoked" or "suspended" for the value an entry found in its list."""
+    """ "" (fine), "revoked" or "suspended" for the value an entry found in its list."""
     if value == 0:
         return ""
     purpose = item["statusPurpose"]

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from llo.credentials import did as dids
 from llo.credentials import eddsa, elm, jose, ob3, schema, statuslist
+from llo.credentials.contexts import check_contexts
 from llo.credentials.errors import REASONS, CredentialError
 from llo.credentials.limits import DEFAULT_LIMITS, Limits, check_depth, parse_json
 
@@ -87,7 +88,7 @@ class Resolver(Protocol):
     def status_list(self, url: str) -> dict[str, Any] | None: ...
 
     def issuer_standing(self, did: str, kind: ob3.Kind | None, issued: dt.datetime) -> str:
-        """"" when the issuer may issue this kind on that date; else an error code
+        """ "" when the issuer may issue this kind on that date; else an error code
         (``unknown-issuer``, ``removed-issuer``, ``not-allowed``, ``external-issuer``...)."""
         ...
 
@@ -262,6 +263,7 @@ def verify_document(
             if not isinstance(parsed, dict):
                 raise CredentialError("not-object")
             check_depth(parsed, limits)
+            check_contexts(parsed)  # the clearer reason first: a vocabulary llo lacks
             doc = parsed
             info = eddsa.verify(doc, _key_resolver(resolver), limits)
             issued = info.created

@@ -25,7 +25,7 @@ from llo.credentials.limits import DEFAULT_LIMITS
 from llo.credentials.models import Credential, Exemption
 from llo.enrolment.models import Enrolment
 from llo.enrolment.views import role_required
-from llo.people.models import Organisation
+from llo.people.models import Organisation, Person
 from llo.register.models import Offer, OfferType
 
 KIND_LABELS = {
@@ -48,7 +48,9 @@ def _kind(value: str) -> str:
 
 
 def _json(data: Any, content_type: str = "application/json") -> HttpResponse:
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type=content_type)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type=content_type
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -124,7 +126,7 @@ def _summary(doc: dict[str, Any] | None) -> dict[str, Any]:
 
     view = elm.to_ob3_view(doc) if elm.is_elm(doc) else doc
     ach = ob3.achievement_of(view)
-    issuer = view.get("issuer") if isinstance(view.get("issuer"), dict) else {}
+    issuer = view["issuer"] if isinstance(view.get("issuer"), dict) else {}
     return {
         "title": str(ach.get("name", ""))[:300],
         "issuer": str(issuer.get("name", "") or ob3.issuer_id(view))[:300],
@@ -135,6 +137,13 @@ def _summary(doc: dict[str, Any] | None) -> dict[str, Any]:
 
 
 # --- the wallet (citizen) ---------------------------------------------------------------------
+
+
+def _person(request: HttpRequest) -> Person:
+    person = getattr(request.user, "person", None)
+    if not isinstance(person, Person):
+        raise Http404
+    return person
 
 
 def _mine(request: HttpRequest, value: str) -> Credential:
@@ -148,7 +157,7 @@ def _mine(request: HttpRequest, value: str) -> Credential:
 @role_required(Role.BURGER)
 @require_http_methods(["GET", "POST"])
 def wallet(request: HttpRequest) -> HttpResponse:
-    person = request.user.person  # type: ignore[union-attr]
+    person = _person(request)
     error = ""
     if request.method == "POST":
         data = _read_input(request)
@@ -226,7 +235,9 @@ def download(request: HttpRequest, value: str, form: str) -> HttpResponse:
 
         doc = json.loads(row.document)
         key = ensure_key(row.issuer, _actor(request))
-        token = jose.sign(elm.export(doc), jose.okp_private(signing_key(key)), f"{key.did}#{key.fragment}")
+        token = jose.sign(
+            elm.export(doc), jose.okp_private(signing_key(key)), f"{key.did}#{key.fragment}"
+        )
         response = HttpResponse(token, content_type="application/vc+jwt")
         name = f"{row.uuid}-elm.jwt"
     else:
@@ -241,22 +252,33 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "web/error.html",
-            {"title": _("This link does not work"), "message": _("The link has expired or does not exist.")},
+            {
+                "title": _("This link does not work"),
+                "message": _("The link has expired or does not exist."),
+            },
             status=404,
         )
     result = selectors.verify_text(row.document or row.jwt)
     return render(
         request,
         "credentials/shared.html",
-        {"row": row, "kind": _kind(row.kind), "result": result, "labels": CHECK_LABELS, "summary": _summary(result.credential)},
+        {
+            "row": row,
+            "kind": _kind(row.kind),
+            "result": result,
+            "labels": CHECK_LABELS,
+            "summary": _summary(result.credential),
+        },
     )
 
 
 @role_required(Role.BURGER)
 @require_POST
 def propose(request: HttpRequest) -> HttpResponse:
-    person = request.user.person  # type: ignore[union-attr]
-    programme = Offer.objects.filter(pk=request.POST.get("programme") or 0, offer_type=OfferType.PROGRAMME).first()
+    person = _person(request)
+    programme = Offer.objects.filter(
+        pk=request.POST.get("programme") or 0, offer_type=OfferType.PROGRAMME
+    ).first()
     if programme is None:
         raise Http404
     services.propose_exemptions(actor=_actor(request), person=person, programme=programme)
@@ -265,17 +287,30 @@ def propose(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.BURGER)
 def exemptions(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.user.person  # type: ignore[union-attr]
+    person = _person(request)
     programme = Offer.objects.filter(pk=pk, offer_type=OfferType.PROGRAMME).first()
     if programme is None:
         raise Http404
-    rows = list(Exemption.objects.filter(person=person, programme=programme).select_related("unit", "credential"))
-    components = {"tuition": programme.fee_cents, "exam": programme.exam_cents, "materials": programme.materials_cents}
+    rows = list(
+        Exemption.objects.filter(person=person, programme=programme).select_related(
+            "unit", "credential"
+        )
+    )
+    components = {
+        "tuition": programme.fee_cents,
+        "exam": programme.exam_cents,
+        "materials": programme.materials_cents,
+    }
     price = services.price_after_exemptions(person.pk, programme.pk, components)
     return render(
         request,
         "credentials/exemptions.html",
-        {"programme": programme, "rows": rows, "price": price, "units": services.exemptions.units_of(programme)},
+        {
+            "programme": programme,
+            "rows": rows,
+            "price": price,
+            "units": services.exemptions.units_of(programme),
+        },
     )
 
 
@@ -292,9 +327,9 @@ def _org(request: HttpRequest) -> Organisation:
 @role_required(Role.OPLEIDER)
 def provider_page(request: HttpRequest) -> HttpResponse:
     org = _org(request)
-    proposals = Exemption.objects.filter(
-        programme__opleider__organisation=org
-    ).select_related("person", "unit", "credential", "programme")
+    proposals = Exemption.objects.filter(programme__opleider__organisation=org).select_related(
+        "person", "unit", "credential", "programme"
+    )
     return render(
         request,
         "credentials/provider.html",
@@ -318,7 +353,9 @@ def provider_issue(request: HttpRequest, pk: int) -> HttpResponse:
     except Problem as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, _("The certificate is issued. The student sees it in the learning overview."))
+        messages.success(
+            request, _("The certificate is issued. The student sees it in the learning overview.")
+        )
     return redirect("credentials:provider")
 
 
@@ -359,14 +396,19 @@ def provider_decide(request: HttpRequest, pk: int) -> HttpResponse:
     accept = request.POST.get("decision") == "accept"
     try:
         services.decide_exemption(
-            actor=_actor(request), provider=org, exemption=row, accept=accept, reason=request.POST.get("reason", "")
+            actor=_actor(request),
+            provider=org,
+            exemption=row,
+            accept=accept,
+            reason=request.POST.get("reason", ""),
         )
     except Problem as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(
             request,
-            _("The exemption is accepted.") if accept else _("The exemption is refused. The student sees your reason."),
+            _("The exemption is accepted.")
+            if accept
+            else _("The exemption is refused. The student sees your reason."),
         )
     return redirect("credentials:provider")
-

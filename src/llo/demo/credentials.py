@@ -27,7 +27,7 @@ from llo.credentials import services
 from llo.credentials.models import Credential
 from llo.demo import personas
 from llo.people.models import Organisation, Person
-from llo.register.models import Offer, Opleider, OfferState
+from llo.register.models import Offer, OfferState, Opleider
 
 ACTOR = audit.Actor.system("demo")
 VAKWERK = "90000009"

@@ -71,7 +71,9 @@ def propose_exemptions(*, actor: audit.Actor, person: Person, programme: Offer) 
     by_id = {u.pk: u for u in units}
     with transaction.atomic():
         existing = set(
-            Exemption.objects.filter(person=person, programme=programme).values_list("unit_id", flat=True)
+            Exemption.objects.filter(person=person, programme=programme).values_list(
+                "unit_id", flat=True
+            )
         )
         credentials = {c.pk: c for c in Credential.objects.filter(person=person)}
         at = now()
@@ -99,7 +101,9 @@ def propose_exemptions(*, actor: audit.Actor, person: Person, programme: Offer) 
                 after={"unit": unit.pk, "credential": match.credential_id, "by": match.by},
             )
     return list(
-        Exemption.objects.filter(person=person, programme=programme).select_related("unit", "credential")
+        Exemption.objects.filter(person=person, programme=programme).select_related(
+            "unit", "credential"
+        )
     )
 
 

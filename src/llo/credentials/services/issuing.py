@@ -157,10 +157,14 @@ def _check(provider: Organisation, enrolment: Enrolment, on: dt.date) -> ob3.Kin
         raise Problem(403, _("This enrolment is not at your organisation."))
     if app.status not in DONE:
         raise Problem(
-            422, _("The training is not completed yet. Report the completion first."), code="not-completed"
+            422,
+            _("The training is not completed yet. Report the completion first."),
+            code="not-completed",
         )
     if Credential.objects.filter(enrolment=enrolment).exists():
-        raise Problem(409, _("A certificate has already been issued for this enrolment."), code="issued")
+        raise Problem(
+            409, _("A certificate has already been issued for this enrolment."), code="issued"
+        )
     kind = kind_for(app.offer)
     opleider = Opleider.objects.filter(organisation=provider).first()
     if opleider is None or kind not in allowed(opleider, on):
@@ -314,7 +318,9 @@ def issue_assessment(
     if offer.opleider.organisation_id != provider.pk:
         raise Problem(403, _("This EVC procedure is not yours."))
     if kind_for(offer) != ob3.Kind.EVC:
-        raise Problem(422, _("Only an EVC procedure gives an experience certificate."), code="not-evc")
+        raise Problem(
+            422, _("Only an EVC procedure gives an experience certificate."), code="not-evc"
+        )
     opleider = offer.opleider
     if ob3.Kind.EVC not in allowed(opleider, at.date()):
         raise Problem(

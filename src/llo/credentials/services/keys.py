@@ -44,14 +44,18 @@ def _new(organisation: Organisation | None, did: str, number: int) -> IssuerKey:
 def ensure_key(organisation: Organisation | None, actor: audit.Actor) -> IssuerKey:
     """The active key of an issuer (llo itself when ``organisation`` is None), made once."""
     did = _did(organisation)
-    key = IssuerKey.objects.filter(did=did, retired_at__isnull=True, revoked_at__isnull=True).first()
+    key = IssuerKey.objects.filter(
+        did=did, retired_at__isnull=True, revoked_at__isnull=True
+    ).first()
     if key is not None:
         return key
     try:
         with transaction.atomic():
             number = IssuerKey.objects.filter(did=did).count() + 1
             key = _new(organisation, did, number)
-            audit.record(actor=actor, action="credentials.key.create", subject=key, after={"did": did})
+            audit.record(
+                actor=actor, action="credentials.key.create", subject=key, after={"did": did}
+            )
             return key
     except IntegrityError:  # made at the same moment by another request
         return IssuerKey.objects.get(did=did, retired_at__isnull=True, revoked_at__isnull=True)

@@ -78,7 +78,8 @@ def _change(
                 409, _("This credential has been withdrawn; that cannot be undone."), code="revoked"
             )
         index = locked.status_index
-        assert index is not None and locked.status_list_id is not None
+        assert index is not None
+        assert locked.status_list_id is not None
         if action == "revoke":
             target = CredentialState.REVOKED
         elif action == "suspend":
@@ -103,11 +104,15 @@ def _change(
     return locked
 
 
-def revoke(*, actor: audit.Actor, provider: Organisation, credential: Credential, reason: str) -> Credential:
+def revoke(
+    *, actor: audit.Actor, provider: Organisation, credential: Credential, reason: str
+) -> Credential:
     return _change(credential, provider, actor, "revoke", reason)
 
 
-def suspend(*, actor: audit.Actor, provider: Organisation, credential: Credential, reason: str) -> Credential:
+def suspend(
+    *, actor: audit.Actor, provider: Organisation, credential: Credential, reason: str
+) -> Credential:
     return _change(credential, provider, actor, "suspend", reason)
 
 

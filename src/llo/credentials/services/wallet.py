@@ -41,7 +41,10 @@ def import_credential(*, actor: audit.Actor, person: Person, data: str) -> Crede
 
     text = data.strip()
     if not text:
-        raise invalid(_("Paste or upload a credential."), [InvalidParam("credential", _("Empty."), "required")])
+        raise invalid(
+            _("Paste or upload a credential."),
+            [InvalidParam("credential", _("Empty."), "required")],
+        )
     result = verify.verify_document(text, LloResolver())
     imported_form = result.form
     doc = result.credential
@@ -54,7 +57,10 @@ def import_credential(*, actor: audit.Actor, person: Person, data: str) -> Crede
     ach = ob3.achievement_of(doc)
     subject_name = elm.subject_name(doc)
     with transaction.atomic():
-        if credential_id and Credential.objects.filter(person=person, document__contains=credential_id).exists():
+        if (
+            credential_id
+            and Credential.objects.filter(person=person, document__contains=credential_id).exists()
+        ):
             raise Problem(409, _("This credential is already in your wallet."), code="duplicate")
         issuer = doc.get("issuer")
         issuer_name = issuer.get("name", "") if isinstance(issuer, dict) else ""
@@ -69,7 +75,11 @@ def import_credential(*, actor: audit.Actor, person: Person, data: str) -> Crede
             jwt=text if result.form == "jwt" else "",
             imported_form=imported_form,
             issued_at=_issued(doc),
-            skills=[a.get("targetName", "") for a in ach.get("alignment", []) if isinstance(a, dict) and a.get("targetType") == "ceasn:Competency"],
+            skills=[
+                a.get("targetName", "")
+                for a in ach.get("alignment", [])
+                if isinstance(a, dict) and a.get("targetType") == "ceasn:Competency"
+            ],
             learning_outcomes=[str(o) for o in ach.get("learningOutcome", [])][:50],
             hours=ach.get("workloadHours") if isinstance(ach.get("workloadHours"), int) else None,
         )
@@ -110,7 +120,9 @@ def create_share_link(
             expires_at=dt.datetime.combine(expires, dt.time(23, 59, 59), tzinfo=dt.UTC),
             created_at=now(),
         )
-        audit.record(actor=actor, action="credentials.share", subject=link, after={"expires": expires})
+        audit.record(
+            actor=actor, action="credentials.share", subject=link, after={"expires": expires}
+        )
     return token
 
 
