@@ -31,8 +31,14 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+# The independent verifiers of the credentials interop test (tests/credentials/test_interop.py),
+# from npm, pinned by interop/package-lock.json; run with the machine's node (20).
+interop/node_modules/.installed: interop/package.json interop/package-lock.json
+	cd interop && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test interop/node_modules/.installed
 
 # Plain http on loopback: no secure-only cookies; hashed static files from var/static.
 DEMO_ENV := LLO_HTTPS=false LLO_STATIC_MANIFEST=1
