@@ -219,3 +219,22 @@ def test_cohort_issue_in_batches(world: World) -> None:
     assert seen == [2, 1]
     assert len({r.status_index for r in rows}) == 3
     assert all(selectors.verify_text(r.document).valid for r in rows)
+
+
+def test_issue_credentials_command(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    for _ in range(3):
+        completed(world)
+    out = StringIO()
+    call_command("issue_credentials", "--kvk", world.provider.kvk, "--chunk", "2", stdout=out)
+    text = out.getvalue()
+    assert "issued 2/3" in text
+    assert "Issued 3 certificates" in text
+    again = StringIO()
+    call_command("issue_credentials", "--kvk", world.provider.kvk, stdout=again)
+    assert "Nothing to issue" in again.getvalue()
+    with pytest.raises(CommandError):
+        call_command("issue_credentials", "--kvk", "12345678")
