@@ -164,6 +164,10 @@ def _achievement(a: Achievement) -> dict[str, Any]:
         )
     alignment += [s.as_json() for s in a.skills]
     alignment += [o.as_json() for o in a.occupations]
+    # Every node of the achievement has an IRI of its own (a fragment of the achievement):
+    # RDF canonicalisation then labels few blank nodes, and a verifier can point at each one.
+    for n, item in enumerate(alignment, start=1):
+        item["id"] = f"{a.id}#alignment-{n}"
     data: dict[str, Any] = {
         "id": a.id,
         "type": ["Achievement"],
@@ -171,7 +175,7 @@ def _achievement(a: Achievement) -> dict[str, Any]:
         "credentialKind": a.kind.value,
         "name": a.name,
         "description": a.description or a.name,
-        "criteria": {"narrative": a.criteria},
+        "criteria": {"id": f"{a.id}#criteria", "narrative": a.criteria},
         "inLanguage": a.language,
     }
     if a.learning_outcomes:
@@ -209,7 +213,12 @@ def issuer_profile(issuer: Issuer) -> dict[str, Any]:
         "url": issuer.url,
         "kvkNumber": issuer.kvk,
         "registerProvider": issuer.register_url,
-        "address": {"type": ["Address"], "addressCountry": "Nederland", "addressCountryCode": "NL"},
+        "address": {
+            "id": f"{issuer.register_url}#address",
+            "type": ["Address"],
+            "addressCountry": "Nederland",
+            "addressCountryCode": "NL",
+        },
     }
 
 

@@ -22,12 +22,13 @@ Two paths give the same bytes (a property test holds them to it):
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pyld import jsonld
@@ -136,6 +137,7 @@ _PLACEHOLDER_RE = re.compile(r"urn:x-llo-placeholder:(\d+)\Z")
 _SAFE_IRI = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):[^\x00-\x20<>\"{}|\\^`]*\Z")
 #: Keys whose values shape the expansion: kept in the shape, never a placeholder.
 _STRUCTURAL = frozenset({"type", "@type", "@language", "@direction", "@vocab", "@base"})
+_NOT_A_LEAF = _STRUCTURAL | {"@context"}
 
 # A component of a template statement: text as it is, an IRI slot or a literal slot.
 _Const = tuple[str, str]  # ("c", "<iri>" | "_:b0" | '"lit"^^<dt>')
@@ -148,9 +150,19 @@ _Comp = Any
 class Template:
     quads: tuple[tuple[_Comp, _Comp, _Comp, _Comp | None], ...]
     iri_slots: frozenset[int]
-    #: Blank node -> the statements that mention it, once per mention (RDFC-1.0 4.6). Blank
-    #: nodes come only from the template (a value is never one), so this is fixed per shape.
+    #: Blank node -> the statements of ``quads`` that mention it, once per mention (RDFC-1.0
+    #: 4.6). Blank nodes come only from the template (a value is never one): fixed per shape.
     mentions: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    #: Statements with neither a value nor a blank node: the same canonical line in every
+    #: document of the shape, so serialised once ("canonicalise the fixed parts once").
+    fixed_lines: tuple[str, ...] = ()
+    #: Per statement of ``quads``: the values it uses, and whether it has a blank node.
+    deps: tuple[frozenset[int], ...] = ()
+    blank: tuple[bool, ...] = ()
+    #: The last document's values and lines, to reuse the lines of statements whose values
+    #: did not change (a cohort shares its achievement and issuer). One immutable tuple, so
+    #: threads see either the old or the new memo, never half of one.
+    memo: list[Any] = field(default_factory=lambda: [None], compare=False, hash=False)
 
 
 class _Unusable(Exception):
@@ -158,6 +170,8 @@ class _Unusable(Exception):
 
 
 def _freeze(value: Any) -> Any:
+    if type(value) is list and all(type(v) is str for v in value):
+        return tuple(value)
     if isinstance(value, list):
         return ("l", *(_freeze(v) for v in value))
     if isinstance(value, dict):
@@ -165,36 +179,48 @@ def _freeze(value: Any) -> Any:
     return ("v", type(value).__name__, value)
 
 
+def _context_key(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Unusable("an inline context")
+    for url in value:
+        if url not in BUNDLED:
+            raise CredentialError("unknown-context", url[:200])
+    return tuple(value)
+
+
 def _shape(node: Any, leaves: list[str], depth: int, max_depth: int) -> Any:
-    """The shape of ``node`` (its text values appended to ``leaves``); checks the depth and
-    the contexts on the way, so the fast path walks the document once."""
-    if isinstance(node, dict):
+    """The shape of ``node`` (its text values appended to ``leaves``, in the order
+    :func:`_probe` numbers them); checks the depth and the contexts on the way, so the fast
+    path walks the document once. Text values are handled inline: they are most nodes."""
+    kind = type(node)
+    if kind is dict:
         if depth > max_depth:
             raise CredentialError("too-deep", f"deeper than {max_depth} levels")
-        items = []
+        items: list[Any] = []
+        append = items.append
         for key, value in node.items():
-            if key == "@context":
-                if isinstance(value, str):
-                    value = [value]
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    raise _Unusable("an inline context")
-                for url in value:
-                    if url not in BUNDLED:
-                        raise CredentialError("unknown-context", url[:200])
-                items.append((key, tuple(value)))
+            if type(value) is str and key not in _NOT_A_LEAF:
+                leaves.append(value)
+                append(key)
+            elif key == "@context":
+                append((key, _context_key(value)))
             elif key in _STRUCTURAL:
-                items.append((key, _freeze(value)))
+                append((key, _freeze(value)))
             else:
-                items.append((key, _shape(value, leaves, depth + 1, max_depth)))
+                append((key, _shape(value, leaves, depth + 1, max_depth)))
         return ("d", *items)
-    if isinstance(node, list):
+    if kind is list:
         if depth > max_depth:
             raise CredentialError("too-deep", f"deeper than {max_depth} levels")
         return ("l", *(_shape(v, leaves, depth + 1, max_depth) for v in node))
-    if isinstance(node, str):
+    if kind is str:
         leaves.append(node)
         return "s"
-    return ("v", type(node).__name__, node)
+    if isinstance(node, dict | list | str):  # subclasses: the slow, general way
+        return _shape(json.loads(json.dumps(node)), leaves, depth, max_depth)
+    return ("v", kind.__name__, node)
 
 
 def _probe(node: Any, counter: list[int], keep: dict[int, str]) -> Any:
@@ -266,15 +292,32 @@ def _template(doc: Any, keep: dict[int, str], limits: Limits) -> Template:
                 if comp[0] == "i":
                     iri_slots.add(comp[1])
             quads.append((s, p, o, graph_comp))
+    fixed: list[str] = []
+    dynamic = []
+    for quad in quads:
+        comps = [c for c in quad if c is not None]
+        if all(c[0] == "c" for c in comps) and not any(c[1].startswith("_:") for c in comps):
+            g = quad[3]
+            fixed.append(_line(quad[0][1], quad[1][1], quad[2][1], g[1] if g else None))
+        else:
+            dynamic.append(quad)
     mentions: dict[str, list[int]] = {}
-    for i, quad in enumerate(quads):
+    for i, quad in enumerate(dynamic):
         for comp in (quad[0], quad[2], quad[3]):
             if comp is not None and comp[0] == "c" and comp[1].startswith("_:"):
                 mentions.setdefault(comp[1], []).append(i)
+    deps = tuple(frozenset(c[1] for c in quad if c is not None and c[0] != "c") for quad in dynamic)
+    blank = tuple(
+        any(c is not None and c[0] == "c" and c[1].startswith("_:") for c in quad)
+        for quad in dynamic
+    )
     return Template(
-        tuple(quads),
+        tuple(dynamic),
         frozenset(iri_slots),
         tuple((node, tuple(idx)) for node, idx in mentions.items()),
+        tuple(fixed),
+        deps,
+        blank,
     )
 
 
@@ -347,6 +390,55 @@ def _fill(template: Template, leaves: Sequence[str]) -> tuple[list[Quad], bool]:
     return unique, len(unique) != len(out)
 
 
+def _fill_one(quad: tuple[_Comp, _Comp, _Comp, _Comp | None], leaves: Sequence[str]) -> Quad:
+    s, p, o, g = quad
+    subject = s[1] if s[0] == "c" else f"<{leaves[s[1]]}>"
+    kind = o[0]
+    if kind == "c":
+        obj = o[1]
+    elif kind == "i":
+        obj = f"<{leaves[o[1]]}>"
+    else:
+        obj = f'"{_literal(leaves[o[1]])}"{o[2]}'
+    return (subject, p[1], obj, g[1] if g else None)
+
+
+def canonize_template(template: Template, leaves: Sequence[str]) -> str | None:
+    """RDFC-1.0 of a document of ``template``'s shape with these values; statements whose
+    values are those of the previous document keep their line (no serialising again).
+    ``None`` when blank nodes need the n-degree step."""
+    memo = template.memo[0]
+    if memo is not None and len(memo[0]) == len(leaves):
+        old_leaves, old_lines = memo
+        changed = {i for i, (a, b) in enumerate(zip(leaves, old_leaves, strict=True)) if a != b}
+    else:
+        old_lines, changed = None, None
+    lines: list[str | None] = []
+    out: list[str] = []
+    with_blank: list[Quad] = []
+    for n, quad in enumerate(template.quads):
+        if template.blank[n]:
+            with_blank.append(_fill_one(quad, leaves))
+            lines.append(None)
+            continue
+        if old_lines is not None and changed is not None and not (template.deps[n] & changed):
+            line = old_lines[n]
+        else:
+            line = _line(*_fill_one(quad, leaves))
+        lines.append(line)
+        out.append(line)
+    template.memo[0] = (tuple(leaves), lines)
+    with_blank = list(dict.fromkeys(with_blank))
+    labelled = _canonical_lines(with_blank, None)
+    if labelled is None:
+        return None
+    out += template.fixed_lines
+    out += labelled
+    out = list(set(out))  # a statement twice (equal values in a set) is one statement
+    out.sort()
+    return "".join(out)
+
+
 def _line(s: str, p: str, o: str, g: str | None) -> str:
     return f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n"
 
@@ -361,14 +453,33 @@ def blank_mentions(quads: Sequence[Quad]) -> list[tuple[str, list[int]]]:
 
 
 def canonize_quads(
-    quads: Sequence[Quad], mentions: Sequence[tuple[str, Sequence[int]]] | None = None
+    quads: Sequence[Quad],
+    mentions: Sequence[tuple[str, Sequence[int]]] | None = None,
+    fixed: Sequence[str] = (),
 ) -> str | None:
-    """RDFC-1.0 of serialised statements when every blank node has its own first-degree
-    hash (the usual case); ``None`` when the n-degree step would be needed."""
+    """RDFC-1.0 of serialised statements (``fixed``: canonical lines of statements without a
+    blank node, ready) when every blank node has its own first-degree hash (the usual case);
+    ``None`` when the n-degree step would be needed."""
+    lines = _canonical_lines(quads, mentions)
+    if lines is None:
+        return None
+    if fixed:
+        lines = list(set(lines) | set(fixed))  # a filled statement may equal a fixed one
+    lines.sort()
+    return "".join(lines)
+
+
+def _canonical_lines(
+    quads: Sequence[Quad], mentions: Sequence[tuple[str, Sequence[int]]] | None
+) -> list[str] | None:
+    """The canonical lines (unsorted) of these statements, blank nodes labelled by their
+    first-degree hashes; None when two blank nodes hash alike (the n-degree step)."""
     if mentions is None:
         mentions = blank_mentions(quads)
     labels: dict[str, str] = {}
-    if mentions:
+    if len(mentions) == 1:
+        labels[mentions[0][0]] = "_:c14n0"  # one blank node: its label needs no hash
+    elif mentions:
         by_hash: dict[str, str] = {}
         for node, indexes in mentions:
             lines = []
@@ -389,20 +500,17 @@ def canonize_quads(
             by_hash[digest] = node
         for n, digest in enumerate(sorted(by_hash)):
             labels[by_hash[digest]] = f"_:c14n{n}"
-    if labels:
-        out = [
-            _line(
-                labels.get(s, s),
-                p,
-                labels.get(o, o),
-                labels.get(g, g) if g is not None else None,
-            )
-            for s, p, o, g in quads
-        ]
-    else:
-        out = [_line(s, p, o, g) for s, p, o, g in quads]
-    out.sort()
-    return "".join(out)
+    if not labels:
+        return [_line(s, p, o, g) for s, p, o, g in quads]
+    return [
+        _line(
+            labels.get(s, s),
+            p,
+            labels.get(o, o),
+            labels.get(g, g) if g is not None else None,
+        )
+        for s, p, o, g in quads
+    ]
 
 
 def _relabel_first(comp: str, node: str) -> str:
@@ -411,11 +519,8 @@ def _relabel_first(comp: str, node: str) -> str:
     return comp
 
 
-def fast_quads(
-    doc: Any, limits: Limits
-) -> tuple[list[Quad], Sequence[tuple[str, Sequence[int]]] | None] | None:
-    """The statements of ``doc`` through its shape's template, with their blank-node index
-    (None: not templatable)."""
+def fast_template(doc: Any, limits: Limits) -> tuple[Template, list[str]] | None:
+    """``doc``'s shape's template and its values (None: not templatable)."""
     leaves: list[str] = []
     try:
         base = _shape(doc, leaves, 1, limits.max_depth)
@@ -446,8 +551,17 @@ def fast_quads(
             return None
         assert isinstance(found, Template)
         template = found
-    quads, merged = _fill(template, leaves)
-    return quads, (None if merged else template.mentions)
+    return template, leaves
+
+
+def fast_quads(doc: Any, limits: Limits) -> list[Quad] | None:
+    """The statements of ``doc`` through its shape's template (for tests and tools)."""
+    found = fast_template(doc, limits)
+    if found is None:
+        return None
+    template, leaves = found
+    quads, _merged = _fill(template, leaves)
+    return quads
 
 
 def canonize(doc: Any, limits: Limits = DEFAULT_LIMITS) -> str:
@@ -456,12 +570,13 @@ def canonize(doc: Any, limits: Limits = DEFAULT_LIMITS) -> str:
     Raises CredentialError for an unknown context, an undefined term, too many statements
     or too much work; never fetches anything.
     """
-    fast = fast_quads(doc, limits)
+    fast = fast_template(doc, limits)
     if fast is not None:
-        quads, mentions = fast
-        if len(quads) > limits.max_quads:
-            raise CredentialError("too-many-statements", f"{len(quads)} statements")
-        result = canonize_quads(quads, mentions)
+        template, leaves = fast
+        count = len(template.quads) + len(template.fixed_lines)
+        if count > limits.max_quads:
+            raise CredentialError("too-many-statements", f"{count} statements")
+        result = canonize_template(template, leaves)
         if result is not None:
             return result
     return reference_canonize(doc, limits)
