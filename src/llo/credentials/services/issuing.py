@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from llo.core import audit
 from llo.core.problems import Problem
 from llo.core.timeutil import now
-from llo.credentials import authority, config, eddsa, jose, ob3
+from llo.credentials import authority, batch, config, eddsa, jose, ob3
 from llo.credentials.models import Credential, Source
 from llo.credentials.services import keys
 from llo.credentials.services.status import allocate_index
@@ -239,24 +239,72 @@ def _of_enrolment(
     )
 
 
+#: The values that differ between the credentials of one cohort (batch.Cohort).
+VARYING = (
+    ("id",),
+    ("credentialSubject", "identifier", 0, "identityHash"),
+    ("credentialSubject", "activityStartDate"),
+    ("credentialSubject", "activityEndDate"),
+    ("credentialStatus", "id"),
+    ("credentialStatus", "statusListIndex"),
+)
+
+
+def _get(doc: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        try:
+            doc = doc[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return doc
+
+
+def _cohorts(docs: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """Credentials that are equal but for the varying values, by their common text."""
+    groups: dict[str, list[int]] = {}
+    for n, doc in enumerate(docs):
+        rest = json.loads(json.dumps(doc))
+        for path in VARYING:
+            if isinstance(_get(rest, path), str):
+                parent = _get(rest, path[:-1])
+                parent[path[-1]] = ""
+        key = (
+            json.dumps(rest, sort_keys=True)
+            + "|"
+            + ",".join(str(isinstance(_get(doc, p), str)) for p in VARYING)
+        )
+        groups.setdefault(key, []).append(n)
+    return groups
+
+
 def _sign_and_store(
     actor: audit.Actor,
     provider: Organisation,
     built: list[tuple[Credential, dict[str, Any]]],
     at: dt.datetime,
 ) -> list[Credential]:
-    """Both proofs for every credential of a batch, stored with an audit record each
-    (inside the caller's transaction)."""
+    """Both proofs for every credential of a batch (batch signing per cohort), stored with
+    an audit record each (inside the caller's transaction)."""
     key = keys.ensure_key(provider, actor)
     secret = keys.signing_key(key)
-    okp = jose.okp_private(secret)
     vm = f"{key.did}#{key.fragment}"
-    signed = eddsa.sign_batch([doc for _row, doc in built], secret, vm, at)
-    rows = []
-    for (row, doc), proofed in zip(built, signed, strict=True):
-        row.document = json.dumps(proofed, ensure_ascii=False, indent=2)
-        row.jwt = jose.sign(doc, okp, vm)
-        rows.append(row)
+    docs = [doc for _row, doc in built]
+    for members in _cohorts(docs).values():
+        first = docs[members[0]]
+        varying = [p for p in VARYING if isinstance(_get(first, p), str)]
+        try:
+            cohort = batch.Cohort(first, varying, secret, vm, at)
+        except ValueError:
+            cohort = None
+        for n in members:
+            row, doc = built[n]
+            if cohort is not None:
+                signed = cohort.sign([_get(doc, p) for p in varying])
+                row.document, row.jwt = signed.document, signed.jwt
+            else:  # no template for this shape: one by one, the reference way
+                row.document = json.dumps(eddsa.sign(doc, secret, vm, at), ensure_ascii=False)
+                row.jwt = jose.sign(doc, jose.okp_private(secret), vm)
+    rows = [row for row, _doc in built]
     Credential.objects.bulk_create(rows)
     out = []
     for row in Credential.objects.filter(uuid__in=[r.uuid for r in rows]).order_by("pk"):
@@ -278,9 +326,9 @@ def issue_cohort(
     progress: Callable[[int], None] | None = None,
     chunk: int = 500,
 ) -> list[Credential]:
-    """Issue credentials for many completed enrolments: batch signing (the proof
-    configuration canonicalised once per batch, documents through their shape's template),
-    in chunks of ``chunk``, each chunk one transaction with its audit records."""
+    """Issue credentials for many completed enrolments: batch signing of each cohort
+    (:mod:`llo.credentials.batch`: what all share is canonicalised once), in chunks of
+    ``chunk``, each chunk one transaction with its audit records."""
     at = now().replace(microsecond=0)
     keys.ensure_key(provider, actor)
     out: list[Credential] = []
