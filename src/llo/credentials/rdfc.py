@@ -306,7 +306,9 @@ def _template(doc: Any, keep: dict[int, str], limits: Limits) -> Template:
         for comp in (quad[0], quad[2], quad[3]):
             if comp is not None and comp[0] == "c" and comp[1].startswith("_:"):
                 mentions.setdefault(comp[1], []).append(i)
-    deps = tuple(frozenset(c[1] for c in quad if c is not None and c[0] != "c") for quad in dynamic)
+    deps: tuple[frozenset[int], ...] = tuple(
+        frozenset(int(c[1]) for c in quad if c is not None and c[0] != "c") for quad in dynamic
+    )
     blank = tuple(
         any(c is not None and c[0] == "c" and c[1].startswith("_:") for c in quad)
         for quad in dynamic
