@@ -238,3 +238,13 @@ def test_issue_credentials_command(world: World) -> None:
     assert "Nothing to issue" in again.getvalue()
     with pytest.raises(CommandError):
         call_command("issue_credentials", "--kvk", "12345678")
+
+
+def test_a_changed_status_list_is_checked_again(world: World) -> None:
+    """The verifier remembers a verified status list by its exact text: a withdrawal makes
+    a new list, which is checked (and says withdrawn) at once."""
+    row = _issue(world)
+    assert selectors.verify_text(row.document).valid
+    assert selectors.verify_text(row.document).valid  # the remembered list
+    services.revoke(actor=ACTOR, provider=world.provider, credential=row, reason="Fout")
+    assert selectors.verify_text(row.document).status == "revoked"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -41,8 +42,14 @@ def okp_private(key: Ed25519PrivateKey) -> OKPKey:
 
 
 def okp_public(key: Ed25519PublicKey) -> OKPKey:
-    pub = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
-    return OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": _b64(pub)})
+    return _okp_public(key.public_bytes(Encoding.Raw, PublicFormat.Raw))
+
+
+@lru_cache(maxsize=1024)
+def _okp_public(raw: bytes) -> OKPKey:
+    """joserfc's key object for raw public key bytes, made once per key (a verify page
+    checks the same few issuers' keys over and over)."""
+    return OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": _b64(raw)})
 
 
 def public_jwk(key: Ed25519PublicKey) -> dict[str, str]:

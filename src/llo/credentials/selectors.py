@@ -105,6 +105,8 @@ class LloResolver:
     ) -> None:
         self.documents = documents or {}
         self.status_lists = status_lists or {}
+        #: Only llo's own database answers: a verified status list may be remembered.
+        self.trusted_source = not self.documents and not self.status_lists
 
     def did_document(self, value: str) -> dict[str, Any] | None:
         return self.documents.get(value) or did_document(value)

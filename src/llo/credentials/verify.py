@@ -195,8 +195,9 @@ def _status_check(
         if found is None:
             return CheckResult(Check.STATUS, Outcome.FAILED, "status-unavailable", url), ""
         if depth == 0:
-            # The status list is a credential itself: its signature and dates are checked.
-            listed = verify_document(found, resolver, limits=limits, depth=1)
+            # The status list is a credential itself: its signature and dates are checked
+            # (a list seen before, byte for byte the same, is not checked again).
+            listed = _verified_list(found, resolver, limits)
             if not listed.valid:
                 failure = listed.first_failure
                 return (
@@ -221,6 +222,34 @@ def _status_check(
         if code:
             return CheckResult(Check.STATUS, Outcome.FAILED, code), code
     return CheckResult(Check.STATUS, Outcome.PASSED), ""
+
+
+_lists_seen: dict[tuple[str, str], tuple[dt.datetime | None, Verification]] = {}
+
+
+def _verified_list(found: dict[str, Any], resolver: Resolver, limits: Limits) -> Verification:
+    """Verify a status list credential, remembering the answer for this exact text (sha-256
+    of its JSON) and resolver kind until its ``validUntil``: every credential on one list
+    points at the same list, and the verify page should not check it again per request."""
+    import hashlib
+    import json
+
+    if not getattr(resolver, "trusted_source", False):
+        # Only a resolver whose DID documents llo itself holds may reuse an answer: given
+        # documents differ from call to call.
+        return verify_document(found, resolver, limits=limits, depth=1)
+    digest = hashlib.sha256(json.dumps(found, sort_keys=True).encode()).hexdigest()
+    key = (type(resolver).__name__, digest)
+    now = dt.datetime.now(dt.UTC)
+    seen = _lists_seen.get(key)
+    if seen is not None and (seen[0] is None or now < seen[0]):
+        return seen[1]
+    listed = verify_document(found, resolver, limits=limits, depth=1)
+    if listed.valid:
+        if len(_lists_seen) > 256:
+            _lists_seen.clear()
+        _lists_seen[key] = (_parse(found.get("validUntil")), listed)
+    return listed
 
 
 def verify_document(
