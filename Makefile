@@ -40,15 +40,19 @@ interop/node_modules/.installed: interop/package.json interop/package-lock.json
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test interop/node_modules/.installed
 
-# Plain http on loopback: no secure-only cookies; hashed static files from var/static.
-DEMO_ENV := LLO_HTTPS=false LLO_STATIC_MANIFEST=1
+# The demo is a developer's machine, said explicitly (llo.core.checks refuses anything else
+# with the demo login): debug on, plain http on loopback (no secure-only cookies), the demo
+# login on, hashed static files from var/static, and keys of this machine made once in
+# var/dev-keys.env (scripts/dev-keys.sh; llo has no built-in keys).
+DEV_KEYS = set -a && . "$$(scripts/dev-keys.sh var $(PYTHON))" && set +a &&
+DEMO_ENV := $(DEV_KEYS) LLO_DEBUG=true LLO_HTTPS=false LLO_LOGIN_PLUGINS=demo LLO_STATIC_MANIFEST=1
 
 demo: install
 	$(DEMO_ENV) $(BIN)/llo migrate --no-input -v 0
 	$(DEMO_ENV) $(BIN)/llo loaddemo
 	$(DEMO_ENV) $(BIN)/llo collectstatic --no-input -v 0
 	@$(DEMO_ENV) $(BIN)/llo demo_logins --url http://$(HOST):$(PORT)/
-	$(DEMO_ENV) $(BIN)/gunicorn llo.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+	$(DEMO_ENV) $(BIN)/gunicorn llo.wsgi:application -c python:llo.gunicorn_conf --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
 
 system-deps:
 	scripts/install-system-deps.sh
@@ -73,7 +77,7 @@ test: install-test system-deps lint
 	$(MAKE) --no-print-directory test-postgres
 
 bench: install-test system-deps
-	scripts/with-postgres.sh $(BIN)/python -m bench
+	$(DEV_KEYS) scripts/with-postgres.sh $(BIN)/python -m bench
 
 messages: install-test
 	$(BIN)/llo makemessages_llo

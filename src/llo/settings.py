@@ -32,18 +32,26 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("LLO_DEBUG", False)
-# A development key only: a deployment sets LLO_SECRET_KEY (checked by `llo check --deploy`).
-SECRET_KEY = os.environ.get(
-    "LLO_SECRET_KEY", "dev-only-insecure-llo-secret-key-change-me-0123456789"
-)
+HTTPS = env_bool("LLO_HTTPS", True)
+#: Anything but a developer's machine (LLO_DEBUG on and LLO_HTTPS off) counts as a deployment:
+#: there the three keys below must be set and strong, and the demo login must be off. The
+#: server refuses to start otherwise (llo.wsgi) and `llo check --deploy` reports it as an
+#: error (llo.core.checks; docs/operations.md).
+DEPLOYMENT = not DEBUG or HTTPS
+
+# No key has a default: a key written in this file would be the same key in every
+# installation. `make demo` and `make bench` make keys of their own in var/dev-keys.env
+# (scripts/dev-keys.sh); the tests set theirs in tests/settings.py.
+SECRET_KEY = os.environ.get("LLO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("LLO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
 # Keys for personal data. The BSN is encrypted at rest (Fernet) and found by a keyed hash
-# (HMAC-SHA256), DESIGN.md section 4. A deployment sets both; the defaults are for demo/tests.
-LLO_BSN_ENCRYPTION_KEY = os.environ.get(
-    "LLO_BSN_ENCRYPTION_KEY", "ZGV2LW9ubHktbGxvLWJzbi1rZXktMzItYnl0ZXMhISE="
-)
-LLO_BSN_HASH_KEY = os.environ.get("LLO_BSN_HASH_KEY", "dev-only-llo-bsn-hash-key")
+# (HMAC-SHA256), DESIGN.md section 4. LLO_BSN_ENCRYPTION_KEY may list several Fernet keys,
+# comma-separated: the first encrypts, all decrypt (rotation: `llo rotate_bsn_keys`).
+# LLO_BSN_HASH_KEY_PREVIOUS is only set while the hash key is being rotated.
+LLO_BSN_ENCRYPTION_KEY = os.environ.get("LLO_BSN_ENCRYPTION_KEY", "")
+LLO_BSN_HASH_KEY = os.environ.get("LLO_BSN_HASH_KEY", "")
+LLO_BSN_HASH_KEY_PREVIOUS = os.environ.get("LLO_BSN_HASH_KEY_PREVIOUS", "")
 # A deposit of at least this many persons is loaded into a database partition of its own on
 # PostgreSQL (accounts/lines.py, docs/decisions/005).
 LLO_DEPOSIT_PARTITION_MIN = int(os.environ.get("LLO_DEPOSIT_PARTITION_MIN", "20000"))
@@ -154,9 +162,10 @@ LOGOUT_REDIRECT_URL = "web:landing"
 # mozilla-django-oidc needs a path here, not a URL name: where a refused OIDC login lands.
 LOGIN_REDIRECT_URL_FAILURE = "/inloggen/mislukt"
 
-# Login plugins that are switched on (llo.web.login.registry). The demo plugin is for
-# `make demo` and tests; a deployment lists only "oidc".
-LLO_LOGIN_PLUGINS = env_list("LLO_LOGIN_PLUGINS", "demo,oidc")
+# Login plugins that are switched on (llo.web.login.registry). Only "oidc" unless asked: the
+# demo login lets anyone be anyone, so `make demo` and the tests switch it on explicitly, and
+# a deployment (DEPLOYMENT above) refuses to start with it.
+LLO_LOGIN_PLUGINS = env_list("LLO_LOGIN_PLUGINS", "oidc")
 
 # OIDC (DigiD / eHerkenning through an OIDC broker): authorization code flow with PKCE.
 OIDC_RP_CLIENT_ID = os.environ.get("LLO_OIDC_CLIENT_ID", "")
@@ -185,7 +194,6 @@ LLO_OIDC_CLAIM_LOA = os.environ.get("LLO_OIDC_CLAIM_LOA", "acr")
 LLO_OIDC_MIN_LOA = os.environ.get("LLO_OIDC_MIN_LOA", "substantial")
 
 # --- Sessions, cookies and security headers --------------------------------------------------
-HTTPS = env_bool("LLO_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True

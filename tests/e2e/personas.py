@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from llo.core import audit
 from llo.core.identifiers import Level
-from llo.demo.personas import ORGANISATIONS, PERSONS
-from llo.people.models import LabourPosition, Organisation, Person
-from llo.people.services import register_organisation, register_person
+from llo.demo.personas import LOGINS, ORGANISATIONS, PERSONS
+from llo.people.models import GRANTED_ROLES, LabourPosition, Organisation, Person
+from llo.people.services import grant_role, register_organisation, register_person
 
 ACTOR = audit.Actor.system("tests")
 
@@ -39,4 +39,13 @@ def create_demo_personas() -> None:
                 sector=o.sector,
                 employees=o.employees,
                 gemeente_code=o.gemeente,
+            )
+    # Staff roles are explicit data (people.RoleGrant), as the demo loader gives them.
+    for login in LOGINS:
+        if login.role in GRANTED_ROLES:
+            grant_role(
+                actor=ACTOR,
+                organisation=Organisation.objects.get(kvk=login.kvk),
+                role=str(login.role),
+                reason="demo persona",
             )

@@ -26,7 +26,14 @@ from llo.demo.accounts import load_accounts
 from llo.demo.credentials import load_credentials
 from llo.demo.enrolment import load_enrolment
 from llo.demo.offers import load_offers
-from llo.people.models import Employment, Organisation, OrganisationKind, Person
+from llo.people.models import (
+    GRANTED_ROLES,
+    Employment,
+    Organisation,
+    OrganisationKind,
+    Person,
+    RoleGrant,
+)
 from llo.people.population import (
     FLEX,
     LABOUR_POSITIONS,
@@ -433,6 +440,29 @@ def _start_dates(pop: Population, idx: Iterable[int], seed: int) -> list[dt.date
 # --- The load -----------------------------------------------------------------------------------
 
 
+def _grant_staff_roles(org_id: dict[str, int], specs: list[OrgSpec]) -> int:
+    """The staff roles of the demo, given explicitly (people.RoleGrant): the personas' staff
+    logins (Ilse, Peter, register staff) and every regional work centre as adviser."""
+    wanted = {
+        (login.kvk, str(login.role))
+        for login in personas.LOGINS
+        if login.role in GRANTED_ROLES and login.kvk
+    }
+    wanted |= {(s.kvk, "adviseur") for s in specs if s.kind == OrganisationKind.WORK_CENTRE}
+    have = set(
+        RoleGrant.objects.filter(organisation_id__in=org_id.values()).values_list(
+            "organisation__kvk", "role"
+        )
+    )
+    new = [
+        RoleGrant(organisation_id=org_id[kvk], role=role, reason="demo data (make demo)")
+        for kvk, role in sorted(wanted - have)
+        if kvk in org_id
+    ]
+    RoleGrant.objects.bulk_create(new)
+    return len(new)
+
+
 def _merge(result: LoadResult, part: str, counts: dict[str, int]) -> None:
     """Add a sub-loader's counts of rows created now as ``<part>_<name>``."""
     result.created.update({f"{part}_{name}": count for name, count in counts.items()})
@@ -471,6 +501,7 @@ def load(
         org_id = dict(
             Organisation.objects.filter(kvk__in=[s.kvk for s in specs]).values_list("kvk", "id")
         )
+        result.created["role_grants"] = _grant_staff_roles(org_id, specs)
         progress("organisations", len(specs), len(specs))
 
         # Persons: the personas, then the generated population; keyed by the BSN hash.

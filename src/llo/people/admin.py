@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 from django.contrib import admin
 
-from llo.people.models import Employment, Organisation, Person, User
+from llo.people.models import Employment, Organisation, Person, RoleGrant, User
 
 
 @admin.register(Person)
@@ -29,3 +29,10 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ("username", "display_name", "role", "login_plugin", "is_staff")
     list_filter = ("role", "login_plugin")
     exclude = ("password",)
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "role", "reason", "granted_at")
+    list_filter = ("role",)
+    search_fields = ("organisation__name", "organisation__kvk")

@@ -28,7 +28,7 @@ class LabourPosition(models.TextChoices):
 class PersonQuerySet(models.QuerySet["Person"]):
     def by_bsn(self, bsn: str) -> Person | None:
         """Find a person by BSN through the keyed hash; the BSN itself is never queried."""
-        return self.filter(bsn_hash=crypto.keyed_hash(validate_bsn(bsn))).first()
+        return self.filter(bsn_hash__in=crypto.lookup_hashes(validate_bsn(bsn))).first()
 
 
 class Person(models.Model):
@@ -98,6 +98,11 @@ ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
     Role.BEHEER: frozenset({OrganisationKind.MINISTRY}),
 }
 
+#: Roles that reach other people's data or the register as a whole: an organisation of the
+#: right kind is not enough, it needs a :class:`RoleGrant` for the role (issue 14, finding 3:
+#: before, any ministry's KvK number could log in as register staff).
+GRANTED_ROLES: frozenset[str] = frozenset({Role.ADVISEUR, Role.BELEID, Role.BEHEER})
+
 
 class Organisation(models.Model):
     kvk = models.CharField(_("KvK number"), max_length=8, unique=True)
@@ -126,6 +131,29 @@ class Organisation(models.Model):
     def is_mkb(self) -> bool:
         """Small or medium-sized enterprise: fewer than 250 employees (EU definition)."""
         return self.employees is not None and self.employees < 250
+
+
+class RoleGrant(models.Model):
+    """An organisation may act in a staff role (:data:`GRANTED_ROLES`): explicit data, given
+    by an administrator with a reason (``llo grant_role``, the admin), not inferred from the
+    kind of organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "role"], name="role_grant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.role}"
 
 
 class Employment(models.Model):

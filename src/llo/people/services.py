@@ -67,3 +67,36 @@ def register_organisation(
         actor=actor, action="organisation.registered", subject=org, after=audit.snapshot(org)
     )
     return org
+
+
+@transaction.atomic
+def grant_role(*, actor: audit.Actor, organisation: Organisation, role: str, reason: str) -> bool:
+    """Let ``organisation`` act in the staff ``role``; False when it already may."""
+    from llo.people.models import GRANTED_ROLES, ROLE_ORGANISATION_KINDS, RoleGrant
+
+    if role not in GRANTED_ROLES:
+        raise ValueError(f"{role} is not a role that needs a grant ({', '.join(GRANTED_ROLES)})")
+    if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
+        raise ValueError(f"an organisation of kind {organisation.kind} cannot act as {role}")
+    if not reason.strip():
+        raise ValueError("give the reason for the grant")
+    grant, created = RoleGrant.objects.get_or_create(
+        organisation=organisation, role=role, defaults={"reason": reason.strip()}
+    )
+    if created:
+        audit.record(actor=actor, action="role.granted", subject=grant, after=audit.snapshot(grant))
+    return created
+
+
+@transaction.atomic
+def revoke_role(*, actor: audit.Actor, organisation: Organisation, role: str) -> bool:
+    """Take a staff role away; the organisation's existing logins in it stop working."""
+    from llo.people.models import RoleGrant, User
+
+    grant = RoleGrant.objects.filter(organisation=organisation, role=role).first()
+    if grant is None:
+        return False
+    audit.record(actor=actor, action="role.revoked", subject=grant, before=audit.snapshot(grant))
+    grant.delete()
+    User.objects.filter(organisation=organisation, role=role).update(is_active=False)
+    return True

@@ -17,7 +17,14 @@ from llo.core import audit
 from llo.core.crypto import keyed_hash
 from llo.core.identifiers import IdentifierError, validate_bsn, validate_kvk
 from llo.core.roles import PERSON_ROLES, Role
-from llo.people.models import ROLE_ORGANISATION_KINDS, Organisation, Person, User
+from llo.people.models import (
+    GRANTED_ROLES,
+    ROLE_ORGANISATION_KINDS,
+    Organisation,
+    Person,
+    RoleGrant,
+    User,
+)
 
 
 class IdentityError(ValueError):
@@ -53,7 +60,10 @@ def resolve(identity: Identity) -> User:
         person = Person.objects.by_bsn(bsn)
         if person is None:
             raise IdentityError("bsn", _("We do not know anyone with this BSN in llo."))
-        username = f"{role}:{keyed_hash(bsn)[:32]}"
+        # The person's existing account first: while the hash key is rotated the username
+        # (made from the hash) may still be the one of the previous key.
+        existing = User.objects.filter(role=role, person=person).order_by("pk").first()
+        username = existing.username if existing else f"{role}:{keyed_hash(bsn)[:32]}"
         return _user(username, role, identity, person=person, display_name=person.display_name)
 
     try:
@@ -64,6 +74,13 @@ def resolve(identity: Identity) -> User:
     if org is None:
         raise IdentityError("kvk", _("We do not know an organisation with this KvK number."))
     if org.kind not in ROLE_ORGANISATION_KINDS[role]:
+        raise IdentityError(
+            "role",
+            _("%(org)s cannot log in as %(role)s.") % {"org": org.name, "role": role.label},
+        )
+    if role in GRANTED_ROLES and not RoleGrant.objects.filter(organisation=org, role=role).exists():
+        # Staff roles are given to an organisation explicitly (people.RoleGrant); the same
+        # answer as a wrong kind, so a refused login says nothing about who has a grant.
         raise IdentityError(
             "role",
             _("%(org)s cannot log in as %(role)s.") % {"org": org.name, "role": role.label},
@@ -96,6 +113,7 @@ def _user(
     user.assurance_level = identity.assurance_level
     user.login_plugin = identity.plugin
     user.display_name = display_name
+    user.is_active = True  # the rules above let this identity in (again)
     user.save()
     audit.record(
         actor=audit.Actor(name=f"user:{user.pk}", role=role),

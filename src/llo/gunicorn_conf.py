@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""gunicorn's settings for llo: ``gunicorn llo.wsgi:application -c python:llo.gunicorn_conf``.
+
+The limits are written out so operations can see them, and sized to a worker (docs/operations
+.md, "Limits"). gunicorn answers a request it cannot parse (a request line over
+``limit_request_line``, too many or too long header fields, a bad method) itself, before llo
+runs, with an HTML page; llo's errors are ``application/problem+json`` everywhere (RFC 9457,
+NL API Design Rules; issue 14, finding 8), so those answers are problem documents too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from gunicorn import util
+
+# --- Limits of one request (gunicorn's defaults, stated) ----------------------------------------
+limit_request_line = int(os.environ.get("LLO_LIMIT_REQUEST_LINE", "4094"))
+limit_request_fields = 100
+limit_request_field_size = 8190
+# A request that takes longer is ended (and its worker restarted): long work runs as a
+# background job (`llo run_jobs`), never in a request.
+timeout = int(os.environ.get("LLO_WORKER_TIMEOUT", "30"))
+graceful_timeout = 30
+# Restart a worker now and then, so memory one big request took is given back.
+max_requests = 2000
+max_requests_jitter = 200
+
+PROBLEM_TYPE_BASE = "https://llo.example.nl/problems/"
+_CODES = {
+    400: ("bad-request", "The request could not be read."),
+    403: ("forbidden", "This request is not allowed."),
+    414: ("uri-too-long", "The address (with its query) is too long."),
+    431: (
+        "request-header-fields-too-large",
+        "The request has too many or too large header fields.",
+    ),
+    500: ("internal-server-error", "Something went wrong on our side. Try again later."),
+    501: ("not-implemented", "This transfer coding is not supported."),
+}
+_REASONS = {414: "URI Too Long"}
+
+
+def problem_bytes(status: int, reason: str, message: str) -> bytes:
+    """The raw HTTP answer gunicorn writes for a request it could not read."""
+    if status == 400 and message.startswith("Request Line is too large"):
+        status = 414  # RFC 9110 15.5.15: the target URI is longer than the server will read
+    reason = _REASONS.get(status, reason)
+    code, detail = _CODES.get(status, ("bad-request", "The request could not be read."))
+    body = json.dumps(
+        {
+            "type": PROBLEM_TYPE_BASE + code,
+            "title": reason,
+            "status": status,
+            "detail": detail,
+            "code": code,
+        }
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\n"
+        "Connection: close\r\n"
+        "Content-Type: application/problem+json\r\n"
+        "X-Content-Type-Options: nosniff\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode("latin-1")
+    return head + body
+
+
+def _write_problem(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    util.write_nonblock(sock, problem_bytes(int(status_int), reason, mesg))
+
+
+# gunicorn's workers call util.write_error for these answers (workers/base.py handle_error);
+# this module is loaded by the master before it forks, so every worker writes problems.
+util.write_error = _write_problem
