@@ -37,8 +37,15 @@ interop/node_modules/.installed: interop/package.json interop/package-lock.json
 	cd interop && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Node tools the tests run (the NL API Design Rules linter), pinned in tools/package-lock.json;
+# install scripts are not run (one of them reports usage over the network).
+SPECTRAL := tools/node_modules/.bin/spectral
+tools/node_modules/.installed: tools/package.json tools/package-lock.json
+	npm ci --prefix tools --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test interop/node_modules/.installed
+install-test: $(VENV)/.installed-test interop/node_modules/.installed tools/node_modules/.installed
 
 # The demo is a developer's machine, said explicitly (llo.core.checks refuses anything else
 # with the demo login): debug on, plain http on loopback (no secure-only cookies), the demo

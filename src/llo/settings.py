@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "llo.core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "llo.web.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -215,7 +216,12 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 CSRF_TRUSTED_ORIGINS = env_list("LLO_CSRF_TRUSTED_ORIGINS", "")
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Bodies llo reads (llo.core.middleware refuses larger ones with 413 before reading them):
+# forms and JSON, and files (a deposit file, an import of offers). docs/operations.md,
+# "Limits", gives the measurements they rest on.
+LLO_MAX_BODY_BYTES = int(os.environ.get("LLO_MAX_BODY_BYTES", str(10 * 1024 * 1024)))
+LLO_MAX_UPLOAD_BYTES = int(os.environ.get("LLO_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = LLO_MAX_UPLOAD_BYTES
 
 _oidc_origin = ""
 if OIDC_OP_AUTHORIZATION_ENDPOINT:

@@ -107,7 +107,7 @@ def test_duplicate_is_a_problem_409_and_writes_nothing_twice(staff: Client) -> N
 
 
 def test_rule_refusal_is_a_problem_422(staff: Client) -> None:
-    body = problem(post(staff, {**VALID_PERSON, "birthDate": "2999-01-01"}), 422)
+    body = problem(post(staff, {**VALID_PERSON, "birthDate": "2199-01-01"}), 422)
     assert body["invalidParams"][0]["name"] == "birthDate"  # type: ignore[index]
 
 

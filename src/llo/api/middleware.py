@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from llo.api.problems import problem_response
-from llo.core.problems import PROBLEM_CONTENT_TYPE, Problem
+from llo.core.problems import PROBLEM_CONTENT_TYPE, Problem, problem_for
 
 API_PREFIX = "/api/"
 
@@ -22,6 +22,9 @@ _DETAIL = {
     403: _("You may not do this."),
     404: _("There is nothing at this address."),
     405: _("This method is not allowed at this address."),
+    413: _("The request is larger than llo reads at this address."),
+    415: _("The body is not of a media type this address reads."),
+    429: _("Too many requests. Wait, then try again."),
     500: _("Something went wrong on our side. Try again later."),
 }
 
@@ -51,7 +54,8 @@ class ApiProblemMiddleware:
         if request.path.startswith(API_PREFIX):
             if isinstance(exception, Http404 | PermissionDenied | SuspiciousOperation):
                 return None  # Django answers 404/403/400; __call__ makes it a problem
-            if isinstance(exception, Problem):
-                return problem_response(request, exception)
+            known = problem_for(exception)
+            if known is not None:
+                return problem_response(request, known)
             return problem_response(request, Problem(500, str(_DETAIL[500])))
         return None

@@ -12,10 +12,22 @@ from django.conf import settings
 COMMITTED = Path(settings.PROJECT_DIR) / "docs" / "api" / "openapi.json"
 
 
+class DuplicateSchemaName(ValueError):
+    pass
+
+
 def generate() -> dict[str, Any]:
     from llo.api.api import api
+    from llo.api.schemas import duplicate_schema_names
 
-    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    duplicates = duplicate_schema_names(api)
+    if duplicates:
+        raise DuplicateSchemaName(
+            "two different schemas have one name in the OpenAPI document, so one is "
+            "documented as the other (rename one): "
+            + "; ".join(f"{name}: {', '.join(where)}" for name, where in duplicates.items())
+        )
+    schema = api.get_openapi_schema()
     return json.loads(json.dumps(schema, default=str))
 
 

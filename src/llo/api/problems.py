@@ -29,3 +29,9 @@ def pydantic_location(loc: Any) -> str:
     if parts and parts[0] in {"payload", "data", "filters"}:
         parts = parts[1:]
     return ".".join(parts) or "body"
+
+
+def known_error_problem(exc: BaseException) -> Problem | None:
+    from llo.core.problems import problem_for
+
+    return problem_for(exc)

@@ -39,12 +39,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 
+from llo.core import textguard
 from llo.core.models import IdempotencyRecord
 from llo.core.problems import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
 from llo.core.timeutil import now
@@ -107,6 +109,9 @@ def request_hash(request: HttpRequest) -> str:
     digest.update(b"\0" + request.META.get("QUERY_STRING", "").encode("latin-1") + b"\0")
     content_type = request.content_type or ""
     if content_type.startswith("multipart/"):
+        # Read the body first: the form is then parsed from memory, and the view can still
+        # read the body itself (reading the stream twice raised RawPostDataException: 500).
+        _ = request.body
         for name in sorted(request.POST):
             for value in request.POST.getlist(name):
                 digest.update(f"{name}={value}\0".encode())
@@ -119,10 +124,12 @@ def request_hash(request: HttpRequest) -> str:
         return digest.hexdigest()
     body = request.body
     if content_type.endswith("json"):
-        # Invalid JSON: the view answers 400; compare the raw bytes meanwhile.
-        with contextlib.suppress(ValueError, UnicodeDecodeError):
+        # JSON llo cannot read (invalid, too deep, UTF-16): the view answers 400; compare the
+        # raw bytes meanwhile. The same reader as the API's (llo.core.textguard), so a body
+        # nested 10,000 deep is refused here too instead of overflowing the stack (500).
+        with contextlib.suppress(textguard.JsonProblem):
             body = json.dumps(
-                json.loads(body or b"null"), sort_keys=True, separators=(",", ":")
+                textguard.loads(body or b"null"), sort_keys=True, separators=(",", ":")
             ).encode()
     digest.update(body)
     return digest.hexdigest()
@@ -191,7 +198,17 @@ def idempotent_view(view: View) -> View:
             scope = scope_for(request)
             try:
                 digest = request_hash(request)
-            except (MultiPartParserError, RawPostDataException, ValueError) as exc:
+            except RequestDataTooBig as exc:
+                raise Problem(
+                    413, _("The request is larger than llo reads here."), code="too-large"
+                ) from exc
+            except (
+                MultiPartParserError,
+                RawPostDataException,
+                TooManyFieldsSent,
+                TooManyFilesSent,
+                ValueError,
+            ) as exc:
                 raise Problem(
                     400,
                     _("The request body could not be read."),

@@ -14,8 +14,19 @@ _AMOUNT = re.compile(
 )
 
 
+#: The largest amount anyone types or sends into llo: €10 billion, fifty times the yearly
+#: budget of the largest learning scheme so far (STAP, about €200 million a year; seed 001).
+#: A larger amount is a typo or an attack (a €24-quadrillion budget was accepted, and
+#: 92233720368547758,08 overflowed the database: issue 14). Sums computed by llo may exceed it.
+MAX_CENTS = 10**12
+
+
 class MoneyError(ValueError):
     """An amount that is not a whole number of cents, or a float."""
+
+
+class AmountTooLarge(MoneyError):
+    """An amount above :data:`MAX_CENTS`."""
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -58,7 +69,12 @@ class Money:
             raise MoneyError(f"'{text}' is not an amount in euros with at most two decimals")
         sign, whole, dec_comma, dec_dot = match.groups()
         decimals = (dec_comma or dec_dot or "").ljust(2, "0")
-        cents = int(whole.replace(".", "")) * 100 + int(decimals or "0")
+        digits = whole.replace(".", "")
+        if len(digits) > 13:  # more than MAX_CENTS, and not worth converting
+            raise AmountTooLarge(f"'{text[:40]}' is more than {Money(MAX_CENTS).format()}")
+        cents = int(digits) * 100 + int(decimals or "0")
+        if cents > MAX_CENTS:
+            raise AmountTooLarge(f"'{text}' is more than {Money(MAX_CENTS).format()}")
         return cls(-cents if sign else cents)
 
     @classmethod

@@ -68,3 +68,51 @@ def conflict(detail: str, code: str = "conflict") -> Problem:
 
 def invalid(detail: str, params: list[InvalidParam]) -> Problem:
     return Problem(400, detail, code="invalid-params", invalid_params=params)
+
+
+def problem_for(exc: BaseException) -> Problem | None:
+    """The 4xx for an error that bad input caused below the checks, or None for a real fault.
+
+    These are the 500s of issue 14 (finding 7): a request body Django could not read, JSON or
+    data nested deeper than Python recurses, a number or date the database cannot hold, text
+    PostgreSQL refuses (NUL), a CSV the reader cannot split. Nothing was written in any of
+    them (each use case is one transaction), so the answer is "your input", not "our fault".
+    The checks in front (llo.core.textguard, the request guard, the schemas) catch them
+    earlier with a more specific message; this is the net under them.
+    """
+    import csv
+
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.db import DataError
+    from django.http import UnreadablePostError
+    from django.http.multipartparser import MultiPartParserError
+    from django.http.request import RawPostDataException
+
+    if isinstance(exc, Problem):
+        return exc
+    if isinstance(exc, RequestDataTooBig):
+        return Problem(
+            413, "The request is larger than llo reads at this address.", code="too-large"
+        )
+    if isinstance(
+        exc,
+        MultiPartParserError
+        | TooManyFieldsSent
+        | TooManyFilesSent
+        | UnreadablePostError
+        | RawPostDataException,
+    ):
+        return Problem(400, "The request body could not be read.", code="unreadable-body")
+    if isinstance(exc, RecursionError):
+        return Problem(400, "The input is nested too deep.", code="too-deep")
+    if isinstance(exc, UnicodeDecodeError):
+        return Problem(400, "The input is not UTF-8 text.", code="encoding")
+    if isinstance(exc, csv.Error):
+        return Problem(400, f"The CSV file could not be read: {exc}", code="csv")
+    if isinstance(exc, OverflowError) or (
+        isinstance(exc, DataError) and "out of range" in str(exc).lower()
+    ):
+        return Problem(400, "A number or date in the input is out of range.", code="out-of-range")
+    if isinstance(exc, DataError | ValueError) and "nul" in str(exc).lower() and "0x00" in str(exc):
+        return Problem(400, "The input contains a NUL character.", code="invalid-text")
+    return None
