@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "llo.core.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "llo.api.middleware.ApiProblemMiddleware",
@@ -222,6 +223,9 @@ CSRF_TRUSTED_ORIGINS = env_list("LLO_CSRF_TRUSTED_ORIGINS", "")
 LLO_MAX_BODY_BYTES = int(os.environ.get("LLO_MAX_BODY_BYTES", str(10 * 1024 * 1024)))
 LLO_MAX_UPLOAD_BYTES = int(os.environ.get("LLO_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = LLO_MAX_UPLOAD_BYTES
+# Behind how many reverse proxies llo runs (they append the client's address to
+# X-Forwarded-For); 0: the client is REMOTE_ADDR. The abuse limits count per address.
+LLO_TRUSTED_PROXIES = int(os.environ.get("LLO_TRUSTED_PROXIES", "0"))
 
 _oidc_origin = ""
 if OIDC_OP_AUTHORIZATION_ENDPOINT:

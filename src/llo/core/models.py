@@ -70,3 +70,29 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+class RateCounter(models.Model):
+    """How many requests of one kind one client made in one window (llo.core.ratelimit).
+
+    A table, not a cache server: every worker sees the same counts without anything else to
+    run. ``client`` is a hash (of an IP address or a user id), never the address itself.
+    """
+
+    bucket = models.CharField(_("limit"), max_length=40)
+    client = models.CharField(_("client (hashed)"), max_length=64)
+    window_start = models.DateTimeField(_("window start (UTC)"))
+    hits = models.PositiveIntegerField(_("requests"), default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "client", "window_start"], name="rate_counter_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_counter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.client[:8]} {self.window_start:%H:%M:%S}: {self.hits}"
