@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv install install-test system-deps demo demo-data serve test lint test-sqlite test-postgres bench messages clean
+.PHONY: help venv install install-test system-deps demo demo-data serve test lint test-sqlite test-postgres bench messages clean lock audit
 
 help:
 	@echo "make demo   - install, migrate SQLite, load the demo data and serve on http://$(HOST):$(PORT)"
@@ -19,16 +19,18 @@ help:
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 
 venv: $(BIN)/python
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+# requirements.lock pins every package (make lock); installs use it as constraints, so every
+# machine runs the set that tests/test_dependencies.py audited.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[test]"
 	touch $@
 
 # The independent verifiers of the credentials interop test (tests/credentials/test_interop.py),
@@ -36,6 +38,15 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 interop/node_modules/.installed: interop/package.json interop/package-lock.json
 	cd interop && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+lock: install-test
+	{ echo "# SPDX-License-Identifier: EUPL-1.2"; \
+	  echo "# The Python packages llo installs, pinned: \`make lock\` writes this file and \`make install\` uses"; \
+	  echo "# it as constraints. scripts/audit_deps.py audits it against security/advisories."; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v -e '^-e' -e '^llo=='; } > requirements.lock
+
+audit: install-test
+	$(BIN)/python scripts/audit_deps.py
 
 # Node tools the tests run (the NL API Design Rules linter), pinned in tools/package-lock.json;
 # install scripts are not run (one of them reports usage over the network).
