@@ -223,6 +223,10 @@ CSRF_TRUSTED_ORIGINS = env_list("LLO_CSRF_TRUSTED_ORIGINS", "")
 LLO_MAX_BODY_BYTES = int(os.environ.get("LLO_MAX_BODY_BYTES", str(10 * 1024 * 1024)))
 LLO_MAX_UPLOAD_BYTES = int(os.environ.get("LLO_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = LLO_MAX_UPLOAD_BYTES
+# Background jobs (llo.core.jobs, `llo run_jobs`): the handler of each kind of job, and after
+# how long a job still "running" is taken to have lost its worker.
+LLO_JOB_HANDLERS: dict[str, str] = {}
+LLO_JOB_STALE_SECONDS = int(os.environ.get("LLO_JOB_STALE_SECONDS", "3600"))
 # Behind how many reverse proxies llo runs (they append the client's address to
 # X-Forwarded-For); 0: the client is REMOTE_ADDR. The abuse limits count per address.
 LLO_TRUSTED_PROXIES = int(os.environ.get("LLO_TRUSTED_PROXIES", "0"))

@@ -46,9 +46,7 @@ def test_a_backup_restores_whole() -> None:
     accounts.deposit(actor=actor, budget=budget, person=person, amount_cents=40_000)
 
     settings = connection.settings_dict
-    url = (
-        f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-    )
+    url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env.update(DATABASE_URL=url, LLO_PYTHON=sys.executable, DJANGO_SETTINGS_MODULE="llo.settings")
     result = subprocess.run(

@@ -367,6 +367,7 @@ api.add_router("", "llo.register.api.router")
 api.add_router("", "llo.accounts.api.router")
 api.add_router("", "llo.enrolment.api.router")
 api.add_router("", "llo.credentials.api.router")
+api.add_router("", "llo.api.jobs.router")
 
 
 @api.get("/health", response=Health, tags=["health"], summary="Is llo up?")

@@ -96,3 +96,44 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket} {self.client[:8]} {self.window_start:%H:%M:%S}: {self.hits}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Busy")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """Long work done outside a request (llo.core.jobs): an import of offers, a deposit file.
+
+    The request stores the job with its input and answers at once; ``llo run_jobs`` (a worker
+    process beside the web workers, nothing else to install) does the work and writes its
+    progress here, which the page and ``GET /api/v1/jobs/{id}`` show.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60)
+    owner = models.CharField(_("owner"), max_length=100)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    params = models.JSONField(_("parameters"), default=dict)
+    data = models.BinaryField(_("input"), blank=True, default=b"")
+    step = models.CharField(_("step"), max_length=100, blank=True)
+    done = models.BigIntegerField(_("done"), default=0)
+    total = models.BigIntegerField(_("total"), default=0)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created (UTC)"))
+    started_at = models.DateTimeField(_("started (UTC)"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished (UTC)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        indexes = [models.Index(fields=["status", "id"], name="core_job_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.status}"

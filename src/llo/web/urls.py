@@ -14,4 +14,5 @@ urlpatterns = [
     path("uitloggen", views.logout_view, name="logout"),
     path("home", views.home, name="home"),
     path("mijn-rechten/<int:pk>", views.right_detail, name="right"),
+    path("taken/<int:pk>", views.job_page, name="job"),
 ]

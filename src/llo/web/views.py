@@ -10,6 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from llo.core import jobs
+from llo.core.models import JobStatus
+from llo.core.problems import Problem
 from llo.core.roles import Role
 from llo.credentials import selectors as credential_selectors
 from llo.demo.personas import LOGINS, login_by_key
@@ -127,6 +130,31 @@ def right_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if history is None:
         raise Http404
     return render(request, "web/right.html", {"history": history, "person": person})
+
+
+@login_required
+def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """How far a background job of yours is (llo.core.jobs); refreshes itself while it runs."""
+    try:
+        job = jobs.own_job(request.user, pk)
+    except Problem:
+        raise Http404 from None
+    running = job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    result = job.result or {}
+    return render(
+        request,
+        "web/job.html",
+        {
+            "job": job,
+            "running": running,
+            "title": str(job.params.get("title") or _("Your request")),
+            "status_text": _("Waiting for its turn.")
+            if job.status == JobStatus.QUEUED
+            else _("Busy. %(step)s") % {"step": job.step},
+            "message": result.get("message", _("Done.")),
+            "next_url": result.get("next_url") or job.params.get("next_url", ""),
+        },
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
