@@ -226,7 +226,9 @@ class TransferOut(Schema):
     transactionId: int | None
 
 
-class OfferIn(Schema):
+class PlanOfferIn(Schema):
+    """An offer as the funding plan needs it (not the register's OfferIn)."""
+
     title: str = Field("", max_length=300)
     priceComponents: dict[str, Cents] = Field(..., min_length=1)
     level: Level | None = None
@@ -237,7 +239,7 @@ class OfferIn(Schema):
 
 
 class PlanIn(Schema):
-    offer: OfferIn
+    offer: PlanOfferIn
     date: dt.date | None = None
 
 

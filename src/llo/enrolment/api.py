@@ -367,6 +367,13 @@ def spending(request: HttpRequest, year: int | None = None) -> list[dict[str, An
 
 @router.get(
     "/spending.csv",
+    # The first address of the file, kept for links to it; documented as /spending/csv
+    # (NL API Design Rules: a path's first segment is kebab-case, without a dot).
+    include_in_schema=False,
+    url_name="spending_csv_file",
+)
+@router.get(
+    "/spending/csv",
     summary="Public spending register as CSV (cells under 10 suppressed)",
     openapi_extra={
         "responses": {
