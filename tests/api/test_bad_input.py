@@ -318,3 +318,95 @@ def test_a_real_fault_stays_a_500(client: Client, monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(llo.api.api, "connection", Broken())
     problem(client.get("/api/v1/health"), 500)
+
+
+# --- inside the apps: the deposit CSV, the budget form, transfers, the OOAPI import ------------
+
+
+def test_a_deposit_csv_with_cr_only_line_ends_is_read(
+    funder_client: Client, budget: Budget
+) -> None:
+    make_person()
+    make_person("999990020", "Jan Hofstede")
+    response = funder_client.post(
+        f"/api/v1/budgets/{budget.pk}/deposit-files",
+        data="bsn,amount\r999990019,10\r999990020,12,50\r".replace("12,50", '"12,50"'),
+        content_type="text/csv",
+    )
+    assert response.status_code == 201, response.content
+    assert Right.objects.count() + _lines() == 2
+
+
+def _lines() -> int:
+    from llo.accounts.models import DepositLine
+
+    return DepositLine.objects.count()
+
+
+def test_the_budget_form_refuses_2_to_the_63_beside_the_field(
+    funder_client: Client, funder: Funder
+) -> None:
+    response = funder_client.post(
+        "/financier/budgetten/nieuw",
+        {"name": "Leerbudget", "total": "92233720368547758,08", "period_start": "2026-01-01",
+         "period_end": "2026-12-31", "right_validity_months": "24", "portability": "person",
+         "allocation_policy": "first_come", "right_kind": "money"},
+    )  # fmt: skip
+    assert response.status_code == 400  # the form again, with the message beside the field
+    form = response.context["form"]
+    assert "total" in form.errors
+    assert not Budget.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("period_start", "0001-01-01"), ("period_start", "0030-01-01"),
+     ("name", "Leer\u202ebudget"), ("name", "Leer\u200bbudget")],
+)  # fmt: skip
+def test_the_budget_form_refuses_impossible_values_beside_the_field(
+    funder_client: Client, funder: Funder, field: str, value: str
+) -> None:
+    data = {"name": "Leerbudget", "total": "1000", "period_start": "2026-01-01",
+            "period_end": "2026-12-31", "right_validity_months": "24", "portability": "person",
+            "allocation_policy": "first_come", "right_kind": "money"}  # fmt: skip
+    response = funder_client.post("/financier/budgetten/nieuw", {**data, field: value})
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not Budget.objects.exists()
+
+
+def test_a_budget_of_24_quadrillion_euros_is_400(funder_client: Client, funder: Funder) -> None:
+    body = {"name": "x", "totalCents": 24 * 10**15 * 100, "periodStart": "2026-01-01",
+            "periodEnd": "2026-12-31"}  # fmt: skip
+    problem(
+        funder_client.post("/api/v1/budgets", body, content_type="application/json"),
+        400,
+        name="totalCents",
+    )
+
+
+def test_a_transfer_outside_the_rights_validity_is_400(
+    funder_client: Client, budget: Budget
+) -> None:
+    person = make_person()
+    accounts.deposit(actor=ACTOR, budget=budget, person=person, amount_cents=10_000)
+    right = Right.objects.get()
+    response = funder_client.post(
+        f"/api/v1/rights/{right.pk}/transfers", {"date": "2150-01-01"},
+        content_type="application/json",
+    )  # fmt: skip
+    problem(response, 400, name="date")
+
+
+def test_an_ooapi_file_without_a_known_section_is_refused(client: Client) -> None:
+    org = Organisation.objects.create(kvk="90000008", name="ROC Maasstad", kind="provider")
+    Opleider.objects.create(
+        organisation=org, kind=ProviderKind.PUBLIC, funded=True, institution_code="25PZ"
+    )
+    client.force_login(User.objects.create_user("opleider:1", role="opleider", organisation=org))
+    response = client.post(
+        "/api/v1/providers/90000008/imports", {"ok": True}, content_type="application/json"
+    )
+    body = problem(response, 422)
+    assert body["report"]["written"] is False
+    assert body["report"]["issues"][0]["code"] == "empty"

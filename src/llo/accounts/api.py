@@ -34,6 +34,7 @@ from llo.accounts.models import (
 from llo.accounts.plan import funding_plan
 from llo.core.idempotency import KEY_HEADER, idempotent_view
 from llo.core.identifiers import IdentifierError, Level, validate_bsn
+from llo.core.money import MAX_CENTS
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
 from llo.core.roles import Role
 from llo.core.timeutil import today
@@ -59,7 +60,14 @@ IdempotencyKey = Annotated[
     ),
 ]
 
-Cents = Annotated[StrictInt, Field(gt=0, description="Euro cents, a whole number above 0.")]
+Cents = Annotated[
+    StrictInt,
+    Field(
+        gt=0,
+        le=MAX_CENTS,
+        description="Euro cents, a whole number above 0 and at most 10^12 (€10 billion).",
+    ),
+]
 
 
 # --- conditions in camelCase ------------------------------------------------------------------
@@ -548,12 +556,24 @@ def transfer_right(
                     )
                 ],
             )
+    on = payload.date or today()
+    if not right.is_valid_on(on):
+        # A right moves within its own validity; another date broke a check constraint (500).
+        until = right.valid_until.isoformat() if right.valid_until else "open"
+        raise invalid(
+            "The date is outside the right's validity.",
+            [
+                InvalidParam(
+                    "date", f"between {right.valid_from.isoformat()} and {until}", "out-of-range"
+                )
+            ],
+        )
     result = services.transfer_on_change_of_employer(
         actor=actor_of(request),
         right=right,
         new_employment=employment,
         employers_agree=payload.employersAgree,
-        on=payload.date or today(),
+        on=on,
         idempotency_key=_ledger_key(request),
     )
     return Status(

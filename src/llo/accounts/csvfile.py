@@ -65,6 +65,12 @@ def parse(text: str) -> tuple[list[DepositRow], list[RowError]]:
     errors: list[RowError] = []
     rows: list[DepositRow] = []
     text = text.lstrip("\ufeff")  # a byte-order mark from spreadsheet exports
+    # Line ends of every kind: CR LF (Windows), LF, and CR alone (old Mac spreadsheets; the
+    # csv reader refused those with "new-line character seen in unquoted field": 500).
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return [], [RowError(line, "file", _("This line contains a NUL character."))]
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)

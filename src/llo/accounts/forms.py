@@ -25,7 +25,8 @@ from llo.accounts.conditions import (
 from llo.accounts.models import AllocationPolicy, Portability, RightKind
 from llo.accounts.services import BulkMode
 from llo.core.identifiers import LEVEL_CHOICES
-from llo.core.money import Money, MoneyError
+from llo.core.money import MAX_CENTS, AmountTooLarge, Money, MoneyError
+from llo.core.textguard import date_problem, name_problem
 from llo.people.models import LabourPosition
 from llo.regions.models import Region
 
@@ -44,6 +45,11 @@ class EuroField(forms.CharField):
             return None
         try:
             cents = Money.parse(text).cents
+        except AmountTooLarge:
+            raise forms.ValidationError(
+                _("This amount is too large. The most is %(max)s.")
+                % {"max": Money(MAX_CENTS).format()}
+            ) from None
         except MoneyError:
             raise forms.ValidationError(
                 _("Write an amount in euros with at most 2 decimals, for example 400,00.")
@@ -131,6 +137,15 @@ class BudgetForm(IdempotentForm):
         max_length=200,
         help_text=_("For example: Learning budget 2026."),
     )
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"])
+        if name_problem(name):
+            raise forms.ValidationError(
+                _("Use letters, digits and punctuation only: no invisible or control characters.")
+            )
+        return name
+
     total = EuroField(label=_("Total amount"), help_text=_("In euros, for example 7.200,00."))
     period_start = forms.DateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -265,6 +280,11 @@ class BudgetForm(IdempotentForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in ("period_start", "period_end"):
+            # The same window of years as the API (llo.core.textguard): year 0001 or 30 was
+            # accepted as a budget period.
+            if data.get(name) and date_problem(data[name].isoformat()):
+                self.add_error(name, _("Choose a date between 1900 and 2199."))  # drops it
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The end is before the start."))

@@ -28,6 +28,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from llo.core import textguard
 from llo.core.money import Money, MoneyError
 from llo.regions.models import Gemeente
 from llo.register.importers import MAX_OFFERS, Issue, Parsed, too_many
@@ -429,7 +430,7 @@ FIELD_NAMES = {
 def _objects_fast(text: str, parsed: Parsed) -> list[tuple[str, dict[str, Any], int | None]]:
     """All objects without their lines: one ``json.loads`` (C speed). Lines are only worked
     out (:func:`_objects_with_lines`) when the report needs them."""
-    doc = json.loads(text)
+    doc = textguard.loads(text)
     found: list[tuple[str, Any]] = []
     if isinstance(doc, list):
         found = [("items", item) for item in doc]
@@ -479,6 +480,16 @@ def parse(raw: bytes, with_lines: bool = False) -> Parsed:
         return parsed
     try:
         objects = (_objects_with_lines if with_lines else _objects_fast)(text, parsed)
+    except textguard.JsonProblem as exc:
+        # Nested deeper than llo reads (10,000 levels overflowed the stack: 500), a NUL or a
+        # direction override in a text, an impossible date (issue 14, finding 7).
+        parsed.issues.append(Issue(None, exc.where, exc.reason, exc.code))
+        return parsed
+    except RecursionError:
+        parsed.issues.append(
+            Issue(None, "file", _("The file is nested too deep to read."), "too-deep")
+        )
+        return parsed
     except json.JSONDecodeError as exc:
         parsed.issues.append(
             Issue(
@@ -492,6 +503,21 @@ def parse(raw: bytes, with_lines: bool = False) -> Parsed:
         return parsed
     offers = [o for o in objects if o[0] in ("programme", "course")]
     parsed.offerings = sum(1 for o in objects if o[0] == "offering")
+    if not objects and not parsed.issues:
+        # A file with none of the sections answered {"ok": true, "offers": 0} (issue 14).
+        parsed.issues.append(
+            Issue(
+                None,
+                "file",
+                _(
+                    "The file has no courses, programmes or offerings. Put them in a list "
+                    "named %(sections)s (OOAPI v6), or send a list of them."
+                )
+                % {"sections": ", ".join(sorted(SECTIONS))},
+                "empty",
+            )
+        )
+        return parsed
     if len(offers) > MAX_OFFERS:
         parsed.issues.append(too_many(len(offers)))
         parsed.count = len(offers)
