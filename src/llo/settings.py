@@ -225,7 +225,12 @@ LLO_MAX_UPLOAD_BYTES = int(os.environ.get("LLO_MAX_UPLOAD_BYTES", str(50 * 1024 
 DATA_UPLOAD_MAX_MEMORY_SIZE = LLO_MAX_UPLOAD_BYTES
 # Background jobs (llo.core.jobs, `llo run_jobs`): the handler of each kind of job, and after
 # how long a job still "running" is taken to have lost its worker.
-LLO_JOB_HANDLERS: dict[str, str] = {}
+LLO_JOB_HANDLERS: dict[str, str] = {
+    "register.import": "llo.register.jobs.import_offers",
+    "accounts.deposit_file": "llo.accounts.jobs.deposit_file",
+}
+#: A file larger than this is handled by a job, not in the request (docs/operations.md).
+LLO_JOB_INLINE_BYTES = int(os.environ.get("LLO_JOB_INLINE_BYTES", str(2 * 1024 * 1024)))
 LLO_JOB_STALE_SECONDS = int(os.environ.get("LLO_JOB_STALE_SECONDS", "3600"))
 # Behind how many reverse proxies llo runs (they append the client's address to
 # X-Forwarded-For); 0: the client is REMOTE_ADDR. The abuse limits count per address.
