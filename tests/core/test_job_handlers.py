@@ -78,3 +78,67 @@ def test_a_deposit_file_runs_as_a_job() -> None:
     assert job.result["created"] == 1
     assert job.result["totalCents"] == 40_000
     assert Right.objects.count() + DepositLine.objects.count() == 1
+
+
+def test_a_large_deposit_file_in_the_api_is_202_and_a_job(settings: object) -> None:
+    from django.test import Client
+
+    settings.LLO_JOB_INLINE_BYTES = 10  # type: ignore[attr-defined]
+    employer = Organisation.objects.create(
+        kvk="90000001", name="Bakkerij", kind=OrganisationKind.EMPLOYER, gemeente_id="GM0599"
+    )
+    budget = accounts.create_budget(
+        actor=ACTOR, funder=accounts.ensure_funder(employer), name="Leerbudget",
+        total_cents=1_000_000, period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+    )  # fmt: skip
+    Person.objects.create(
+        bsn_encrypted=crypto.encrypt("999990019"), bsn_hash=crypto.keyed_hash("999990019"),
+        display_name="Fatima", birth_date=dt.date(1982, 1, 1), highest_level="eqf_2",
+        labour_position="flex", gemeente_id="GM0599",
+    )  # fmt: skip
+    client = Client()
+    client.force_login(
+        User.objects.create_user("werkgever:b", role=Role.WERKGEVER, organisation=employer)
+    )
+    response = client.post(
+        f"/api/v1/budgets/{budget.pk}/deposit-files",
+        data="bsn,amount\n999990019,400\n",
+        content_type="text/csv",
+        headers={"Idempotency-Key": "file-1"},
+    )
+    assert response.status_code == 202, response.content
+    location = response["Location"]
+    assert client.get(location).json()["status"] == "queued"
+    # A retry with the same key is the same job, not a second one.
+    again = client.post(
+        f"/api/v1/budgets/{budget.pk}/deposit-files",
+        data="bsn,amount\n999990019,400\n",
+        content_type="text/csv",
+        headers={"Idempotency-Key": "file-1"},
+    )
+    assert again.status_code == 202
+    assert again.json()["id"] == response.json()["id"]
+    assert Job.objects.count() == 1
+    call_command("run_jobs", once=True)
+    done = client.get(location).json()
+    assert done["status"] == "done"
+    assert done["result"]["totalCents"] == 40_000
+
+
+def test_a_large_import_on_the_page_goes_to_the_jobs_page(settings: object) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    settings.LLO_JOB_INLINE_BYTES = 10  # type: ignore[attr-defined]
+    org = Organisation.objects.create(kvk="90000009", name="Academie Vakwerk", kind="provider")
+    Opleider.objects.create(organisation=org, kind=ProviderKind.PRIVATE)
+    client = Client()
+    client.force_login(User.objects.create_user("opleider:v", role=Role.OPLEIDER, organisation=org))
+    upload = SimpleUploadedFile("aanbod.json", b'{"courses": []}', "application/json")
+    response = client.post("/mijn-aanbod/importeren", {"file": upload})
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert response["Location"] == f"/taken/{job.pk}"
+    page = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' in page

@@ -32,6 +32,7 @@ from llo.accounts.models import (
     Right,
 )
 from llo.accounts.plan import funding_plan
+from llo.core import jobs
 from llo.core.idempotency import KEY_HEADER, idempotent_view
 from llo.core.identifiers import IdentifierError, Level, validate_bsn
 from llo.core.money import MAX_CENTS
@@ -456,9 +457,9 @@ def _ledger_key(request: HttpRequest) -> str | None:
 
 @router.post(
     "/budgets/{budgetId}/deposit-files",
-    response={201: DepositReport},
+    response={201: DepositReport, 202: jobs.JobAccepted},
     auth=django_auth,
-    summary="Deposit from a CSV file",
+    summary="Deposit from a CSV file (a large one as a background job: 202)",
     description=(
         "Columns: bsn or person_id; amount (euros) or amount_cents; valid_until (optional). "
         "Comma or semicolon separated, UTF-8."
@@ -485,6 +486,20 @@ def create_deposit_file(
             "The file is not UTF-8 text.",
             [InvalidParam("body", "save the file as CSV UTF-8", "encoding")],
         ) from None
+    if jobs.too_large_for_a_request(len(request.body)):
+        # A large file is deposited by `llo run_jobs`: 202 and the job to follow.
+        job = jobs.enqueue(
+            actor=actor_of(request),
+            kind="accounts.deposit_file",
+            owner=jobs.owner_of(request.user),
+            params={
+                "budget": budget.pk,
+                "mode": str(mode),
+                "idempotency_key": _ledger_key(request),
+            },
+            data=request.body,
+        )
+        return jobs.accepted(job)
     result = services.deposit_csv(
         actor=actor_of(request),
         budget=budget,

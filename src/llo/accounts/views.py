@@ -29,6 +29,7 @@ from llo.accounts import exports, selectors, services
 from llo.accounts.access import FUNDER_ROLES, actor_of
 from llo.accounts.forms import BudgetForm, DepositFileForm, DepositForm, conditions_text
 from llo.accounts.models import Budget, Funder
+from llo.core import jobs
 from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.core.timeutil import today
@@ -207,6 +208,23 @@ def deposit_file(request: HttpRequest, funder: Funder, budget_id: int) -> HttpRe
     result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if jobs.too_large_for_a_request(len(data["file"])):
+            # A large file is deposited by `llo run_jobs`; the job's page shows how far it is.
+            job = jobs.enqueue(
+                actor=actor_of(request),
+                kind="accounts.deposit_file",
+                owner=jobs.owner_of(request.user),
+                params={
+                    "budget": budget.pk,
+                    "mode": data["mode"],
+                    "idempotency_key": f"web:{request.user.pk}:{data['idempotency_key']}"
+                    if data["idempotency_key"]
+                    else None,
+                    "title": _("Depositing from your file"),
+                },
+                data=data["file"].encode(),
+            )
+            return redirect("web:job", pk=job.pk)
         try:
             result = services.deposit_csv(
                 actor=actor_of(request),

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils.module_loading import import_string
+from ninja import Schema
 
 from llo.core import audit
 from llo.core.models import Job, JobStatus
@@ -49,7 +50,7 @@ def handler_for(kind: str) -> Handler:
     handlers: dict[str, str] = getattr(settings, "LLO_JOB_HANDLERS", {})
     if kind not in handlers:
         raise KeyError(f"no handler for job kind {kind!r} in LLO_JOB_HANDLERS")
-    return import_string(handlers[kind])  # type: ignore[no-any-return]
+    return import_string(handlers[kind])
 
 
 def owner_of(user: Any) -> str:
@@ -166,3 +167,33 @@ def as_dict(job: Job) -> dict[str, Any]:
         "startedAt": job.started_at,
         "finishedAt": job.finished_at,
     }
+
+
+def accepted(job: Job, api_prefix: str = "/api/v1") -> Any:
+    """The API's answer to work handed to a job: ``202 Accepted`` with the job and, in
+    ``Location``, where to follow it (RFC 9110 15.3.3)."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.http import HttpResponse
+
+    response = HttpResponse(
+        json.dumps(as_dict(job), cls=DjangoJSONEncoder),
+        status=202,
+        content_type="application/json",
+    )
+    response["Location"] = f"{api_prefix}/jobs/{job.pk}"
+    return response
+
+
+class JobAccepted(Schema):
+    """The body of a 202: the job that does the work; follow it at ``GET /jobs/{id}``
+    (``Location``). One class for every operation, so the OpenAPI document has one schema."""
+
+    id: int
+    kind: str
+    status: str
+
+
+def too_large_for_a_request(size: int) -> bool:
+    return size > int(getattr(settings, "LLO_JOB_INLINE_BYTES", 2 * 1024 * 1024))

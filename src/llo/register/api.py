@@ -19,6 +19,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import BeforeValidator
 
+from llo.core import jobs
 from llo.core.identifiers import Level
 from llo.core.money import Money, MoneyError
 from llo.core.problems import InvalidParam, Problem, invalid
@@ -847,20 +848,22 @@ IMPORT_BODY = {
 
 @router.post(
     "/providers/{kvk}/imports",
-    response=ImportReportOut,
+    response={200: ImportReportOut, 202: jobs.JobAccepted},
     auth=django_auth,
     summary="Import offers (OOAPI v6 JSON or CSV), all or nothing",
     description=(
         "The whole file is checked first. When anything is wrong, nothing is written and the "
         "answer is a 422 problem with the report (line and field of every problem) in "
         "invalidParams and in the member 'report'. Query: submit (run the admission checks, "
-        "default true) and publish (publish what passes, default false)."
+        "default true) and publish (publish what passes, default false). A file larger than "
+        "2 MB is read by a background job: the answer is 202 with the job, whose result is "
+        "the report (GET /jobs/{jobId})."
     ),
     openapi_extra=IMPORT_BODY,
 )
 def import_offers(
     request: HttpRequest, kvk: str, submit: bool = True, publish: bool = False
-) -> dict[str, Any]:
+) -> Any:
     opleider = _own_provider(request, kvk)
     # Read the stream, not request.body: an import may be larger than
     # DATA_UPLOAD_MAX_MEMORY_SIZE; importers.MAX_BYTES is the limit here.
@@ -869,6 +872,21 @@ def import_offers(
         raise invalid(
             _("Send a file."), [InvalidParam("body", _("The body is empty."), "required")]
         )
+    if jobs.too_large_for_a_request(len(data)):
+        # A large file is read by `llo run_jobs` (llo.register.jobs): 202 and the job.
+        job = jobs.enqueue(
+            actor=services.actor_for(request.user),
+            kind="register.import",
+            owner=jobs.owner_of(request.user),
+            params={
+                "kvk": opleider.kvk,
+                "content_type": request.content_type or "",
+                "submit": submit,
+                "publish": publish,
+            },
+            data=data,
+        )
+        return jobs.accepted(job)
     report = importers.import_file(
         actor=services.actor_for(request.user),
         opleider=opleider,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from llo.core import jobs
 from llo.core.problems import Problem
 from llo.core.roles import Role
 from llo.core.timeutil import today
@@ -338,6 +339,23 @@ def import_page(request: HttpRequest, opleider: Opleider) -> HttpResponse:
         upload = form.cleaned_data["file"]
         if upload.size > importers.MAX_BYTES:
             form.add_error("file", _("The file is too big."))
+        elif jobs.too_large_for_a_request(upload.size or 0):
+            # A large file is read by `llo run_jobs`; the job's page shows how far it is.
+            job = jobs.enqueue(
+                actor=services.actor_for(request.user),
+                kind="register.import",
+                owner=jobs.owner_of(request.user),
+                params={
+                    "kvk": opleider.kvk,
+                    "filename": upload.name or "",
+                    "content_type": upload.content_type or "",
+                    "submit": True,
+                    "publish": bool(form.cleaned_data.get("publish")),
+                    "title": _("Importing your offers"),
+                },
+                data=upload.read(),
+            )
+            return redirect("web:job", pk=job.pk)
         else:
             report = importers.import_file(
                 actor=services.actor_for(request.user),
