@@ -62,7 +62,7 @@ install-test: $(VENV)/.installed-test interop/node_modules/.installed tools/node
 # with the demo login): debug on, plain http on loopback (no secure-only cookies), the demo
 # login on, hashed static files from var/static, and keys of this machine made once in
 # var/dev-keys.env (scripts/dev-keys.sh; llo has no built-in keys).
-DEV_KEYS = set -a && . "$$(scripts/dev-keys.sh var $(PYTHON))" && set +a &&
+DEV_KEYS = set -a && . "$$(scripts/dev-keys.sh var $(BIN)/python)" && set +a &&
 DEMO_ENV := $(DEV_KEYS) LLO_DEBUG=true LLO_HTTPS=false LLO_LOGIN_PLUGINS=demo LLO_STATIC_MANIFEST=1
 
 demo: install

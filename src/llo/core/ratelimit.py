@@ -52,11 +52,12 @@ class Limit:
 
 #: The limits when LLO_RATE_LIMITS does not set others. Sized so a person working normally
 #: never meets them: a person applies a few times a day, a funder uploads a few files a day.
-_LOGIN = r"^/inloggen/demo$|^/oidc/callback/?$"
+_LOGIN = r"^/inloggen/demo$|^/oidc/callback/?$|^/beheer/admin/login/$"
 _APPLY = r"^/api/v1/(applications|windows/\d+/applications)$|^/aanvragen/nieuw/"
 _UPLOAD = r"/(deposit-files|imports|bestand|importeren)$"
 DEFAULT_LIMITS: tuple[Limit, ...] = (
-    # Logins: the demo form and the OIDC callback (the broker's own limits come first there).
+    # Logins: the demo form, the OIDC callback (the broker's own limits come first there) and
+    # the password login of the admin.
     Limit("login-ip", _LOGIN, 10, 60, "ip", frozenset({"POST", "GET"})),
     # Applications: a person, and an IP address (an office behind one address counts too).
     Limit("apply-user", _APPLY, 10, 60, "user"),
