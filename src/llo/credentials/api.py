@@ -20,7 +20,7 @@ from llo.enrolment.models import Enrolment
 router = Router(tags=["credentials"])
 
 
-class CheckOut(Schema):
+class VerificationCheckOut(Schema):
     check: str
     outcome: str
     code: str
@@ -32,7 +32,7 @@ class VerificationOut(Schema):
     valid: bool
     form: str
     status: str
-    checks: list[CheckOut]
+    checks: list[VerificationCheckOut]
 
 
 class VerifyIn(Schema):
