@@ -72,6 +72,13 @@ _PROBLEM_TEXT = {
 SERVER_URL = "/api/v1"
 
 
+#: Bodies that are documents to judge, not input to keep: the credential verifier answers
+#: "invalid" with the reason for any JSON (issue 16, "Bad input"), with its own limits
+#: (llo.credentials.limits), so only a generous depth is guarded here.
+DOCUMENT_BODIES = frozenset({"/api/v1/credentials/verify"})
+DOCUMENT_MAX_DEPTH = 1000
+
+
 class LloParser(Parser):
     """JSON bodies as llo reads them (llo.core.textguard): only ``application/json`` in UTF-8
     (JSON sent as text/plain or UTF-16 was accepted, issue 14 finding 8), depth and numbers
@@ -95,6 +102,8 @@ class LloParser(Parser):
                 ],
             )
         try:
+            if request.path in DOCUMENT_BODIES:
+                return textguard.loads(request.body, max_depth=DOCUMENT_MAX_DEPTH, check_text=False)
             return textguard.loads(request.body)
         except textguard.JsonProblem as problem:
             raise invalid(

@@ -142,8 +142,11 @@ def _no_constant(name: str) -> Any:
     raise JsonProblem("body", f"{name} is not a JSON number", "json")
 
 
-def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse JSON as described in the module docstring, or raise :class:`JsonProblem`."""
+def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH, check_text: bool = True) -> Any:
+    """Parse JSON as described in the module docstring, or raise :class:`JsonProblem`.
+
+    ``check_text=False`` is for a document that is judged rather than stored (a credential to
+    verify): its names and strings are left as they are, only the depth is checked."""
     if isinstance(data, bytes):
         if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and b"\x00" in data[:4]):
             raise JsonProblem("body", "the body is UTF-16 or UTF-32; send UTF-8", "encoding")
@@ -173,11 +176,13 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
         raise JsonProblem(
             "body", f"{exc.msg} (line {exc.lineno}, column {exc.colno})", "json"
         ) from None
-    check(value, max_depth=max_depth)
+    check(value, max_depth=max_depth, check_text=check_text)
     return value
 
 
-def check(value: Any, *, max_depth: int = MAX_DEPTH, where: str = "") -> None:
+def check(
+    value: Any, *, max_depth: int = MAX_DEPTH, where: str = "", check_text: bool = True
+) -> None:
     """Walk parsed JSON without recursion: depth, and every key and string."""
     stack: list[tuple[Any, str, int]] = [(value, where, 0)]
     while stack:
@@ -189,13 +194,13 @@ def check(value: Any, *, max_depth: int = MAX_DEPTH, where: str = "") -> None:
         if isinstance(item, dict):
             for key, child in item.items():
                 child_path = f"{path}.{key}" if path else str(key)
-                if problem := text_problem(key):
+                if check_text and (problem := text_problem(key)):
                     raise JsonProblem(child_path, f"the name {problem}", "invalid-text")
                 stack.append((child, child_path, depth + 1))
         elif isinstance(item, list):
             for index, child in enumerate(item):
                 stack.append((child, f"{path}[{index}]", depth + 1))
-        elif isinstance(item, str):
+        elif isinstance(item, str) and check_text:
             if problem := text_problem(item):
                 raise JsonProblem(path or "body", problem, "invalid-text")
             if problem := date_problem(item):
