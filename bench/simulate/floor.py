@@ -41,7 +41,21 @@ def stap_parameters(system: Any, on: dt.date) -> dict[str, Any]:
         if "max_grants_per_training_per_year" in p.stap
         else None,
         "max_amount": int(p.stap.max_amount_cents),
+        "window_start": window[0] if window else None,
+        "in_force": {name: bool(p.stap.in_force[name]) for name in IN_FORCE},
     }
+
+
+IN_FORCE = (
+    "exclusion_protected_in_window",
+    "quality_mark_required",
+    "gifts_and_perks_banned",
+    "market_rate_required",
+    "labour_market_oriented_required",
+    "programme_teacher_assessment_required",
+    "ocw_recognised_only",
+    "abroad_excluded",
+)
 
 
 def _age(inputs: dict[str, np.ndarray], on: dt.date) -> tuple[np.ndarray, np.ndarray]:
@@ -78,8 +92,25 @@ def stap(inputs: dict[str, np.ndarray], on: dt.date, p: dict[str, Any]) -> dict[
     insured = np.bitwise_count(inputs["insured_months_mask"] & np.int32(window))
     eligible &= insured >= p["min_insured"]
     eligible &= ~inputs["receives_study_support"]
-    eligible &= inputs["offer_in_register"]
-    eligible &= inputs["offer_quality_mark_valid"]
+    rules = p["in_force"]
+    listed = inputs["offer_in_register"]
+    if rules["exclusion_protected_in_window"] and p["window_start"] is not None:
+        listed = listed | (inputs["offer_excluded_on"] >= np.datetime64(p["window_start"], "D"))
+    eligible &= listed
+    if rules["quality_mark_required"]:
+        eligible &= inputs["offer_quality_mark_valid"]
+    if rules["gifts_and_perks_banned"]:
+        eligible &= ~inputs["offer_gifts_or_perks"]
+    if rules["market_rate_required"]:
+        eligible &= inputs["offer_market_rate"]
+    if rules["labour_market_oriented_required"]:
+        eligible &= inputs["offer_labour_market_oriented"]
+    if rules["programme_teacher_assessment_required"]:
+        eligible &= inputs["offer_programme_teacher_assessment"]
+    if rules["ocw_recognised_only"]:
+        eligible &= inputs["offer_ocw_recognised"]
+    if rules["abroad_excluded"]:
+        eligible &= ~inputs["offer_given_abroad"]
     days = (inputs["offer_start_date"] - np.datetime64(on, "D")).astype(np.int32)
     if not p["in_window"]:
         eligible[:] = False
@@ -88,7 +119,7 @@ def stap(inputs: dict[str, np.ndarray], on: dt.date, p: dict[str, Any]) -> dict[
     eligible &= inputs["stap_grants_received_this_year"] < p["max_grants"]
     if p["cap"] is not None:
         eligible &= inputs["offer_grants_this_year"] < p["cap"]
-    cost = _cost(inputs)
+    cost = np.maximum(_cost(inputs) - inputs["other_funding_cents"], 0)
     eligible &= cost > 0
     amount = np.where(eligible, np.minimum(cost, p["max_amount"]), 0)
     return {"eligible": eligible, "amount": amount}

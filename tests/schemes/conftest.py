@@ -25,6 +25,20 @@ def months(first: dt.date, last: dt.date) -> frozenset[dt.date]:
 
 
 ALWAYS_INSURED = months(dt.date(2019, 1, 1), dt.date(2030, 12, 1))
+#: Every fact a decision may need is known in these personas: no grants this year yet.
+KNOWN_HISTORY: dict[str, Any] = {
+    "stap_grants_received_this_year": 0,
+    "llo_received_this_year_cents": 0,
+}
+#: The facts of the STAP amendments for a training that meets them all.
+CLEAN_OFFER: dict[str, Any] = {
+    "other_funding_cents": 0,
+    "gifts_or_perks": False,
+    "given_abroad": False,
+    "market_rate": True,
+    "labour_market_oriented": True,
+    "programme_teacher_assessment": True,
+}
 
 
 def fatima(**changes: Any) -> PersonFacts:
@@ -40,6 +54,7 @@ def fatima(**changes: Any) -> PersonFacts:
         employer_size=240,
         needs_basic_skills=True,
         funder_balance_cents=100000,
+        **KNOWN_HISTORY,
     )
     return dataclasses.replace(facts, **changes)
 
@@ -55,7 +70,9 @@ def jan(**changes: Any) -> PersonFacts:
         region="AM05",
         sector="metal",
         employer_size=45,
+        needs_basic_skills=False,
         funder_balance_cents=150000,
+        **KNOWN_HISTORY,
     )
     return dataclasses.replace(facts, **changes)
 
@@ -71,7 +88,9 @@ def sanne(**changes: Any) -> PersonFacts:
         region="AM13",
         sector="none",
         employer_size=0,
+        needs_basic_skills=False,
         funder_balance_cents=250000,
+        **KNOWN_HISTORY,
     )
     return dataclasses.replace(facts, **changes)
 
@@ -87,16 +106,19 @@ def mohammed(**changes: Any) -> PersonFacts:
         region="AM11",
         sector="business_support",
         employer_size=1200,
+        needs_basic_skills=True,
         funder_balance_cents=0,
+        **KNOWN_HISTORY,
     )
     return dataclasses.replace(facts, **changes)
 
 
 def care_course(start: dt.date, **changes: Any) -> OfferFacts:
-    """An mbo-certificate for care assistants (ISCO 5321), NLQF 3, VAT exempt."""
+    """A module that leads to an mbo-certificate for care assistants (ISCO 5321), NLQF 3,
+    VAT exempt."""
     offer = OfferFacts(
         level=Level.EQF_3,
-        offer_type="mbo_certificate",
+        offer_type="module",
         fee_cents=145000,
         exam_cents=0,
         materials_cents=0,
@@ -106,6 +128,8 @@ def care_course(start: dt.date, **changes: Any) -> OfferFacts:
         purpose="switch",
         start_date=start,
         occupations=(5321,),
+        ocw_recognised=True,
+        **CLEAN_OFFER,
     )
     return dataclasses.replace(offer, **changes)
 
@@ -125,6 +149,8 @@ def welding(start: dt.date, **changes: Any) -> OfferFacts:
         purpose="grow",
         start_date=start,
         occupations=(7212,),
+        ocw_recognised=False,
+        **CLEAN_OFFER,
     )
     return dataclasses.replace(offer, **changes)
 

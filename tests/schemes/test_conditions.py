@@ -53,7 +53,7 @@ def test_every_condition_variable_is_listed_with_both_sentences(
     assert set(scheme.condition_names) == declared
     assert len(scheme.condition_names) == len(declared)
     for text in scheme.conditions:
-        for sentence in (text.passed, text.failed):
+        for sentence in (text.passed, text.failed, *([text.unknown] if text.unknown else [])):
             assert sentence.strip().endswith(".")
             # B1: short sentences with common words; no sentence of more than 25 words.
             for part in re.split(r"(?<=\.)\s+", sentence):
@@ -70,7 +70,7 @@ def test_sentences_fill_in_the_values_of_the_day(system: LloSystem) -> None:
     )
     purposes = next(t for t in scheme.conditions if t.variable == "llo_purpose_allowed").failed
     assert reasons.render(purposes, context).endswith(
-        "aan het werk komen, doorgroeien in je werk of overstappen naar ander werk."
+        "aan het werk komen, doorgroeien in het werk of overstappen naar ander werk."
     )
 
 

@@ -30,7 +30,7 @@ def test_sanne_gets_stap_for_a_course_of_exactly_1000_euro_incl_vat() -> None:
     assert decision.eligible
     assert decision.amount_cents == 100000
     assert decision.failed == ()
-    assert len(decision.reasons) == 12
+    assert len(decision.reasons) == 18  # 12 of 2022, 6 from the amendments of 2022-2023
     assert all(reason.passed for reason in decision.reasons)
     assert decision.reasons[0].text == "Je bent op de dag van je aanvraag 18 jaar of ouder."
 
@@ -121,7 +121,7 @@ def test_a_funder_reason_names_the_funder_and_its_limit() -> None:
         "Je woont niet in het gebied waarvoor Gemeente Rotterdam betaalt."
     )
     assert failed["funder_level_ok"] == (
-        "Gemeente Rotterdam betaalt alleen opleidingen tot en met niveau 1 (entree)."
+        "Gemeente Rotterdam betaalt alleen opleidingen tot en met niveau 1 (entreeopleiding mbo)."
     )
 
 
@@ -184,9 +184,12 @@ def test_a_date_outside_the_scheme_is_refused_with_the_period() -> None:
 
 def test_the_first_and_last_day_of_stap_are_inside() -> None:
     first = decide(sanne(), welding(dt.date(2022, 4, 1)), dt.date(2022, 3, 1), "stap")
-    last = decide(sanne(), welding(dt.date(2024, 2, 1)), dt.date(2023, 12, 31), "stap")
+    # In the last window only OCW-recognised education counts (Stcrt. 2023, 20707).
+    last = decide(sanne(), care_course(dt.date(2024, 2, 1)), dt.date(2023, 12, 31), "stap")
     assert first.eligible
-    assert last.eligible
+    assert last.eligible, last.failed
+    welding_then = decide(sanne(), welding(dt.date(2024, 2, 1)), dt.date(2023, 12, 31), "stap")
+    assert [r.condition for r in welding_then.failed] == ["stap_ocw_recognised"]
 
 
 def test_an_unknown_scheme_is_named() -> None:
@@ -211,4 +214,4 @@ def test_an_accumulation_cap_counts_money_already_planned_for_the_training() -> 
     conditions = {"name": "UWV", "accumulation_cap_cents": 120000}
     decision = decide(sanne(), offer, dt.date(2026, 9, 1), conditions)
     assert decision.amount_cents == 20000
-    assert decision.record["inputs"]["funder_other_funding_cents"] == 100000
+    assert decision.record["inputs"]["other_funding_cents"] == 100000

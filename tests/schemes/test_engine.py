@@ -213,10 +213,10 @@ def test_an_accumulation_cap_counts_other_money_for_the_training() -> None:
     day = dt.date(2026, 9, 1)
     conditions = {"name": "UWV", "accumulation_cap_cents": 120000}
     inputs = to_inputs(sanne(), care_course(dt.date(2026, 10, 1)), day, funder=True)
-    inputs["funder_other_funding_cents"] = np.array([100000], dtype=np.int32)
+    inputs["other_funding_cents"] = np.array([100000], dtype=np.int32)
     result = engine.evaluate(inputs, day, ["funder"], funders=[conditions])
     assert result["funder_amount_cents"].tolist() == [20000]
-    del inputs["funder_other_funding_cents"]
+    del inputs["other_funding_cents"]
     with pytest.raises(MissingInputError):
         engine.evaluate(inputs, day, ["funder"], funders=[conditions])
 

@@ -89,6 +89,14 @@ def offer_facts(draw: Any, day: dt.date) -> OfferFacts:
         + dt.timedelta(days=draw(st.sampled_from([-3, 0, 27, 28, 29, 60, 120, 150]))),
         occupations=tuple(draw(st.lists(st.sampled_from(OCCUPATIONS), max_size=3, unique=True))),
         grants_this_year=draw(st.sampled_from([0, 299, 300])),
+        other_funding_cents=draw(st.sampled_from([0, 50000, 100000, 250000])),
+        gifts_or_perks=draw(st.booleans()),
+        given_abroad=draw(st.booleans()),
+        ocw_recognised=draw(st.booleans()),
+        market_rate=draw(st.booleans()),
+        labour_market_oriented=draw(st.booleans()),
+        programme_teacher_assessment=draw(st.booleans()),
+        excluded_on=draw(st.none() | st.sampled_from([day, day - dt.timedelta(days=60)])),
     )
 
 
@@ -145,7 +153,7 @@ FUNDER_CONDITIONS = st.fixed_dictionaries(
         "requires_register": st.booleans(),
         "valid_from": st.sampled_from(["2026-01-01", "2026-06-02"]),
         "valid_until": st.sampled_from(["2026-06-01", "2026-12-31"]),
-        "max_per_offer_cents": st.sampled_from([0, 40000, 150000]),
+        "max_per_offer_cents": st.sampled_from([1, 40000, 150000]),
     },
 )
 

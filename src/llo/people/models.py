@@ -14,15 +14,8 @@ from llo.core import crypto
 from llo.core.identifiers import LEVEL_CHOICES, Level, validate_bsn
 from llo.core.roles import Role
 from llo.core.timeutil import age_on
+from llo.core.vocabulary import LabourPosition
 from llo.regions.models import Gemeente
-
-
-class LabourPosition(models.TextChoices):
-    EMPLOYED = "employed", _("Employed (permanent contract)")
-    FLEX = "flex", _("Flex worker (temporary, agency, on call)")
-    SELF_EMPLOYED = "self_employed", _("Self-employed")
-    JOB_SEEKER = "job_seeker", _("Looking for work")
-    ON_BENEFIT = "on_benefit", _("On benefit, not looking for work")
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
@@ -179,6 +172,61 @@ class Employment(models.Model):
 
     def is_active_on(self, on: dt.date) -> bool:
         return self.start <= on and (self.end is None or on <= self.end)
+
+
+class FactName(models.TextChoices):
+    """Facts about a person that rules need and that llo's other data do not hold (issue 13).
+    Each is asked in B1 on the apply page when a decision needs it (``people.facts``)."""
+
+    INSURED_SINCE = "insured_since", _("Lives or works in the Netherlands since")
+    RECEIVES_STUDY_SUPPORT = "receives_study_support", _("Gets study support from the government")
+    NEEDS_BASIC_SKILLS = (
+        "needs_basic_skills",
+        _("Wants to learn to read, write, count or use a computer better"),
+    )
+
+
+class FactSource(models.TextChoices):
+    """Where a fact came from. A person's own statement now; a source register (SVB for the
+    insurance history, DUO for student finance) when llo is connected to one."""
+
+    DECLARATION = "declaration", _("Your own statement")
+    REGISTER = "register", _("A source register")
+
+
+class PersonFact(models.Model):
+    """One statement of a fact about a person, with its source and date. Never changed: a new
+    statement is a new row and the newest one counts, so a decision record can always say
+    which statement it used."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="facts", verbose_name=_("person")
+    )
+    name = models.CharField(_("fact"), max_length=40, choices=FactName.choices)
+    #: JSON: ``insured_since`` an ISO date or null (not insured in the Netherlands); the two
+    #: others true or false.
+    value = models.JSONField(_("value"), null=True)
+    source = models.CharField(_("source"), max_length=20, choices=FactSource.choices)
+    #: The register's name when ``source`` is a register (for example "SVB").
+    source_name = models.CharField(_("name of the source"), max_length=100, blank=True)
+    #: The day the statement was made (or the register's date): it speaks for that day.
+    stated_on = models.DateField(_("stated on"))
+    recorded_at = models.DateTimeField(_("recorded at (UTC)"))
+    #: Who recorded it: the person, or the adviser acting with the person's consent.
+    recorded_by = models.CharField(_("recorded by"), max_length=200)
+
+    class Meta:
+        verbose_name = _("fact about a person")
+        verbose_name_plural = _("facts about persons")
+        indexes = [models.Index(fields=["person", "name", "-stated_on", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.source}, {self.stated_on})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("a statement of a fact is never changed; record a new one")
+        super().save(*args, **kwargs)
 
 
 class UserManager(BaseUserManager["User"]):

@@ -6,10 +6,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from llo.core import audit
 from llo.core.identifiers import Level, validate_kvk
-from llo.people.models import LabourPosition, Organisation, Person
+from llo.core.problems import InvalidParam, invalid
+from llo.core.timeutil import now
+from llo.people.models import (
+    FactName,
+    FactSource,
+    LabourPosition,
+    Organisation,
+    Person,
+    PersonFact,
+)
 
 
 @transaction.atomic
@@ -100,3 +110,59 @@ def revoke_role(*, actor: audit.Actor, organisation: Organisation, role: str) ->
     grant.delete()
     User.objects.filter(organisation=organisation, role=role).update(is_active=False)
     return True
+
+
+def _fact_value(name: str, value: object) -> object:
+    """The JSON value of a statement, checked: a date (or None) or True/False."""
+    if name == FactName.INSURED_SINCE:
+        if value is None:
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value.isoformat()
+    elif name in (FactName.RECEIVES_STUDY_SUPPORT, FactName.NEEDS_BASIC_SKILLS):
+        if isinstance(value, bool):
+            return value
+    else:
+        raise invalid(_("This fact cannot be stated."), [InvalidParam("name", name, "enum")])
+    raise invalid(
+        _("The answer is not valid."), [InvalidParam(name, _("Give a valid answer."), "value")]
+    )
+
+
+@transaction.atomic
+def state_fact(
+    *,
+    actor: audit.Actor,
+    person: Person,
+    name: str,
+    value: object,
+    on: dt.date,
+    source: str = FactSource.DECLARATION,
+    source_name: str = "",
+) -> PersonFact:
+    """Record a statement of a fact about a person (their own, or a source register's) with
+    its date. A new statement never changes an old one; the newest counts from its date."""
+    if source not in FactSource.values:
+        raise ValueError(f"unknown source '{source}'")
+    if on > now().date():
+        raise invalid(
+            _("A statement cannot be about a day in the future."),
+            [InvalidParam("on", _("Give today or a day in the past."), "date")],
+        )
+    fact = PersonFact.objects.create(
+        person=person,
+        name=name,
+        value=_fact_value(name, value),
+        source=source,
+        source_name=source_name[:100],
+        stated_on=on,
+        recorded_at=now(),
+        recorded_by=actor.name[:200],
+    )
+    audit.record(
+        actor=actor,
+        action="person.fact_stated",
+        subject=fact,
+        after={"person": person.pk, "name": name, "value": fact.value, "source": source},
+    )
+    return fact

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from llo.core.identifiers import LEVEL_CHOICES
 from llo.core.money import Money
+from llo.core.vocabulary import OfferType
 from llo.people.models import Organisation
 from llo.regions.models import Gemeente
 
@@ -45,15 +46,6 @@ class QualityMarkKind(models.TextChoices):
     OCW = "ocw", _("Recognised by OCW (mbo)")
     NLQF = "nlqf", _("NLQF-levelled qualification")
     BRANCH = "branch", _("Recognised by a branch")
-
-
-class OfferType(models.TextChoices):
-    PROGRAMME = "programme", _("Programme")
-    COURSE = "course", _("Course")
-    MODULE = "module", _("Module (part of a programme)")
-    EVC = "evc", _("EVC procedure (recognition of prior learning)")
-    BASIC_SKILLS = "basic_skills", _("Basic skills course")
-    MICROCREDENTIAL = "microcredential", _("Microcredential")
 
 
 class LevelBasis(models.TextChoices):

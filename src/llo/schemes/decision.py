@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from openfisca_core.indexed_enums import EnumArray
 
-from llo.schemes import engine, reasons
+from llo.schemes import engine, known, reasons
+from llo.schemes import facts as facts_module
 from llo.schemes.errors import InvalidInputError
-from llo.schemes.facts import OfferFacts, PersonFacts, as_json, to_inputs
-from llo.schemes.funders import FunderConditions, parse_conditions
+from llo.schemes.facts import (
+    OfferFacts,
+    PersonFacts,
+    as_json,
+    to_inputs,
+    unknown_facts,
+    unknown_inputs,
+)
+from llo.schemes.funder_conditions import FunderConditions, parse_conditions
 from llo.schemes.system import Scheme, build_system
 
 OPENFISCA_VERSION = importlib.metadata.version("OpenFisca-Core")
@@ -29,12 +37,24 @@ OPENFISCA_VERSION = importlib.metadata.version("OpenFisca-Core")
 
 @dataclass(frozen=True)
 class Reason:
+    """One condition: met (``passed``), not met, or not yet known (``unknown``: a fact it
+    needs is missing; ``passed`` is then False)."""
+
     condition: str
     passed: bool
     text: str
+    unknown: bool = False
+
+    @property
+    def status(self) -> str:
+        return "unknown" if self.unknown else ("passed" if self.passed else "failed")
 
     def as_json(self) -> dict[str, Any]:
-        return {"condition": self.condition, "passed": self.passed, "text": self.text}
+        data: dict[str, Any] = {"condition": self.condition, "passed": self.passed}
+        if self.unknown:
+            data["unknown"] = True
+        data["text"] = self.text
+        return data
 
 
 @dataclass(frozen=True)
@@ -46,11 +66,24 @@ class Decision:
     amount_cents: int
     reasons: tuple[Reason, ...]
     record: dict[str, Any]
+    #: Facts that are not known and that this decision needs (``facts.unknown_facts`` names);
+    #: while there are any and nothing failed, the decision is not made yet (``undecided``).
+    missing: tuple[str, ...] = ()
 
     @property
     def failed(self) -> tuple[Reason, ...]:
         """The conditions that are not met, in the scheme's order."""
-        return tuple(r for r in self.reasons if not r.passed)
+        return tuple(r for r in self.reasons if not r.passed and not r.unknown)
+
+    @property
+    def not_known(self) -> tuple[Reason, ...]:
+        """The conditions that cannot be decided yet (a fact is missing)."""
+        return tuple(r for r in self.reasons if r.unknown)
+
+    @property
+    def undecided(self) -> bool:
+        """Nothing failed, but a fact the decision needs is missing."""
+        return not self.failed and bool(self.missing)
 
     def reasons_json(self) -> list[dict[str, Any]]:
         return [r.as_json() for r in self.reasons]
@@ -115,6 +148,113 @@ def _trace(flat: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _reads(flat: Mapping[str, Any]) -> dict[str, set[str]]:
+    """What each variable read, from OpenFisca's full trace (``name<period>`` keys)."""
+    reads: dict[str, set[str]] = {}
+    for key, node in flat.items():
+        name, _ = _split_key(key)
+        reads.setdefault(name, set()).update(_split_key(d)[0] for d in node["dependencies"])
+    return reads
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One evaluation of a scheme over rows, with what each result read."""
+
+    system: engine.System
+    info: Scheme
+    inputs: dict[str, np.ndarray]
+    values: dict[str, np.ndarray]
+    unknown: dict[str, np.ndarray]
+    missing: list[tuple[str, ...]]
+    flat: dict[str, Any]
+    version: str
+
+
+def _run(
+    run_system: engine.System,
+    key: str,
+    inputs: dict[str, np.ndarray],
+    unknown_rows: list[tuple[str, ...]],
+    peildatum: dt.date,
+    *,
+    trace: bool,
+) -> _Run:
+    info: Scheme = engine.scheme_of(run_system, key)
+    info.check_date(peildatum)
+    count = len(unknown_rows)
+    tracer = None if trace else known.DependencyTracer()
+    simulation, period = engine.simulate(run_system, inputs, peildatum, trace=trace, tracer=tracer)
+    names = [info.eligible, info.amount, *info.condition_names, *info.outputs]
+    values = {name: engine.calculate(simulation, name, period) for name in names}
+    applies = {
+        name: engine.calculate(simulation, name + known.APPLIES, period).astype(bool)
+        for name in info.condition_names
+        if name + known.APPLIES in run_system.variables
+    }
+    flat = simulation.tracer.get_flat_trace() if trace else {}
+    reads = _reads(flat) if trace else dict(simulation.tracer.reads)
+    masks = known.masks(unknown_rows, count)
+    # A condition is unknown where it read a missing fact (and needs it there); the amount
+    # where it read one other than through the conditions; eligibility where any of them is.
+    unknown = known.unknown_results(reads, info.condition_names, masks, count, applies=applies)
+    decided_by = {info.eligible, *info.condition_names}
+    unknown.update(
+        known.unknown_results(reads, [info.amount, *info.outputs], masks, count, stop=decided_by)
+    )
+    any_condition = np.zeros(count, dtype=bool)
+    for name in info.condition_names:
+        any_condition |= unknown[name]
+    unknown[info.eligible] = any_condition
+    missing: list[tuple[str, ...]] = []
+    for row, row_unknown in enumerate(unknown_rows):
+        needed: dict[str, None] = {}
+        if row_unknown:
+            read: set[str] = set()
+            for name in (*info.condition_names, info.amount):
+                if unknown[name][row]:
+                    stop = decided_by if name == info.amount else ()
+                    read |= known.read_by(reads, name, stop)
+            for input_name in row_unknown:
+                if input_name in read:
+                    needed[facts_module.FACT_OF_INPUT.get(input_name, input_name)] = None
+        missing.append(tuple(needed))
+    version = engine.rule_version(run_system, key)
+    return _Run(run_system, info, inputs, values, unknown, missing, flat, version)
+
+
+def _reasons(run: _Run, row: int, context: Mapping[str, Any]) -> tuple[Reason, ...]:
+    found = []
+    for text in run.info.conditions:
+        name = text.variable
+        if run.unknown[name][row]:
+            sentence = text.unknown or UNKNOWN_SENTENCE
+            found.append(Reason(name, False, reasons.render(sentence, context), unknown=True))
+            continue
+        passed = bool(run.values[name][row])
+        found.append(
+            Reason(name, passed, reasons.render(text.passed if passed else text.failed, context))
+        )
+    return tuple(found)
+
+
+#: The sentence of a condition that cannot be decided yet when its scheme gives none.
+UNKNOWN_SENTENCE = "Dit weten we nog niet. We hebben hiervoor nog een gegeven van je nodig."
+
+
+def _outcome(run: _Run, row: int, found: tuple[Reason, ...]) -> tuple[bool, int, tuple[str, ...]]:
+    """eligible, amount and the missing facts of one row: nothing is granted on a guess."""
+    missing = run.missing[row]
+    failed = any(not r.passed and not r.unknown for r in found)
+    if failed:
+        return False, 0, ()
+    if missing:
+        return False, 0, missing
+    eligible = bool(run.values[run.info.eligible][row])
+    amount = int(run.values[run.info.amount][row]) if eligible else 0
+    return eligible, amount, ()
+
+
 def decide(
     person: PersonFacts,
     offer: OfferFacts,
@@ -122,15 +262,18 @@ def decide(
     scheme: str | Mapping[str, Any] | FunderConditions,
     *,
     system: engine.System | None = None,
+    sources: Mapping[str, Any] | None = None,
 ) -> Decision:
     """Decide one application under ``scheme``: a scheme key (``"stap"``,
     ``"llo_regeling"``) or a funder's conditions dict (evaluated by the generic funder rule).
 
     ``peildatum`` is the application date: the rules, parameters and ages are those of that
-    day. Raises OutsideValidityError when the scheme does not accept applications then.
+    day. Raises OutsideValidityError when the scheme does not accept applications then. A fact
+    that is ``None`` is not known: a condition that needs it is *not yet known* and the
+    decision names it in ``missing`` (it grants nothing until the fact is given).
+    ``sources`` (from ``facts_adapter``) says where each fact came from, for the record.
     """
-    if isinstance(peildatum, dt.datetime) or not isinstance(peildatum, dt.date):
-        raise InvalidInputError("the peildatum must be a date", item="peildatum")
+    _check_date(peildatum)
     base = system or build_system()
     conditions: FunderConditions | None = None
     if isinstance(scheme, str):
@@ -140,49 +283,169 @@ def decide(
         conditions = scheme if isinstance(scheme, FunderConditions) else parse_conditions(scheme)
         key = "funder"
         run_system = engine.with_funders([conditions.as_json()], base)
-    info: Scheme = engine.scheme_of(run_system, key)
-    info.check_date(peildatum)
+    engine.scheme_of(run_system, key).check_date(peildatum)
     inputs = to_inputs(person, offer, peildatum, funder=conditions is not None)
-    simulation, period = engine.simulate(run_system, inputs, peildatum, trace=True)
-    eligible = bool(engine.calculate(simulation, info.eligible, period)[0])
-    amount = int(engine.calculate(simulation, info.amount, period)[0])
-    values = {
-        name: bool(engine.calculate(simulation, name, period)[0]) for name in info.condition_names
-    }
-    outputs = {name: _plain(engine.calculate(simulation, name, period)) for name in info.outputs}
+    run = _run(run_system, key, inputs, [unknown_inputs(person, offer)], peildatum, trace=True)
     extra: dict[str, Any] = {}
     if conditions is not None:
         funders_node = run_system.parameters.children["funders"].children["f0"]
         extra["funder"] = reasons.ParamView(funders_node, peildatum.isoformat())
     context = reasons.context_for(run_system.parameters, peildatum, **extra)
-    found = tuple(
-        Reason(
-            text.variable,
-            values[text.variable],
-            reasons.render(text.passed if values[text.variable] else text.failed, context),
-        )
-        for text in info.conditions
+    found = _reasons(run, 0, context)
+    eligible, amount, missing = _outcome(run, 0, found)
+    record = _shared_record(run, key, peildatum, person, offer, sources)
+    record.update(_row_record(run, 0, eligible, amount, found, missing))
+    if conditions is not None:
+        record["funder_conditions"] = conditions.as_json()
+    return Decision(key, run.version, peildatum, eligible, amount, found, record, missing)
+
+
+@dataclass(frozen=True)
+class FunderFacts:
+    """One funder's money for this person: its checked conditions and what is left of it."""
+
+    conditions: FunderConditions
+    balance_cents: int
+
+
+@dataclass(frozen=True)
+class FunderDecisions:
+    """Every funder's decision for one application, from one vectorised run, and the record
+    they share (rule version, facts and their sources, parameters, inputs, trace)."""
+
+    decisions: tuple[Decision, ...]
+    record: dict[str, Any]
+
+
+def decide_funders(
+    person: PersonFacts,
+    offer: OfferFacts,
+    funders: Sequence[FunderFacts],
+    peildatum: dt.date,
+    *,
+    system: engine.System | None = None,
+    sources: Mapping[str, Any] | None = None,
+) -> FunderDecisions:
+    """Decide one application under every funder at once: one row per funder in one
+    vectorised OpenFisca run (the funding plan's check of all of a person's rights)."""
+    _check_date(peildatum)
+    if not funders:
+        return FunderDecisions((), {})
+    run_system, inputs, rows = _funder_rows(person, [offer], funders, peildatum, system)
+    run = _run(run_system, "funder", inputs, rows, peildatum, trace=True)
+    decisions = _funder_decisions(run, funders, peildatum, 0)
+    record = _shared_record(run, "funder", peildatum, person, offer, sources)
+    record["funder_conditions"] = [f.conditions.as_json() for f in funders]
+    record["decisions"] = [
+        {"funder": f.conditions.ident, **d.record} for f, d in zip(funders, decisions, strict=True)
+    ]
+    return FunderDecisions(decisions, record)
+
+
+def decide_funders_for_offers(
+    person: PersonFacts,
+    offers: Sequence[OfferFacts],
+    funders: Sequence[FunderFacts],
+    peildatum: dt.date,
+    *,
+    system: engine.System | None = None,
+) -> list[tuple[Decision, ...]]:
+    """:func:`decide_funders` for many offers in one run (offers x funders rows, no trace):
+    what each offer would cost a person, for a list of offers (and the demo's comparison)."""
+    _check_date(peildatum)
+    if not funders or not offers:
+        return [() for _ in offers]
+    run_system, inputs, rows = _funder_rows(person, offers, funders, peildatum, system)
+    run = _run(run_system, "funder", inputs, rows, peildatum, trace=False)
+    width = len(funders)
+    return [_funder_decisions(run, funders, peildatum, i * width) for i in range(len(offers))]
+
+
+def _check_date(peildatum: Any) -> None:
+    if isinstance(peildatum, dt.datetime) or not isinstance(peildatum, dt.date):
+        raise InvalidInputError("the peildatum must be a date", item="peildatum")
+
+
+def _funder_rows(
+    person: PersonFacts,
+    offers: Sequence[OfferFacts],
+    funders: Sequence[FunderFacts],
+    peildatum: dt.date,
+    system: engine.System | None,
+) -> tuple[engine.System, dict[str, np.ndarray], list[tuple[str, ...]]]:
+    """Rows offer-major: (offer 0, funder 0), (offer 0, funder 1), ..."""
+    run_system = engine.with_funders([f.conditions.as_json() for f in funders], system)
+    width = len(funders)
+    per_offer = [to_inputs(person, offer, peildatum) for offer in offers]
+    inputs = {
+        name: np.repeat(np.concatenate([row[name] for row in per_offer]), width)
+        for name in per_offer[0]
+    }
+    inputs["funder_index"] = np.tile(np.arange(width, dtype=np.int32), len(offers))
+    inputs["funder_balance_cents"] = np.tile(
+        np.array([f.balance_cents for f in funders], dtype=np.int64), len(offers)
     )
-    flat = simulation.tracer.get_flat_trace()
-    version = engine.rule_version(run_system, key)
-    record: dict[str, Any] = {
-        "scheme": key,
-        "scheme_title": info.title,
-        "rule_version": version,
-        "peildatum": peildatum.isoformat(),
+    rows = [unknown_inputs(person, offer) for offer in offers for _ in range(width)]
+    return run_system, inputs, rows
+
+
+def _funder_decisions(
+    run: _Run, funders: Sequence[FunderFacts], peildatum: dt.date, first: int
+) -> tuple[Decision, ...]:
+    node = run.system.parameters.children["funders"]
+    decisions = []
+    for i in range(len(funders)):
+        row = first + i
+        view = reasons.ParamView(node.children[f"f{i}"], peildatum.isoformat())
+        context = reasons.context_for(run.system.parameters, peildatum, funder=view)
+        found = _reasons(run, row, context)
+        eligible, amount, missing = _outcome(run, row, found)
+        record = _row_record(run, row, eligible, amount, found, missing)
+        decisions.append(
+            Decision("funder", run.version, peildatum, eligible, amount, found, record, missing)
+        )
+    return tuple(decisions)
+
+
+def _row_record(
+    run: _Run,
+    row: int,
+    eligible: bool,
+    amount: int,
+    found: tuple[Reason, ...],
+    missing: tuple[str, ...],
+) -> dict[str, Any]:
+    return {
         "eligible": eligible,
         "amount_cents": amount,
         "reasons": [r.as_json() for r in found],
-        "outputs": outputs,
+        "missing": list(missing),
+        "outputs": {name: _plain(run.values[name][row]) for name in run.info.outputs},
+    }
+
+
+def _shared_record(
+    run: _Run,
+    key: str,
+    peildatum: dt.date,
+    person: PersonFacts,
+    offer: OfferFacts,
+    sources: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "scheme": key,
+        "scheme_title": run.info.title,
+        "rule_version": run.version,
+        "peildatum": peildatum.isoformat(),
         "facts": {"person": as_json(person), "offer": as_json(offer)},
-        "inputs": {name: _plain(value) for name, value in inputs.items()},
-        "parameters": _parameters_used(run_system, flat),
-        "trace": _trace(flat),
+        "sources": dict(sources or {}),
+        "unknown_facts": list(unknown_facts(person, offer)),
+        "inputs": {name: _plain(value) for name, value in run.inputs.items()},
+        "parameters": _parameters_used(run.system, run.flat),
+        "trace": _trace(run.flat),
         "engine": {"openfisca_core": OPENFISCA_VERSION},
     }
-    if conditions is not None:
-        record["funder_conditions"] = conditions.as_json()
-    changes = getattr(run_system, "changes", None)
+    changes = getattr(run.system, "changes", None)
     if changes:
         record["reform"] = changes
-    return Decision(key, version, peildatum, eligible, amount, found, record)
+    return record

@@ -28,7 +28,7 @@ from openfisca_core.reforms import Reform
 from openfisca_core.simulations import Simulation
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
-from llo.schemes import enums, funders
+from llo.schemes import enums, funders, known
 from llo.schemes.errors import (
     InvalidInputError,
     MissingInputError,
@@ -155,12 +155,20 @@ def prepare_inputs(system: System, inputs: Mapping[str, Any]) -> tuple[dict[str,
 
 
 def simulate(
-    system: System, inputs: Mapping[str, Any], on: dt.date, *, trace: bool = False
+    system: System,
+    inputs: Mapping[str, Any],
+    on: dt.date,
+    *,
+    trace: bool = False,
+    tracer: Any = None,
 ) -> tuple[Simulation, Any]:
-    """A simulation with ``inputs`` set for the day ``on``; returns it and the period."""
+    """A simulation with ``inputs`` set for the day ``on``; returns it and the period.
+    ``trace`` keeps OpenFisca's full trace; ``tracer`` installs another one."""
     arrays, count = prepare_inputs(system, inputs)
     simulation = new_simulation(system, count)
     simulation.trace = trace
+    if tracer is not None:
+        simulation.tracer = tracer
     period = periods.period(on.isoformat())
     for name, array in arrays.items():
         simulation.set_input(name, period, array)
@@ -214,6 +222,18 @@ def evaluate(
     conditions are given). Returns each scheme's eligible, amount, conditions and outputs, plus
     any extra ``outputs``, as arrays.
     """
+    system, names = _outputs(on, schemes, system, funders, outputs)
+    simulation, period = simulate(system, inputs, on)
+    return {name: calculate(simulation, name, period) for name in names}
+
+
+def _outputs(
+    on: dt.date,
+    schemes: Iterable[str] | None,
+    system: System | None,
+    funders: Sequence[Mapping[str, Any]] | None,
+    outputs: Sequence[str],
+) -> tuple[System, list[str]]:
     system = system or build_system()
     if funders is not None:
         system = with_funders(funders, system)
@@ -227,8 +247,40 @@ def evaluate(
                 f"unknown output variable '{name}'.{suggest(name, system.variables)}", item=name
             )
         names.append(name)
-    simulation, period = simulate(system, inputs, on)
-    return {name: calculate(simulation, name, period) for name in dict.fromkeys(names)}
+    return system, list(dict.fromkeys(names))
+
+
+def evaluate_known(
+    inputs: Mapping[str, Any],
+    unknown: Mapping[str, np.ndarray],
+    on: dt.date,
+    schemes: Iterable[str] | None = None,
+    *,
+    system: System | None = None,
+    funders: Sequence[Mapping[str, Any]] | None = None,
+    outputs: Sequence[str] = (),
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """:func:`evaluate`, where some inputs hold placeholders for facts that are not known.
+
+    ``unknown`` maps an input name to a row mask (True: not known in that row). Returns the
+    results and, for each result, the mask of rows where it read such an input (directly or
+    through other variables), so it is not known there either (:mod:`llo.schemes.known`).
+    One run, vectorised like :func:`evaluate`.
+    """
+    for name in unknown:
+        if name not in inputs:
+            raise InvalidInputError(f"unknown input '{name}' has no placeholder", item=name)
+    system, names = _outputs(on, schemes, system, funders, outputs)
+    tracer = known.DependencyTracer()
+    simulation, period = simulate(system, inputs, on, tracer=tracer)
+    values = {name: calculate(simulation, name, period) for name in names}
+    applies = {
+        name: calculate(simulation, name + known.APPLIES, period).astype(bool)
+        for name in names
+        if name + known.APPLIES in system.variables
+    }
+    count = len(next(iter(values.values()))) if values else 0
+    return values, known.unknown_results(tracer.reads, names, unknown, count, applies=applies)
 
 
 # --- parameters and reforms ------------------------------------------------------------

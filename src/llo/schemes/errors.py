@@ -57,7 +57,19 @@ class RulesFileError(RulesError):
 
 
 class ConditionsError(RulesError):
-    """A funder's conditions (as stored by the funder form) are not valid."""
+    """A funder's conditions (as stored by the funder form) are not valid. ``errors`` maps
+    every bad key to what is wrong with it (B1, for a form or ``invalidParams``)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        item: str = "",
+        location: str = "",
+        errors: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message, item=item, location=location)
+        self.errors: dict[str, str] = dict(errors or ({item: message} if item else {}))
 
 
 class MissingInputError(RulesError, SituationParsingError):

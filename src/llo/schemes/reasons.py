@@ -17,8 +17,8 @@ from typing import Any
 
 from openfisca_core.parameters import Parameter, ParameterNode
 
+from llo.core import vocabulary
 from llo.core.money import Money
-from llo.schemes import enums
 from llo.schemes.errors import UnknownParameterError
 
 MONTHS_NL = (
@@ -58,7 +58,7 @@ def dutch_list(items: list[str]) -> str:
 def format_value(value: Any, metadata: Mapping[str, Any], name: str = "") -> str:
     """One parameter value as a Dutch reader expects it."""
     labels = metadata.get("labels") or {}
-    enum = enums.ENUMS.get(str(metadata.get("enum", "")))
+    enum = str(metadata.get("enum", ""))
     unit = metadata.get("unit", "")
 
     def one(item: Any) -> str:
@@ -66,10 +66,10 @@ def format_value(value: Any, metadata: Mapping[str, Any], name: str = "") -> str
             return "ja" if item else "nee"
         if isinstance(item, str) and item in labels:
             return str(labels[item])
-        if enum is not None and isinstance(item, str):
-            return enums.label(enum, item)
+        if enum in vocabulary.VOCABULARIES and isinstance(item, str):
+            return vocabulary.phrase(enum, item)
         if unit == "level" and isinstance(item, str):
-            return enums.label(enums.NLQF, item)
+            return vocabulary.phrase("NLQF", item)
         if unit == "date" and isinstance(item, str) and item:
             return dutch_date(dt.date.fromisoformat(item))
         if (unit == "cents" or name.endswith("_cents")) and isinstance(item, int):

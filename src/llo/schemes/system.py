@@ -49,7 +49,7 @@ SCHEMES_DIR = Path(__file__).resolve().parent
 COMMON = "common"
 SCHEME_KEYS = ("stap", "llo_regeling", "funder")
 #: Shared rule code: a change here changes every scheme's rule version.
-SHARED_FILES = ("base.py", "enums.py", "dates.py")
+SHARED_FILES = ("base.py", "enums.py", "dates.py", "known.py")
 SCHEME_KEYS_IN_FILE = {
     "key",
     "title",
@@ -71,6 +71,8 @@ class ConditionText:
     passed: str
     failed: str
     line: int = 0
+    #: The sentence when a fact the condition needs is not known yet (optional).
+    unknown: str = ""
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,8 @@ def _load_scheme(system: LloSystem, key: str) -> Scheme:
         if not isinstance(entry, Mapping) or not {"variable", "passed", "failed"} <= set(entry):
             problems.add(where, line, "each condition needs 'variable', 'passed' and 'failed'")
             continue
+        for extra in sorted(set(entry) - {"variable", "passed", "failed", "unknown"}):
+            problems.add(where, line, f"unexpected key '{extra}' in a condition", str(extra))
         name = str(entry["variable"])
         variable = system.variables.get(name)
         if variable is None:
@@ -230,7 +234,9 @@ def _load_scheme(system: LloSystem, key: str) -> Scheme:
             )
         elif not is_condition(variable):
             problems.add(where, line, f"'{name}' is not a Condition variable", name)
-        for which in ("passed", "failed"):
+        for which in ("passed", "failed", "unknown"):
+            if which not in entry:
+                continue
             sentence = str(entry[which]).strip()
             if not sentence.endswith((".", "!", "?")) or len(sentence.split()) > 40:
                 problems.add(
@@ -240,7 +246,15 @@ def _load_scheme(system: LloSystem, key: str) -> Scheme:
                     "and end with a full stop",
                     name,
                 )
-        texts.append(ConditionText(name, str(entry["passed"]), str(entry["failed"]), line))
+        texts.append(
+            ConditionText(
+                name,
+                str(entry["passed"]),
+                str(entry["failed"]),
+                line,
+                str(entry.get("unknown") or ""),
+            )
+        )
     listed = [t.variable for t in texts]
     declared = sorted(
         name
@@ -292,7 +306,8 @@ def _load_scheme(system: LloSystem, key: str) -> Scheme:
 
 def _check_sentences(system: LloSystem, scheme: Scheme, where: str) -> None:
     """Every name in braces must be a parameter that exists on the scheme's first day."""
-    from llo.schemes.funders import FunderConditions, funders_node
+    from llo.schemes.funder_conditions import FunderConditions
+    from llo.schemes.funders import funders_node
 
     problems = Problems()
     on = scheme.valid_from or dt.date(2026, 1, 1)
@@ -311,7 +326,7 @@ def _check_sentences(system: LloSystem, scheme: Scheme, where: str) -> None:
         extra["funder"] = reasons.ParamView(funders_node([sample]).children["f0"], on.isoformat())
     context = reasons.context_for(system.parameters, on, **extra)
     for text in scheme.conditions:
-        for sentence in (text.passed, text.failed):
+        for sentence in (text.passed, text.failed, text.unknown):
             try:
                 reasons.render(sentence, context)
             except Exception as exc:  # reported with its line, never swallowed

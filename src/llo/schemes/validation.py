@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from llo.core import vocabulary
 from llo.schemes import enums
 from llo.schemes.errors import RulesFileError, suggest
 
@@ -276,14 +277,17 @@ def _check_value(
             f"{label}: '{value}' is not a level; use one of: {', '.join(enums.LEVEL_RANK)}",
             name,
         )
-    enum = enums.ENUMS.get(str(metadata.get("enum", "")))
-    if enum is not None and value is not None:
+    enum = str(metadata.get("enum", ""))
+    if enum and value is not None:
+        allowed_codes = vocabulary.codes(enum) if enum in vocabulary.VOCABULARIES else ()
+        if not allowed_codes:
+            problems.add(where, line, f"{label}: unknown enum '{enum}'", name)
         for item in value if isinstance(value, list) else [value]:
-            if item not in enums.names(enum):
+            if allowed_codes and item not in allowed_codes:
                 problems.add(
                     where,
                     line,
-                    f"{label}: '{item}' is not one of: {', '.join(enums.names(enum))}",
+                    f"{label}: '{item}' is not one of: {', '.join(allowed_codes)}",
                     name,
                 )
 

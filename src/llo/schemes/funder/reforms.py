@@ -24,6 +24,10 @@ class oo_fonds_techniek(_Examples):
     stems = ("oo_fonds_techniek",)
 
 
+class oo_fonds_techniek_evc(_Examples):
+    stems = ("oo_fonds_techniek_evc",)
+
+
 class oo_fonds_retail(_Examples):
     stems = ("oo_fonds_retail",)
 

@@ -26,7 +26,7 @@ import numpy as np
 from llo.core.identifiers import Level
 from llo.people.population import LABOUR_POSITIONS, SECTORS, Population, generate_with_education
 from llo.schemes import enums
-from llo.schemes.facts import INSURED_MONTHS_KEPT, OfferFacts, PersonFacts
+from llo.schemes.facts import INSURED_MONTHS_KEPT, NEVER_EXCLUDED, OfferFacts, PersonFacts
 
 #: The planned training draws from its own random streams, children of the population's seed
 #: under this spawn key: the population generator uses the seed's first children, so the two
@@ -39,9 +39,33 @@ LEVELS: tuple[Level, ...] = tuple(Level)
 
 # --- Assumptions -------------------------------------------------------------------------------
 
-#: Share of each kind of offer among planned trainings (OfferType order: programme, module,
-#: course, mbo_certificate, microcredential, evc, basic_skills, other). Mostly short courses, as
-#: in the STAP register (the STAP average grant was about EUR 800: population_nl.md section 7).
+#: Kinds of planned training: each has its own price and level assumptions below. They are
+#: finer than the register's offer types (``llo.core.vocabulary.OfferType``): a module that
+#: leads to an mbo-certificate is priced differently from another part of a programme, and
+#: "other" is training that is none of the others. KIND_OFFER_TYPE says which offer type
+#: each kind is, so the engine only ever sees the register's types (issue 13).
+KINDS: tuple[str, ...] = (
+    "programme",
+    "module",
+    "course",
+    "mbo_certificate",
+    "microcredential",
+    "evc",
+    "basic_skills",
+    "other",
+)
+KIND_OFFER_TYPE: dict[str, str] = {
+    "programme": "programme",
+    "module": "module",
+    "course": "course",
+    "mbo_certificate": "module",
+    "microcredential": "microcredential",
+    "evc": "evc",
+    "basic_skills": "basic_skills",
+    "other": "course",
+}
+#: Share of each kind among planned trainings (KINDS order). Mostly short courses, as in the
+#: STAP register (the STAP average grant was about EUR 800: population_nl.md section 7).
 TYPE_SHARE = (0.08, 0.10, 0.42, 0.10, 0.12, 0.05, 0.03, 0.10)
 #: Persons who need basic skills (PIAAC level 1 or below) plan a basic-skills course first this
 #: often (seed 003: basic skills come first); the others draw from TYPE_SHARE.
@@ -90,6 +114,19 @@ SOON_DAYS, LATER_DAYS = (7, 27), (28, 120)
 #: Share of planned trainings in the register, and of providers with a valid quality mark.
 IN_REGISTER_SHARE = 0.92
 QUALITY_MARK_SHARE = 0.96
+#: Facts of the STAP amendments of 2022-2023 (schemes/stap/parameters/in_force): the share of
+#: trainings whose provider promises gifts or perks (art. 4(3)), that are priced at market rate
+#: and aimed at the labour market (art. 5(1)), that have a set programme with a teacher and an
+#: assessment, and that are given abroad (art. 4(4)). ASSUMPTIONS: the Toetsingskamer removed
+#: a small part of the register for such reasons; no shares were published.
+GIFTS_OR_PERKS_SHARE = 0.02
+MARKET_RATE_SHARE = 0.95
+LABOUR_MARKET_SHARE = 0.93
+PROGRAMME_TEACHER_ASSESSMENT_SHARE = 0.90
+GIVEN_ABROAD_SHARE = 0.01
+#: Share of each kind (KINDS order) that is OCW-recognised education: an mbo programme or part
+#: of a recognised institution, or accredited higher education (Stcrt. 2023, 20707).
+OCW_RECOGNISED_SHARE = (0.70, 0.50, 0.05, 1.00, 0.10, 0.00, 0.00, 0.05)
 #: The occupation a training leads to (ISCO-08 unit group; 0 = none, e.g. a general language
 #: course), with its weight. Some codes are on the sectors' lists of the new LLO scheme, most
 #: are not; the lists themselves are rules (parameters), this is only what people plan.
@@ -135,15 +172,16 @@ FIRST_APPLICATION_OF_THE_YEAR = True
 def assumptions() -> dict[str, Any]:
     """The planned-training assumptions, for the reports (JSON-serialisable)."""
     return {
-        "offer_type_share": dict(zip(OFFER_TYPES, TYPE_SHARE, strict=True)),
+        "kind_share": dict(zip(KINDS, TYPE_SHARE, strict=True)),
+        "kind_offer_type": dict(KIND_OFFER_TYPE),
         "basic_skills_first": BASIC_SKILLS_FIRST,
-        "fee_median_euros": dict(zip(OFFER_TYPES, FEE_MEDIAN_EUROS, strict=True)),
-        "fee_sigma": dict(zip(OFFER_TYPES, FEE_SIGMA, strict=True)),
+        "fee_median_euros": dict(zip(KINDS, FEE_MEDIAN_EUROS, strict=True)),
+        "fee_sigma": dict(zip(KINDS, FEE_SIGMA, strict=True)),
         "max_fee_euros": MAX_FEE_EUROS,
         "free_basic_skills": FREE_BASIC_SKILLS,
-        "exam_share": dict(zip(OFFER_TYPES, EXAM_SHARE, strict=True)),
-        "materials_share": dict(zip(OFFER_TYPES, MATERIALS_SHARE, strict=True)),
-        "excl_vat_share": dict(zip(OFFER_TYPES, EXCL_VAT_SHARE, strict=True)),
+        "exam_share": dict(zip(KINDS, EXAM_SHARE, strict=True)),
+        "materials_share": dict(zip(KINDS, MATERIALS_SHARE, strict=True)),
+        "excl_vat_share": dict(zip(KINDS, EXCL_VAT_SHARE, strict=True)),
         "level_step_share": dict(zip(map(str, LEVEL_STEPS), LEVEL_STEP_SHARE, strict=True)),
         "purpose_share": {
             position: dict(zip(PURPOSES, shares, strict=True))
@@ -153,6 +191,13 @@ def assumptions() -> dict[str, Any]:
         "start_days": {"soon": list(SOON_DAYS), "later": list(LATER_DAYS)},
         "in_register": IN_REGISTER_SHARE,
         "quality_mark_valid": QUALITY_MARK_SHARE,
+        "gifts_or_perks": GIFTS_OR_PERKS_SHARE,
+        "market_rate": MARKET_RATE_SHARE,
+        "labour_market_oriented": LABOUR_MARKET_SHARE,
+        "programme_teacher_assessment": PROGRAMME_TEACHER_ASSESSMENT_SHARE,
+        "given_abroad": GIVEN_ABROAD_SHARE,
+        "ocw_recognised": dict(zip(KINDS, OCW_RECOGNISED_SHARE, strict=True)),
+        "other_funding": "none: the what-if looks at one scheme's money at a time",
         "occupations": len(OCCUPATION_POOL),
         "own_sector_share": OWN_SECTOR_SHARE,
         "first_application_of_the_year": FIRST_APPLICATION_OF_THE_YEAR,
@@ -224,18 +269,18 @@ PRICE_BITS = 12
 
 @functools.lru_cache(maxsize=1)
 def _price_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fee, exam and materials in cents per (kind of offer, quantile cell), flattened; the last
-    row (index len(OFFER_TYPES)) is a free basic-skills course: nothing to pay."""
+    """Fee, exam and materials in cents per (kind of training, quantile cell), flattened; the
+    last row (index len(KINDS)) is a free basic-skills course: nothing to pay."""
     cells = 1 << PRICE_BITS
     q = (np.arange(cells) + 0.5) / cells
     normal = statistics.NormalDist()
     z = np.array([normal.inv_cdf(float(x)) for x in q])
-    rows = len(OFFER_TYPES) + 1
+    rows = len(KINDS) + 1
     fee = np.zeros((rows, cells), dtype=np.int32)
     exam = np.zeros((rows, cells), dtype=np.int32)
     materials = np.zeros((rows, cells), dtype=np.int32)
     position = np.arange(cells, dtype=np.int64)
-    for k in range(len(OFFER_TYPES)):
+    for k in range(len(KINDS)):
         euros = np.rint(FEE_MEDIAN_EUROS[k] * np.exp(FEE_SIGMA[k] * z))
         fee[k] = np.minimum(euros, MAX_FEE_EUROS).astype(np.int32) * 100
         for target, share, (low, high) in (
@@ -276,7 +321,7 @@ class PlannedTraining:
     """One planned training per person (column arrays, the population's row order)."""
 
     level_rank: np.ndarray  # int16 index into Level
-    offer_type: np.ndarray  # int16 index into OFFER_TYPES
+    offer_type: np.ndarray  # int16 index into OFFER_TYPES (the engine's OfferType)
     fee_cents: np.ndarray  # int32
     exam_cents: np.ndarray  # int32
     materials_cents: np.ndarray  # int32
@@ -287,6 +332,12 @@ class PlannedTraining:
     occupation: np.ndarray  # int32 ISCO-08 code, 0 = none
     purpose: np.ndarray  # int16 index into PURPOSES
     start_date: np.ndarray  # datetime64[D]
+    gifts_or_perks: np.ndarray  # bool
+    market_rate: np.ndarray  # bool
+    labour_market_oriented: np.ndarray  # bool
+    programme_teacher_assessment: np.ndarray  # bool
+    given_abroad: np.ndarray  # bool
+    ocw_recognised: np.ndarray  # bool
 
 
 #: Step scale without NLQF 4+ (rank 5): step -> level rank.
@@ -300,13 +351,16 @@ def plan_trainings(population: Population, on: dt.date, *, seed: int) -> Planned
     n = len(population)
     streams = [
         np.random.default_rng(s)
-        for s in np.random.SeedSequence(seed, spawn_key=(TRAINING_STREAM,)).spawn(8)
+        # spawn(11): children 0-7 are the first draws; 8-10 the STAP amendments' facts (a
+        # child's stream depends on its index only, so adding children changes nothing else).
+        for s in np.random.SeedSequence(seed, spawn_key=(TRAINING_STREAM,)).spawn(11)
     ]
 
-    # Kind of offer; people who need basic skills plan a basic-skills course first this often.
+    # Kind of training; people who need basic skills plan a basic-skills course first this
+    # often. ``offer_type`` holds the kind until it is mapped onto the offer types below.
     v_type, v_first = _halves(streams[0], n)
     offer_type = _table(TYPE_SHARE)[v_type]
-    basic = enums.index_of(enums.OfferType, "basic_skills")
+    basic = KINDS.index("basic_skills")
     offer_type[population.basic_skills_need & _below(v_first, BASIC_SKILLS_FIRST)] = basic
     is_basic = offer_type == basic
 
@@ -327,7 +381,7 @@ def plan_trainings(population: Population, on: dt.date, *, seed: int) -> Planned
     v_fee, v_exam = _halves(streams[2], n)
     v_materials, v_free = _halves(streams[3], n)
     price_row = offer_type.astype(np.int16)
-    price_row[is_basic & _below(v_free, FREE_BASIC_SKILLS)] = len(OFFER_TYPES)
+    price_row[is_basic & _below(v_free, FREE_BASIC_SKILLS)] = len(KINDS)
     fee_table, exam_table, materials_table = _price_tables()
     fee_cents = _price(fee_table, price_row, v_fee)
     exam_cents = _price(exam_table, price_row, v_exam)
@@ -373,9 +427,26 @@ def plan_trainings(population: Population, on: dt.date, *, seed: int) -> Planned
     quality_mark_valid = _below(v_quality, QUALITY_MARK_SHARE)
     del v_start, v_register, v_quality
 
+    # The facts of the STAP amendments (2022-2023).
+    v_gifts, v_market = _halves(streams[8], n)
+    v_labour, v_programme = _halves(streams[9], n)
+    v_abroad, v_ocw = _halves(streams[10], n)
+    gifts_or_perks = _below(v_gifts, GIFTS_OR_PERKS_SHARE)
+    market_rate = _below(v_market, MARKET_RATE_SHARE)
+    labour_market_oriented = _below(v_labour, LABOUR_MARKET_SHARE)
+    programme_teacher_assessment = _below(v_programme, PROGRAMME_TEACHER_ASSESSMENT_SHARE)
+    given_abroad = _below(v_abroad, GIVEN_ABROAD_SHARE)
+    ocw_recognised = _below_by(v_ocw, OCW_RECOGNISED_SHARE, offer_type)
+    del v_gifts, v_market, v_labour, v_programme, v_abroad, v_ocw
+
+    # The kind of training as the register's offer type (the engine's OfferType).
+    to_type = np.array(
+        [enums.index_of(enums.OfferType, KIND_OFFER_TYPE[kind]) for kind in KINDS],
+        dtype=np.int16,
+    )
     return PlannedTraining(
         level_rank=level_rank,
-        offer_type=offer_type.astype(np.int16),
+        offer_type=to_type[offer_type],
         fee_cents=fee_cents,
         exam_cents=exam_cents,
         materials_cents=materials_cents,
@@ -386,6 +457,12 @@ def plan_trainings(population: Population, on: dt.date, *, seed: int) -> Planned
         occupation=occupation,
         purpose=purpose,
         start_date=start_date,
+        gifts_or_perks=gifts_or_perks,
+        market_rate=market_rate,
+        labour_market_oriented=labour_market_oriented,
+        programme_teacher_assessment=programme_teacher_assessment,
+        given_abroad=given_abroad,
+        ocw_recognised=ocw_recognised,
     )
 
 
@@ -459,6 +536,15 @@ def engine_inputs(population: Population, training: PlannedTraining) -> dict[str
         "purpose": training.purpose,
         "offer_start_date": training.start_date,
         "offer_grants_this_year": zeros,
+        "other_funding_cents": zeros,
+        "offer_gifts_or_perks": training.gifts_or_perks,
+        "offer_market_rate": training.market_rate,
+        "offer_labour_market_oriented": training.labour_market_oriented,
+        "offer_programme_teacher_assessment": training.programme_teacher_assessment,
+        "offer_given_abroad": training.given_abroad,
+        "offer_ocw_recognised": training.ocw_recognised,
+        # Nobody's training was excluded from the register (one date for all rows, no copy).
+        "offer_excluded_on": np.broadcast_to(np.datetime64(NEVER_EXCLUDED, "D"), (n,)),
     }
 
 
@@ -516,6 +602,8 @@ def facts_of(data: SimulationInputs, row: int) -> tuple[PersonFacts, OfferFacts]
         sector=SECTORS[sector] if sector >= 0 else "none",
         employer_size=int(p.employer_size[row]),
         needs_basic_skills=bool(p.basic_skills_need[row]),
+        stap_grants_received_this_year=0,
+        llo_received_this_year_cents=0,
     )
     occupation = int(t.occupation[row])
     offer = OfferFacts(
@@ -531,5 +619,12 @@ def facts_of(data: SimulationInputs, row: int) -> tuple[PersonFacts, OfferFacts]
         start_date=t.start_date[row].astype(dt.date),
         vat_percent=int(t.vat_percent[row]),
         occupations=(occupation,) if occupation else (),
+        other_funding_cents=0,
+        gifts_or_perks=bool(t.gifts_or_perks[row]),
+        given_abroad=bool(t.given_abroad[row]),
+        ocw_recognised=bool(t.ocw_recognised[row]),
+        market_rate=bool(t.market_rate[row]),
+        labour_market_oriented=bool(t.labour_market_oriented[row]),
+        programme_teacher_assessment=bool(t.programme_teacher_assessment[row]),
     )
     return person, offer

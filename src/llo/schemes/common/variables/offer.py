@@ -19,14 +19,14 @@ from llo.schemes.enums import NLQF, OfferType, Purpose
 class offer_level(Input):
     value_type = Enum
     possible_values = NLQF
-    default_value = NLQF.eqf_0
+    default_value = NLQF["eqf_0"]
     label = "NLQF level of the offer"
 
 
 class offer_type(Input):
     value_type = Enum
     possible_values = OfferType
-    default_value = OfferType.other
+    default_value = OfferType["course"]
     label = "Kind of offer"
 
 
@@ -86,7 +86,7 @@ class offer_occupation_3(Input):
 class purpose(Input):
     value_type = Enum
     possible_values = Purpose
-    default_value = Purpose.grow
+    default_value = Purpose["grow"]
     label = "Purpose of the training: to (get back to) work, grow, or switch"
 
 
@@ -98,3 +98,53 @@ class offer_start_date(Input):
 class offer_grants_this_year(Input):
     value_type = int
     label = "Grants already made this calendar year for this training (STAP art. 12a)"
+
+
+class other_funding_cents(Input):
+    value_type = int
+    label = "Money from other budgets already planned for this training (caps, double funding)"
+    unit = "cents"
+
+
+class offer_gifts_or_perks(Input):
+    value_type = bool
+    label = "The provider promises or gives gifts, travel or stay costs or other advantages"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2022-28947.html (STAP art. 4(3))"
+
+
+class offer_given_abroad(Input):
+    value_type = bool
+    label = "The training is given outside the Netherlands"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2023-20707.html (STAP art. 4(4))"
+
+
+class offer_ocw_recognised(Input):
+    value_type = bool
+    label = "An mbo programme (or part) of a recognised institution, or accredited higher education"
+    reference = (
+        "https://zoek.officielebekendmakingen.nl/stcrt-2023-20707.html (WEB 7.1.2, WHW 7.3a)"
+    )
+
+
+class offer_market_rate(Input):
+    value_type = bool
+    label = "The catalogue price matches that of comparable training (market rate)"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2022-28947.html (STAP art. 5(5))"
+
+
+class offer_labour_market_oriented(Input):
+    value_type = bool
+    label = "The training is aimed at the labour market"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2022-28947.html (STAP art. 5(1))"
+
+
+class offer_programme_teacher_assessment(Input):
+    value_type = bool
+    label = "Given to a set programme, with a teacher, and what is learnt is assessed"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2023-4426.html (STAP art. 1)"
+
+
+class offer_excluded_on(Input):
+    value_type = dt.date
+    label = "The day the register excluded the training (1900-01-01: never)"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2023-4426.html (STAP art. 12(1)(e))"

@@ -23,14 +23,14 @@ class birth_date(Input):
 class highest_level(Input):
     value_type = Enum
     possible_values = NLQF
-    default_value = NLQF.eqf_0
+    default_value = NLQF["eqf_0"]
     label = "Highest education completed, as an NLQF level"
 
 
 class labour_position(Input):
     value_type = Enum
     possible_values = LabourPosition
-    default_value = LabourPosition.employed
+    default_value = LabourPosition["employed"]
     label = "Position on the labour market"
 
 
@@ -67,7 +67,7 @@ class region_code(Input):
 class sector(Input):
     value_type = Enum
     possible_values = Sector
-    default_value = Sector.none
+    default_value = Sector["none"]
     label = "Sector of the person's work (none without an employer)"
 
 

@@ -122,6 +122,47 @@ class funder_offer_type_ok(Condition):
         return _open(index, lists) | _in_lists(index, codes, lists)
 
 
+def _listed(person: Any, period: Any, parameters: Any, name: str) -> np.ndarray:
+    """True in the rows whose funder has a list ``name``: only there does the condition need
+    the person's or the offer's fact (``llo.schemes.known``)."""
+    index, funders = _rows(person, period, parameters)
+    return ~_open(index, [_list(f, name) for f in funders])
+
+
+class funder_occupation_ok_applies(Derived):
+    value_type = bool
+    label = "The funder has a list of occupations (only then are the offer's occupations needed)"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        return _listed(person, period, parameters, "occupations")
+
+
+class funder_sector_ok_applies(Derived):
+    value_type = bool
+    label = "The funder has a list of sectors (only then is the person's sector needed)"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        return _listed(person, period, parameters, "sectors")
+
+
+class funder_purpose_ok_applies(Derived):
+    value_type = bool
+    label = "The funder has a list of purposes (only then is the training's purpose needed)"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        return _listed(person, period, parameters, "purposes")
+
+
+class funder_basic_skills_ok_applies(Derived):
+    value_type = bool
+    label = "The budget is for basic skills only (only then is the need for them asked)"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        index, funders = _rows(person, period, parameters)
+        only = [_has(f, "needs_basic_skills") and bool(f.needs_basic_skills) for f in funders]
+        return _gather(index, only, bool)
+
+
 class funder_occupation_ok(Condition):
     label = "The offer leads to an occupation on the funder's list"
 
@@ -183,19 +224,27 @@ class funder_basic_skills_ok(Condition):
     label = "When the budget is for basic skills only: the person needs basic skills"
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
+        only = person("funder_basic_skills_ok_applies", period)
+        return ~only | person("needs_basic_skills", period)
+
+
+class funder_register_ok_applies(Derived):
+    value_type = bool
+    label = "The funder asks for an offer in the register with a valid quality mark"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
         index, funders = _rows(person, period, parameters)
-        only = [_has(f, "needs_basic_skills") and bool(f.needs_basic_skills) for f in funders]
-        return ~_gather(index, only, bool) | person("needs_basic_skills", period)
+        needs = [_has(f, "requires_register") and bool(f.requires_register) for f in funders]
+        return _gather(index, needs, bool)
 
 
 class funder_register_ok(Condition):
     label = "When the funder asks: the offer is in the register with a valid quality mark"
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
-        index, funders = _rows(person, period, parameters)
-        needs = [not _has(f, "requires_register") or bool(f.requires_register) for f in funders]
+        needs = person("funder_register_ok_applies", period)
         listed = person("offer_in_register", period) & person("offer_quality_mark_valid", period)
-        return ~_gather(index, needs, bool) | listed
+        return ~needs | listed
 
 
 class funder_balance_left(Condition):
@@ -205,27 +254,56 @@ class funder_balance_left(Condition):
         return person("funder_balance_cents", period) > 0
 
 
+def _pays(person: Any, period: Any, parameters: Any, part: str) -> np.ndarray:
+    """Rows whose funder pays this cost component (an empty list pays every part)."""
+    index, funders = _rows(person, period, parameters)
+    parts = [set(_list(f, "cost_components")) for f in funders]
+    return _gather(index, [not p or part in p for p in parts], bool)
+
+
+class funder_pays_fee(Derived):
+    value_type = bool
+    label = "The funder pays the course fee: 'tuition', or 'evc' for an EVC procedure"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        is_evc = person("offer_type", period) == OfferType["evc"]
+        tuition = _pays(person, period, parameters, "tuition")
+        return tuition | (_pays(person, period, parameters, "evc") & is_evc)
+
+
+class funder_pays_exam(Derived):
+    value_type = bool
+    label = "The funder pays the exam fee ('exam')"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        return _pays(person, period, parameters, "exam")
+
+
+class funder_pays_materials(Derived):
+    value_type = bool
+    label = "The funder pays books and materials ('materials')"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        return _pays(person, period, parameters, "materials")
+
+
 class funder_eligible_cost_cents(Derived):
     value_type = int
     label = "The price parts this funder pays for (cost_components), including VAT"
     unit = "cents"
 
-    def formula(person: Any, period: Any, parameters: Any) -> Any:
-        index, funders = _rows(person, period, parameters)
-        parts = [set(_list(f, "cost_components")) for f in funders]
-        # An empty list pays every part. "tuition" is the course fee; "evc" is the fee of an
-        # EVC procedure; "exam" and "materials" are those prices. No price is "other".
-        is_evc = person("offer_type", period) == OfferType.evc
-        fee = _gather(index, [not p or "tuition" in p for p in parts], bool) | (
-            _gather(index, [not p or "evc" in p for p in parts], bool) & is_evc
-        )
-        exam = _gather(index, [not p or "exam" in p for p in parts], bool)
-        materials = _gather(index, [not p or "materials" in p for p in parts], bool)
+    def formula(person: Any, period: Any) -> Any:
+        # "tuition" is the course fee; "evc" is the fee of an EVC procedure; "exam" and
+        # "materials" are those prices. No price of the register is "other".
         zero = np.zeros(1, dtype=np.int32)
         return cost_incl_vat(
-            np.where(fee, person("offer_fee_cents", period), zero),
-            np.where(exam, person("offer_exam_cents", period), zero),
-            np.where(materials, person("offer_materials_cents", period), zero),
+            np.where(person("funder_pays_fee", period), person("offer_fee_cents", period), zero),
+            np.where(person("funder_pays_exam", period), person("offer_exam_cents", period), zero),
+            np.where(
+                person("funder_pays_materials", period),
+                person("offer_materials_cents", period),
+                zero,
+            ),
             person("offer_vat_percent", period),
             person("offer_prices_include_vat", period),
         )
@@ -284,25 +362,31 @@ class funder_co_payment_applies(Derived):
         return (percent > 0) & (level > _gather(index, above, np.int16))
 
 
-class funder_share_cents(Derived):
+class funder_co_payment_cents(Derived):
     value_type = int
-    label = "The part of the eligible cost the funder pays before its caps"
+    label = "What the person pays of the whole price when a co-payment applies (rounded up)"
     unit = "cents"
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         index, funders = _rows(person, period, parameters)
-        cost = person("funder_eligible_cost_cents", period).astype(np.int64)
+        cost = person("offer_cost_incl_vat_cents", period).astype(np.int64)
         percent = _gather(index, [_percent(f) for f in funders], np.int64)
-        # The funder pays (100 - co-payment) % of the cost, rounded down to the cent; the
-        # person pays the rest, so the two always add up to the cost.
-        paid = cost * (100 - percent) // 100
-        return np.where(person("funder_co_payment_applies", period), paid, cost)
+        # At least the percentage of the price (rounded up to the cent), so the funder's part,
+        # rounded down, and the person's part always add up to the price (JOURNEYS.md: Jan
+        # pays 20 % above NLQF 4).
+        own = -(-cost * percent // 100)
+        return np.where(person("funder_co_payment_applies", period), own, 0)
 
 
-class funder_other_funding_cents(Input):
+class funder_share_cents(Derived):
     value_type = int
-    label = "Money from other budgets already planned for this training (accumulation cap)"
+    label = "What the funder pays before its caps: its price parts, leaving the co-payment"
     unit = "cents"
+
+    def formula(person: Any, period: Any) -> Any:
+        cost = person("offer_cost_incl_vat_cents", period).astype(np.int64)
+        room = cost - person("funder_co_payment_cents", period)
+        return np.minimum(person("funder_eligible_cost_cents", period), room)
 
 
 class funder_amount_cents(Derived):
@@ -328,7 +412,7 @@ class funder_amount_cents(Derived):
         if any(cap < unlimited for cap in caps):
             # All money for the training together stays within the cap: this funder adds at
             # most the cap minus what other budgets already pay (never below zero).
-            room = _gather(index, caps, np.int64) - person("funder_other_funding_cents", period)
+            room = _gather(index, caps, np.int64) - person("other_funding_cents", period)
             amount = np.minimum(amount, np.maximum(room, 0))
         return np.where(person("funder_eligible", period), amount, 0)
 

@@ -113,7 +113,7 @@ class llo_priority_job_seeker(Derived):
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         if not parameters(period).llo_regeling.priority.job_seekers:
             return _full(person, False)
-        return person("labour_position", period) == LabourPosition.job_seeker
+        return person("labour_position", period) == LabourPosition["job_seeker"]
 
 
 class llo_priority_low_educated(Derived):
@@ -138,7 +138,7 @@ class llo_priority_mkb_worker(Derived):
             return _full(person, False)
         size = person("employer_size", period)
         position = person("labour_position", period)
-        employee = (position == LabourPosition.employed) | (position == LabourPosition.flex)
+        employee = (position == LabourPosition["employed"]) | (position == LabourPosition["flex"])
         return employee & (size > 0) & (size <= p.mkb_max_employees)
 
 

@@ -2,8 +2,10 @@
 """STAP-budget (Subsidieregeling STAP-budget, BWBR0045419), applications 1 March 2022 to
 31 December 2023; kept to replay and explain decisions of that time.
 
-Article numbers and how sure we are of each rule: ../../shared/data/stap-regeling.md and the
-``status``/``note`` of each parameter. Each condition's Dutch sentences are in ../scheme.yaml.
+Article numbers and how sure we are of each rule: ``../regeling.md`` (a copy of the shared
+notes on the regulation, article by article) and the ``status``/``note`` of each parameter;
+the dated rules of the amendments are the booleans in ``parameters/in_force/``. Each
+condition's Dutch sentences are in ../scheme.yaml.
 """
 
 from __future__ import annotations
@@ -83,15 +85,97 @@ class stap_no_study_support(Condition):
 class stap_offer_in_register(Condition):
     label = "The training is in the STAP register and not excluded (art. 5(1), 12(1)(e))"
 
-    def formula(person: Any, period: Any) -> Any:
-        return person("offer_in_register", period)
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        p = parameters(period).stap
+        listed = person("offer_in_register", period)
+        if not p.in_force.exclusion_protected_in_window:
+            return listed
+        # From 28 February 2023 (Stcrt. 2023, 4426): a training excluded under art. 19a in
+        # the window of the application still counts (art. 12(1)(e)); one excluded before
+        # that window does not (it is no longer "in the register").
+        window = window_of(period.start.date, p.application_windows)
+        if window is None:
+            return listed
+        excluded = person("offer_excluded_on", period)
+        return listed | (excluded >= np.datetime64(window[0], "D"))
 
 
 class stap_quality_mark_valid(Condition):
-    label = "The provider has a valid quality recognition"
+    label = "The provider has a valid quality recognition (until the autumn 2023 windows)"
 
-    def formula(person: Any, period: Any) -> Any:
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        if not parameters(period).stap.in_force.quality_mark_required:
+            return _full(person, True)
         return person("offer_quality_mark_valid", period)
+
+
+def _unless(person: Any, period: Any, in_force: Any, fact: str) -> np.ndarray:
+    """True where the offer does not have ``fact``, while the rule is in force; else True
+    without reading the fact (so a decision on another date never waits for it)."""
+    if not in_force:
+        return _full(person, True)
+    return np.logical_not(person(fact, period))
+
+
+def _when(person: Any, period: Any, in_force: Any, fact: str) -> np.ndarray:
+    """True where the offer has ``fact``, while the rule is in force; else True unread."""
+    if not in_force:
+        return _full(person, True)
+    return np.asarray(person(fact, period), dtype=bool)
+
+
+class stap_no_gifts_or_perks(Condition):
+    label = "No gifts, offers, travel or stay costs or other advantages (art. 4(3))"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2022-28947.html"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        banned = parameters(period).stap.in_force.gifts_and_perks_banned
+        return _unless(person, period, banned, "offer_gifts_or_perks")
+
+
+class stap_market_rate(Condition):
+    label = "The training is priced at market rate (art. 5(1) and (5), Nov 2022 - Sep 2023)"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2022-28947.html"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        required = parameters(period).stap.in_force.market_rate_required
+        return _when(person, period, required, "offer_market_rate")
+
+
+class stap_labour_market_oriented(Condition):
+    label = "The training is aimed at the labour market (art. 5(1), Nov 2022 - Sep 2023)"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2022-28947.html"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        required = parameters(period).stap.in_force.labour_market_oriented_required
+        return _when(person, period, required, "offer_labour_market_oriented")
+
+
+class stap_programme_teacher_assessment(Condition):
+    label = "Set programme, a teacher and an assessment (art. 1 'scholing', May - Sep 2023)"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2023-4426.html"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        required = parameters(period).stap.in_force.programme_teacher_assessment_required
+        return _when(person, period, required, "offer_programme_teacher_assessment")
+
+
+class stap_ocw_recognised(Condition):
+    label = "OCW-recognised mbo or accredited higher education (art. 1 'scholing', Sep 2023)"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2023-20707.html"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        only = parameters(period).stap.in_force.ocw_recognised_only
+        return _when(person, period, only, "offer_ocw_recognised")
+
+
+class stap_given_in_netherlands(Condition):
+    label = "The training is not given outside the Netherlands (art. 4(4), Sep 2023)"
+    reference = "https://zoek.officielebekendmakingen.nl/stcrt-2023-20707.html"
+
+    def formula(person: Any, period: Any, parameters: Any) -> Any:
+        excluded = parameters(period).stap.in_force.abroad_excluded
+        return _unless(person, period, excluded, "offer_given_abroad")
 
 
 class stap_application_in_window(Condition):
@@ -146,11 +230,24 @@ class stap_training_below_cap(Condition):
         return person("offer_grants_this_year", period) < cap
 
 
-class stap_has_eligible_costs(Condition):
-    label = "The training has costs the budget can pay (fee, exam, literature)"
+class stap_cost_left_cents(Derived):
+    value_type = int
+    label = "The cost incl. VAT that others do not pay already (no double funding)"
+    unit = "cents"
 
     def formula(person: Any, period: Any) -> Any:
-        return person("offer_cost_incl_vat_cents", period) > 0
+        # STAP may not pay costs someone else (an employer, a fund) pays for the same training;
+        # others may pay the part above the STAP amount (hoewerktnederland.nl, "opleiding
+        # betalen"; unconfirmed, see stap/regeling.md "Third-party contributions").
+        cost = person("offer_cost_incl_vat_cents", period)
+        return np.maximum(cost - person("other_funding_cents", period), 0)
+
+
+class stap_has_eligible_costs(Condition):
+    label = "The training has costs the budget can pay (fee, exam, literature) left to pay"
+
+    def formula(person: Any, period: Any) -> Any:
+        return person("stap_cost_left_cents", period) > 0
 
 
 STAP_CONDITIONS = (
@@ -160,6 +257,12 @@ STAP_CONDITIONS = (
     "stap_no_study_support",
     "stap_offer_in_register",
     "stap_quality_mark_valid",
+    "stap_no_gifts_or_perks",
+    "stap_market_rate",
+    "stap_labour_market_oriented",
+    "stap_programme_teacher_assessment",
+    "stap_ocw_recognised",
+    "stap_given_in_netherlands",
     "stap_application_in_window",
     "stap_applied_in_time",
     "stap_starts_within_period_after_window",
@@ -182,10 +285,10 @@ class stap_eligible(Derived):
 
 class stap_amount_cents(Derived):
     value_type = int
-    label = "STAP grant: the cost incl. VAT up to the maximum, 0 when not eligible"
+    label = "STAP grant: the cost left incl. VAT up to the maximum, 0 when not eligible"
     unit = "cents"
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         most = parameters(period).stap.max_amount_cents
-        cost = person("offer_cost_incl_vat_cents", period)
+        cost = person("stap_cost_left_cents", period)
         return np.where(person("stap_eligible", period), np.minimum(cost, most), 0)
