@@ -243,6 +243,10 @@ def offer_facts(
         ocw_recognised=offer.formal
         and (opleider.funded or any(m.kind in OCW_MARKS for m in marks)),
         excluded_on=excluded_on,
+        gifts_or_perks=None if admitted is None else not admitted,
+        market_rate=admitted,
+        labour_market_oriented=admitted,
+        programme_teacher_assessment=assessed,
     )
     unknown = _source("unknown")
     application = _source("application")
