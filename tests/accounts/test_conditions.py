@@ -1,238 +1,173 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""A funder's conditions, parsed and checked with reasons (the personas of JOURNEYS.md)."""
+"""A funder's conditions are decided by the rules engine alone; the personas of JOURNEYS.md,
+and a property: for generated funders, persons and offers the engine (all funders in one run)
+agrees with an independent plain-Python reading of the form (tests/accounts/oracle.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from typing import Any
 
-import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from llo.accounts.conditions import (
-    Conditions,
-    ConditionsError,
-    OfferFacts,
-    PersonFacts,
-    RuleChecker,
-)
 from llo.core.identifiers import Level
+from llo.schemes import enums
+from llo.schemes.decision import FunderFacts, decide, decide_funders
+from llo.schemes.facts import OfferFacts, PersonFacts
+from llo.schemes.funder_conditions import parse_conditions
+from tests.accounts import oracle
+from tests.schemes.conftest import fatima, jan
 
 ON = dt.date(2026, 3, 1)
-JAN = PersonFacts(
-    level=Level.EQF_4, region="AM22", labour_position="employed", sectors=frozenset({"metal"})
-)
-FATIMA = PersonFacts(
-    level=Level.EQF_2,
-    region="AM26",
-    gemeente="GM0599",
-    labour_position="flex",
-    sectors=frozenset({"retail"}),
-)
-
 OO_TECHNIEK = {
-    "occupations": ["welder", "maintenance_technician"],
+    "name": "O&O-fonds Techniek",
+    "occupations": ["7212", "7233"],
     "co_payment_pct": 20,
     "co_payment_above_level": "eqf_4",
     "sectors": ["metal"],
 }
 
 
-def offer(
-    level: Level | None = Level.EQF_3, kind: str = "microcredential", **extra: object
-) -> OfferFacts:
-    return OfferFacts(price_components={"tuition": 100_000}, level=level, offer_type=kind, **extra)  # type: ignore[arg-type]
-
-
-def test_round_trip_is_canonical() -> None:
-    c = Conditions.from_dict({**OO_TECHNIEK, "offer_types": ["course", "microcredential"]})
-    assert c.to_dict() == {
-        "co_payment_above_level": "eqf_4",
-        "co_payment_pct": 20,
-        "occupations": ["maintenance_technician", "welder"],
-        "offer_types": ["course", "microcredential"],
-        "sectors": ["metal"],
-    }
-    assert Conditions.from_dict(c.to_dict()) == c
-
-
-def test_every_bad_key_is_named() -> None:
-    with pytest.raises(ConditionsError) as info:
-        Conditions.from_dict(
-            {
-                "max_level": "mbo4",
-                "offer_types": ["dance"],
-                "co_payment_pct": 120,
-                "regions": ["Rijnmond"],
-                "valid_from": "2026-02-30",
-                "colour": "blue",
-                "subsidiary": "yes",
-                "max_per_offer_cents": 12.5,
-            }
-        )
-    assert set(info.value.errors) == {
-        "max_level",
-        "offer_types",
-        "co_payment_pct",
-        "regions",
-        "valid_from",
-        "colour",
-        "subsidiary",
-        "max_per_offer_cents",
-    }
+def offer(level: Level = Level.EQF_3, kind: str = "microcredential", **extra: Any) -> OfferFacts:
+    facts = OfferFacts(
+        level=level, offer_type=kind, fee_cents=100_000, exam_cents=0, materials_cents=0,
+        prices_include_vat=True, in_register=True, quality_mark_valid=True, purpose="grow",
+        start_date=dt.date(2026, 4, 1), occupations=(7212,), other_funding_cents=0,
+    )  # fmt: skip
+    return dataclasses.replace(facts, **extra)
 
 
 def test_oo_fund_pays_welding_for_jan_in_full() -> None:
-    verdict = RuleChecker().check(OO_TECHNIEK, JAN, offer(occupations=frozenset({"welder"})), ON)
-    assert verdict.eligible
-    assert verdict.co_payment_pct == 0
+    decision = decide(jan(), offer(), ON, OO_TECHNIEK)
+    assert decision.eligible
+    assert decision.amount_cents == 100_000
+    assert decision.record["outputs"]["funder_co_payment_cents"] == 0
 
 
 def test_oo_fund_asks_20_percent_above_nlqf_4() -> None:
-    verdict = RuleChecker().check(
-        OO_TECHNIEK, JAN, offer(Level.EQF_5, occupations=frozenset({"welder"})), ON
-    )
-    assert verdict.eligible
-    assert verdict.co_payment_pct == 20
-    assert any(r.code == "co_payment" for r in verdict.reasons)
+    decision = decide(jan(), offer(Level.EQF_5), ON, OO_TECHNIEK)
+    assert decision.amount_cents == 80_000
+    assert decision.record["outputs"]["funder_co_payment_cents"] == 20_000
 
 
 def test_oo_fund_refuses_an_occupation_off_its_list_and_says_why() -> None:
-    verdict = RuleChecker().check(OO_TECHNIEK, JAN, offer(occupations=frozenset({"baker"})), ON)
-    assert not verdict.eligible
-    assert [r.code for r in verdict.failed] == ["occupation"]
-    assert verdict.failed[0].text
+    decision = decide(jan(), offer(occupations=(5120,)), ON, OO_TECHNIEK)
+    assert [r.condition for r in decision.failed] == ["funder_occupation_ok"]
+    assert decision.failed[0].text == (
+        "De opleiding leidt niet naar een beroep op de lijst van O&O-fonds Techniek."
+    )
 
 
 def test_bakery_any_level_purpose_current_job() -> None:
-    korenaar = {"purposes": ["grow"]}
-    assert RuleChecker().check(korenaar, FATIMA, offer(Level.EQF_6, purpose="grow"), ON).eligible
-    refused = RuleChecker().check(korenaar, FATIMA, offer(purpose="switch"), ON)
-    assert [r.code for r in refused.failed] == ["purpose"]
+    korenaar = {"name": "Bakkerij de Korenaar", "purposes": ["grow"]}
+    assert decide(fatima(), offer(Level.EQF_6), ON, korenaar).eligible
+    refused = decide(fatima(), offer(purpose="switch"), ON, korenaar)
+    assert [r.condition for r in refused.failed] == ["funder_purpose_ok"]
 
 
 def test_municipality_basic_skills_for_residents() -> None:
-    rotterdam = {"offer_types": ["basic_skills"], "regions": ["AM26"], "subsidiary": True}
-    ok = RuleChecker().check(rotterdam, FATIMA, offer(Level.EQF_0, "basic_skills"), ON)
-    assert ok.eligible
-    assert ok.subsidiary
-    elsewhere = RuleChecker().check(rotterdam, JAN, offer(Level.EQF_0, "basic_skills"), ON)
-    assert [r.code for r in elsewhere.failed] == ["region"]
+    rotterdam = {"offer_types": ["basic_skills"], "regions": ["AM22"], "subsidiary": True}
+    basic = offer(Level.EQF_0, "basic_skills")
+    assert decide(fatima(), basic, ON, rotterdam).eligible
+    elsewhere = decide(jan(), basic, ON, rotterdam)
+    assert [r.condition for r in elsewhere.failed] == ["funder_region_ok"]
 
 
-def test_max_level_and_unknown_level() -> None:
-    upto4 = {"max_level": "eqf_4"}
-    assert RuleChecker().check(upto4, FATIMA, offer(Level.EQF_4), ON).eligible
-    assert not RuleChecker().check(upto4, FATIMA, offer(Level.NLQF_4PLUS), ON).eligible
-    assert [r.code for r in RuleChecker().check(upto4, FATIMA, offer(None), ON).failed] == [
-        "level_unknown"
-    ]
+def test_an_evc_arrangement_pays_an_evc_procedure_only() -> None:
+    evc_only = {"cost_components": ["evc"]}
+    assert decide(jan(), offer(kind="evc"), ON, evc_only).amount_cents == 100_000
+    course = decide(jan(), offer(kind="course"), ON, evc_only)
+    assert [r.condition for r in course.failed] == ["funder_has_eligible_costs"]
 
 
-def test_validity_and_components_and_caps() -> None:
-    c = {
-        "valid_from": "2026-01-01",
-        "valid_until": "2026-12-31",
-        "cost_components": ["exam"],
-        "max_per_offer_cents": 50_000,
-        "accumulation_cap_cents": 90_000,
-    }
-    before = RuleChecker().check(c, FATIMA, offer(), dt.date(2025, 12, 31))
-    assert [r.code for r in before.failed] == ["not_yet_valid", "cost_components"]
-    exam = OfferFacts(price_components={"tuition": 1000, "exam": 500})
-    verdict = RuleChecker().check(c, FATIMA, exam, ON)
-    assert verdict.eligible
-    assert verdict.components == frozenset({"exam"})
-    assert (verdict.max_cents, verdict.accumulation_cap_cents) == (50_000, 90_000)
+# --- the engine agrees with the oracle ---------------------------------------------------------
 
-
-def test_labour_position_for_uwv() -> None:
-    uwv = {"labour_positions": ["job_seeker"]}
-    assert not RuleChecker().check(uwv, FATIMA, offer(), ON).eligible
-    assert RuleChecker().check(uwv, PersonFacts(labour_position="job_seeker"), offer(), ON).eligible
-
-
-# --- the rules engine's check agrees -------------------------------------------------------------
-
-ENGINE_CASES = [
-    # (conditions, person, offer, eligible)
-    (
-        {
-            "occupations": ["7212", "7233"],
-            "sectors": ["metal"],
-            "co_payment_pct": 20,
-            "co_payment_above_level": "eqf_4",
-        },
-        JAN,
-        OfferFacts(
-            {"tuition": 100_000},
-            Level.EQF_5,
-            "microcredential",
-            frozenset({"7212"}),
-            purpose="grow",
+CONDITIONS = st.fixed_dictionaries(
+    {"name": st.just("Fonds")},
+    optional={
+        "max_level": st.sampled_from(enums.names(enums.NLQF)),
+        "offer_types": st.lists(st.sampled_from(enums.names(enums.OfferType)), max_size=3),
+        "occupations": st.lists(st.sampled_from(["7212", "5321", "2512"]), max_size=2),
+        "regions": st.lists(st.sampled_from(["AM22", "AM05"]), max_size=2),
+        "gemeenten": st.lists(st.sampled_from(["GM0599", "GM0153"]), max_size=2),
+        "sectors": st.lists(st.sampled_from(["retail", "metal", "care"]), max_size=2),
+        "labour_positions": st.lists(
+            st.sampled_from(enums.names(enums.LabourPosition)), max_size=2
         ),
-        True,
-    ),
-    (
-        {"occupations": ["7212"], "sectors": ["metal"]},
-        JAN,
-        OfferFacts(
-            {"tuition": 100_000}, Level.EQF_3, "course", frozenset({"5120"}), purpose="grow"
+        "purposes": st.lists(st.sampled_from(enums.names(enums.Purpose)), max_size=2),
+        "cost_components": st.lists(
+            st.sampled_from(["tuition", "exam", "materials", "evc"]), max_size=2
         ),
-        False,
-    ),
-    (
-        {"purposes": ["grow"]},
-        FATIMA,
-        OfferFacts({"tuition": 50_000}, Level.EQF_6, "course", purpose="grow"),
-        True,
-    ),
-    (
-        {"purposes": ["grow"]},
-        FATIMA,
-        OfferFacts({"tuition": 50_000}, Level.EQF_3, "course", purpose="switch"),
-        False,
-    ),
-    (
-        {"offer_types": ["basic_skills"], "regions": ["AM26"], "subsidiary": True},
-        FATIMA,
-        OfferFacts({"tuition": 90_000}, Level.EQF_0, "basic_skills", purpose="work"),
-        True,
-    ),
-    (
-        {"labour_positions": ["job_seeker"]},
-        FATIMA,
-        OfferFacts({"tuition": 1}, Level.EQF_3, "course", purpose="work"),
-        False,
-    ),
-    (
-        {"max_level": "eqf_4"},
-        FATIMA,
-        OfferFacts({"tuition": 1}, Level.EQF_5, "course", purpose="grow"),
-        False,
-    ),
-]
+        "co_payment_pct": st.integers(0, 100),
+        "co_payment_above_level": st.sampled_from(enums.names(enums.NLQF)),
+        "needs_basic_skills": st.booleans(),
+        "requires_register": st.booleans(),
+        "valid_from": st.sampled_from(["2026-01-01", "2026-03-02"]),
+        "valid_until": st.sampled_from(["2026-02-28", "2026-12-31"]),
+        "max_per_offer_cents": st.sampled_from([1, 40_000, 150_000]),
+        "accumulation_cap_cents": st.sampled_from([30_000, 120_000]),
+    },
+)
 
 
-@pytest.mark.parametrize(("conditions", "person", "offer_facts", "eligible"), ENGINE_CASES)
-def test_the_rules_engine_and_the_plain_checker_agree(
-    conditions: dict[str, object], person: PersonFacts, offer_facts: OfferFacts, eligible: bool
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[PersonFacts, OfferFacts]:
+    person = dataclasses.replace(
+        draw(st.sampled_from([fatima(), jan()])),
+        labour_position=draw(st.sampled_from(enums.names(enums.LabourPosition))),
+        sector=draw(st.sampled_from(["retail", "metal", "care", "none"])),
+        needs_basic_skills=draw(st.booleans()),
+    )
+    facts = offer(
+        draw(st.sampled_from(list(Level))),
+        draw(st.sampled_from(enums.names(enums.OfferType))),
+        fee_cents=draw(st.sampled_from([0, 1, 82_645, 100_000, 250_000])),
+        exam_cents=draw(st.sampled_from([0, 7_500])),
+        materials_cents=draw(st.sampled_from([0, 2_500])),
+        prices_include_vat=draw(st.booleans()),
+        vat_percent=draw(st.sampled_from([0, 21])),
+        in_register=draw(st.booleans()),
+        quality_mark_valid=draw(st.booleans()),
+        purpose=draw(st.sampled_from(enums.names(enums.Purpose))),
+        occupations=tuple(draw(st.lists(st.sampled_from([7212, 5321, 2512]), max_size=2))),
+        other_funding_cents=draw(st.sampled_from([0, 50_000])),
+    )
+    return person, facts
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    funders=st.lists(CONDITIONS, min_size=1, max_size=4),
+    case=cases(),
+    balances=st.lists(st.sampled_from([0, 1, 40_000, 150_000]), min_size=4, max_size=4),
+    on=st.sampled_from([dt.date(2026, 2, 28), dt.date(2026, 3, 1), dt.date(2026, 3, 2)]),
+)
+def test_the_engine_agrees_with_the_oracle(
+    funders: list[dict[str, Any]],
+    case: tuple[PersonFacts, OfferFacts],
+    balances: list[int],
+    on: dt.date,
 ) -> None:
-    from llo.accounts.conditions import SchemesChecker
-
-    plain = RuleChecker().check(conditions, person, offer_facts, ON)
-    engine = SchemesChecker().check(conditions, person, offer_facts, ON)
-    assert plain.eligible == engine.eligible == eligible, engine.reasons
-    assert plain.co_payment_pct == engine.co_payment_pct
-    assert all(r.text for r in engine.reasons)
-
-
-def test_engine_only_keys_are_kept() -> None:
-    data = {"max_level": "eqf_4", "requires_register": True, "key": "oo_techniek_2026"}
-    assert Conditions.from_dict(data).to_dict() == data
-
-
-def test_the_engine_refuses_an_offer_without_a_level_with_a_reason() -> None:
-    from llo.accounts.conditions import SchemesChecker
-
-    verdict = SchemesChecker().check({}, FATIMA, OfferFacts({"tuition": 100}, None), ON)
-    assert not verdict.eligible
-    assert verdict.failed[0].code == "engine"
+    person, facts = case
+    for c in funders:
+        if c.get("valid_until", "9999") < c.get("valid_from", "0000"):
+            c["valid_until"] = c["valid_from"]
+    parsed = [parse_conditions({**c, "key": f"f{i}"}) for i, c in enumerate(funders)]
+    decided = decide_funders(
+        person, facts, [FunderFacts(c, b) for c, b in zip(parsed, balances, strict=False)], on
+    ).decisions
+    for conditions, balance, decision in zip(parsed, balances, decided, strict=False):
+        expected = oracle.check(conditions, person, facts, on, balance)
+        engine = {r.condition: r.passed for r in decision.reasons}
+        differ = {
+            name: (passed, expected.conditions[name])
+            for name, passed in engine.items()
+            if name in expected.conditions and passed != expected.conditions[name]
+        }
+        assert not differ, (differ, conditions)
+        assert decision.amount_cents == expected.amount_cents
+        if expected.conditions["funder_budget_valid"]:
+            outputs = decision.record["outputs"]
+            assert outputs["funder_co_payment_cents"] == expected.co_payment_cents

@@ -59,11 +59,16 @@ def test_a_read_makes_the_persons_right_and_nobody_elses(budget, persons) -> Non
 
 
 def test_the_funding_plan_reads_the_persons_deposits(budget, persons) -> None:
-    from llo.accounts.conditions import OfferFacts
+    from llo.core.identifiers import Level
+    from llo.schemes.facts import OfferFacts
 
     person = persons(1)[0]
     deposit(budget, [person], 25_000)
-    offer = OfferFacts(price_components={"tuition": 30_000})
+    offer = OfferFacts(
+        level=Level.EQF_3, offer_type="course", fee_cents=30_000, exam_cents=0,
+        materials_cents=0, prices_include_vat=True, in_register=True,
+        quality_mark_valid=True, purpose="grow", start_date=None,
+    )  # fmt: skip
     plan = funding_plan(person, offer, TODAY)
     assert sum(line.amount_cents for line in plan.lines) == 25_000
     assert Right.objects.filter(person=person).count() == 1

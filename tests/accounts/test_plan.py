@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -11,14 +12,31 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from llo.accounts import services
-from llo.accounts.conditions import OfferFacts
 from llo.accounts.models import Right, RightKind
-from llo.accounts.plan import LineReason, PlanRight, allocate, co_payment_cents, funding_plan
+from llo.accounts.plan import LineReason, PlanRight, allocate, funding_plan, funding_plans
 from llo.core.identifiers import Level
+from llo.schemes.facts import OfferFacts
 from tests.accounts.conftest import ACTOR, employ, make_budget, make_org, make_person
 
 ON = dt.date(2026, 3, 1)
 COMPONENTS = ("tuition", "exam", "materials")
+
+
+def co_payment_cents(price_cents: int, pct: int) -> int:
+    """The person's part as the rules engine computes it (funder_co_payment_cents): at least
+    ``pct`` % of the price, rounded up."""
+    return -(-price_cents * pct // 100) if pct else 0
+
+
+def training(fee: int, exam: int = 0, **facts: object) -> OfferFacts:
+    values: dict[str, object] = {
+        "level": Level.EQF_3, "offer_type": "course", "fee_cents": fee, "exam_cents": exam,
+        "materials_cents": 0, "prices_include_vat": True, "in_register": True,
+        "quality_mark_valid": True, "purpose": "grow", "start_date": None,
+    }  # fmt: skip
+    values.update(facts)
+    return OfferFacts(**values)  # type: ignore[arg-type]
+
 
 prices = st.dictionaries(
     st.sampled_from(COMPONENTS), st.integers(0, 300_000), min_size=1, max_size=3
@@ -30,6 +48,9 @@ def plan_rights(draw: st.DrawFn, simple: bool = False) -> list[PlanRight]:
     n = draw(st.integers(0, 6))
     rights = []
     for i in range(n):
+        pct = 0 if simple else draw(st.sampled_from([0, 0, 10, 20, 33, 100]))
+        # The rules engine gives the co-payment in cents of the whole price; the allocation
+        # is tested over prices drawn separately, so the property reads the percentage.
         rights.append(
             PlanRight(
                 right_id=i + 1,
@@ -39,7 +60,7 @@ def plan_rights(draw: st.DrawFn, simple: bool = False) -> list[PlanRight]:
                     st.sampled_from(["employer", "sector_fund", "municipality", "uwv"])
                 ),
                 eligible=True if simple else draw(st.booleans()),
-                co_payment_pct=0 if simple else draw(st.sampled_from([0, 0, 10, 20, 33, 100])),
+                co_payment_pct=pct,
                 subsidiary=draw(st.booleans()),
                 components=None
                 if simple
@@ -54,8 +75,17 @@ def plan_rights(draw: st.DrawFn, simple: bool = False) -> list[PlanRight]:
     return rights
 
 
+def _with_co_payments(price: dict[str, int], rights: list[PlanRight]) -> list[PlanRight]:
+    total = sum(c for c in price.values() if c > 0)
+    return [
+        dataclasses.replace(r, co_payment_cents=co_payment_cents(total, r.co_payment_pct))
+        for r in rights
+    ]
+
+
 @given(prices, plan_rights())
 def test_allocation_never_pays_too_much(price: dict[str, int], rights: list[PlanRight]) -> None:
+    rights = _with_co_payments(price, rights)
     result = allocate(price, rights, ON)
     total = sum(price.values())
     by_id = {r.right_id: r for r in rights}
@@ -103,7 +133,15 @@ def test_without_caps_the_rights_pay_as_much_as_they_can_soonest_expiring_first(
 
 def test_co_payment_binds_only_when_the_right_is_used() -> None:
     rights = [
-        PlanRight(1, 100_000, dt.date(2026, 6, 1), "sector_fund", True, co_payment_pct=20),
+        PlanRight(
+            1,
+            100_000,
+            dt.date(2026, 6, 1),
+            "sector_fund",
+            True,
+            co_payment_cents=20_000,
+            co_payment_pct=20,
+        ),
         PlanRight(2, 100_000, dt.date(2027, 6, 1), "employer", True),
     ]
     result = allocate({"tuition": 100_000}, rights, ON)
@@ -163,14 +201,8 @@ def test_fatimas_plan_combines_her_funders_and_says_she_pays_nothing() -> None:
         valid_from=ON,
     )
 
-    care = OfferFacts(
-        price_components={"tuition": 140_000, "exam": 10_000},
-        level=Level.EQF_3,
-        offer_type="programme",
-        purpose="switch",
-        title="Helpende zorg en welzijn",
-    )
-    plan = funding_plan(fatima, care, ON)
+    care = training(140_000, 10_000, offer_type="programme", purpose="switch")
+    plan = funding_plan(fatima, care, ON, title="Helpende zorg en welzijn")
     paying = [(line.budget, line.amount_cents) for line in plan.lines if line.amount_cents]
     # soonest expiring first: 2025's money (until 2027-03-01), then 2026's, then the fund's
     assert paying == [
@@ -181,16 +213,15 @@ def test_fatimas_plan_combines_her_funders_and_says_she_pays_nothing() -> None:
     assert plan.own_cents == 150_000 - 115_000
     nt1_line = next(line for line in plan.lines if line.budget == "Basisvaardigheden")
     assert nt1_line.reason == LineReason.NOT_ELIGIBLE
-    assert "only for: A basic-skills course" in nt1_line.text
+    assert nt1_line.text == (
+        "Gemeente Rotterdam does not pay for this training. "
+        "Gemeente Rotterdam betaalt alleen een cursus basisvaardigheden."
+    )
+    assert [r.condition for r in nt1_line.conditions if not r.passed] == ["funder_offer_type_ok"]
     info = next(line for line in plan.lines if line.kind == RightKind.LOAN_CAPACITY)
     assert info.reason == LineReason.INFORMATION
 
-    basic = OfferFacts(
-        price_components={"tuition": 90_000},
-        level=Level.EQF_0,
-        offer_type="basic_skills",
-        purpose="work",
-    )
+    basic = training(90_000, level=Level.EQF_0, offer_type="basic_skills", purpose="work")
     plan = funding_plan(fatima, basic, ON)
     assert plan.own_cents == 0
     assert plan.own_text == "You pay € 0,00 yourself."
@@ -202,3 +233,13 @@ def test_fatimas_plan_combines_her_funders_and_says_she_pays_nothing() -> None:
         ("Basisvaardigheden", 25_000),
     ]
     assert all(line.text for line in plan.lines)
+
+    # The same plans for several offers from one run of the rules engine (offers x rights).
+    offers = [(care, "Helpende zorg en welzijn"), (basic, "Taal"), (training(1, 0), "Bijna gratis")]
+    many = funding_plans(fatima, offers, ON)
+    for (offer, title), batch in zip(offers, many, strict=True):
+        one = funding_plan(fatima, offer, ON, title=title)
+        assert [(x.right_id, x.amount_cents, x.reason, x.text) for x in batch.lines] == [
+            (x.right_id, x.amount_cents, x.reason, x.text) for x in one.lines
+        ]
+        assert batch.own_cents == one.own_cents

@@ -19,15 +19,66 @@ import pytest
 import time_machine
 
 from llo.demo import funding_snapshot, loader
+from llo.register.models import Offer
 
 pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(__file__).parent / "data" / "demo_funding_plans.json"
 
 
-def intended(before: dict[str, Any]) -> dict[str, Any]:
-    """The fixture with every intended difference applied (none yet)."""
-    return copy.deepcopy(before)
+#: The Python checker's codes of conditions and the rules engine's conditions they became.
+ENGINE_CONDITION = {
+    "offer_type": "funder_offer_type_ok",
+    "occupation": "funder_occupation_ok",
+    "purpose": "funder_purpose_ok",
+    "sector": "funder_sector_ok",
+    "region": "funder_region_ok",
+    "labour_position": "funder_labour_position_ok",
+    "max_level": "funder_level_ok",
+    "not_yet_valid": "funder_budget_valid",
+    "no_longer_valid": "funder_budget_valid",
+    "cost_components": "funder_has_eligible_costs",
+}
+
+#: Defects fixed on purpose, by persona and funder (each named in the closing note): the
+#: Python checker refused a right on a fact llo does not hold; the rules engine says the
+#: condition is not known yet, pays nothing until it is, and the apply page names it.
+NOT_KNOWN_YET = {
+    # The register names the occupations of most offers ("Lasser") without their ISCO-08
+    # codes; "does not lead to an occupation on the list" was a guess. (An offer that names no
+    # occupation at all still does not lead to one: that refusal stays.)
+    ("jan", "O&O-fonds Techniek"): "funder_occupation_ok",
+    # The purpose of a training is stated when applying (issue 15); an empty purpose was read
+    # as "not this goal".
+    ("sanne", "UWV"): "funder_purpose_ok",
+}
+
+
+def intended(before: dict[str, Any], named_occupations: set[str]) -> dict[str, Any]:
+    """The fixture with the checker's codes renamed and every intended difference applied.
+    ``named_occupations``: the offers whose occupations the register names without codes."""
+    after = copy.deepcopy(before)
+    for key, persona in after["personas"].items():
+        funders = [label.split(" | ")[0] for label in persona["rights"]]
+        for offer, plan in persona["plans"].items():
+            for funder, line in zip(funders, plan[2], strict=True):
+                failed = sorted({ENGINE_CONDITION[code] for code in line[2]})
+                line[2:] = [failed, []]
+                fixed = NOT_KNOWN_YET.get((key, funder))
+                if fixed == "funder_occupation_ok" and offer not in named_occupations:
+                    continue
+                if fixed is not None and line[1] == "not_eligible" and failed == [fixed]:
+                    line[1:] = ["unknown", [], [fixed]]
+    return after
+
+
+def _named_occupations() -> set[str]:
+    offers = Offer.objects.exclude(occupations=[]).select_related("opleider__organisation")
+    return {
+        funding_snapshot.offer_key(offer)
+        for offer in offers
+        if not all(str(o).strip().isdigit() for o in offer.occupations)
+    }
 
 
 def test_every_persona_plan_is_as_before_except_the_named_fixes() -> None:
@@ -36,5 +87,5 @@ def test_every_persona_plan_is_as_before_except_the_named_fixes() -> None:
         loader.load(persons=20)
         now = funding_snapshot.snapshot()
     assert sum(len(p["plans"]) for p in now["personas"].values()) > 10_000
-    found = funding_snapshot.differences(intended(before), now)
+    found = funding_snapshot.differences(intended(before, _named_occupations()), now)
     assert not found, "\n".join(found[:50]) + f"\n({len(found)} differences)"

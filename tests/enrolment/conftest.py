@@ -15,6 +15,7 @@ from llo.accounts import services as accounts
 from llo.accounts.models import Budget
 from llo.core import audit
 from llo.enrolment.models import Window
+from llo.people import services as people
 from llo.people.models import Organisation, OrganisationKind, Person
 from llo.register.models import Offer, Offering, OfferState, Opleider, QualityMark
 from tests.accounts.conftest import make_org, make_person
@@ -50,7 +51,9 @@ def make_offer(
         title=f"Cursus {next(_code)}",
         offer_type="course",
         level="eqf_2",
-        leads_to="none",
+        # Ends with a test: from 1 May 2023 STAP pays only training whose learning is
+        # assessed (Stcrt. 2023, 4426); a course that leads to nothing leaves that unknown.
+        leads_to="microcredential",
         legal_status="cursist",
         modes=["presential"],
         fee_cents=fee,
@@ -102,5 +105,22 @@ def world(db: None) -> World:
     return World(make_window(), opleider, offer, offering)
 
 
-def person(level: str = "eqf_2", position: str = "flex") -> Person:
-    return make_person(level=level, position=position)
+#: The day the persons of these tests said what the rules need and llo does not hold: insured
+#: in the Netherlands for years, no study support (the apply page asks; people.PersonFact).
+STATED_ON = OPENS.date() - dt.timedelta(days=1)
+
+
+def person(level: str = "eqf_2", position: str = "flex", *, stated: bool = True) -> Person:
+    someone = make_person(level=level, position=position)
+    if stated:
+        state_history(someone)
+    return someone
+
+
+def state_history(someone: Person, on: dt.date = STATED_ON) -> None:
+    people.state_fact(
+        actor=ACTOR, person=someone, name="insured_since", value=dt.date(2001, 9, 1), on=on
+    )
+    people.state_fact(
+        actor=ACTOR, person=someone, name="receives_study_support", value=False, on=on
+    )

@@ -209,7 +209,15 @@ def test_twice_in_a_window_and_twice_in_a_year(world: World) -> None:
             idempotency_key="c",
             at=second.opens_at + dt.timedelta(hours=1),
         )
-    assert year.value.code == "once-a-year"
+    # The rules know the grant of May (the enrolment counts it for them): STAP refuses a
+    # second grant in one calendar year, with its reason, before the window's own guard.
+    assert year.value.code == "not-eligible"
+    failed = [r["condition"] for r in shown.reasons if not r["passed"]]
+    assert failed == ["stap_first_grant_this_year"]
+    assert shown.decision is not None
+    assert shown.decision.record["sources"]["person"]["stap_grants_received_this_year"] == {
+        "source": "applications"
+    }
 
 
 def test_lottery_and_waiting_list(world: World) -> None:

@@ -42,6 +42,7 @@ def test_a_published_offer_brings_what_the_register_knows() -> None:
 def test_occupations_named_without_codes_and_a_course_without_a_test_are_not_known() -> None:
     offer, _ = make_offer(make_provider())
     offer.occupations = ["Lasser"]
+    offer.leads_to = "none"
     offer.save()
     facts, sources = facts_adapter.offer_facts(offer, ON)
     assert facts.occupations is None

@@ -420,7 +420,7 @@ def test_the_command_writes_table_json_and_html(tmp_path: Path) -> None:
     assert "Education (CBS)" in text
     assert "Labour-market region" in text
     assert "AM22 Rijnmond" in text
-    assert "Job seeker" in text
+    assert "Looking for work" in text
     assert "55 to AOW age" in text
     data = json.loads((tmp_path / "what-if.json").read_text())
     assert data["persons"] == 2000

@@ -23,7 +23,6 @@ from pydantic import StrictInt, model_validator
 
 from llo.accounts import selectors, services
 from llo.accounts.access import FUNDER_ROLES, actor_of
-from llo.accounts.conditions import OfferFacts
 from llo.accounts.models import (
     AllocationPolicy,
     Budget,
@@ -39,7 +38,9 @@ from llo.core.money import MAX_CENTS
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
 from llo.core.roles import Role
 from llo.core.timeutil import today
+from llo.core.vocabulary import OfferType, Purpose
 from llo.people.models import Employment, Person
+from llo.schemes.facts import OfferFacts
 
 router = Router(tags=["accounts"])
 
@@ -235,16 +236,25 @@ class TransferOut(Schema):
     transactionId: int | None
 
 
+class PriceComponents(Schema):
+    """The price of a training in euro cents, VAT included: fee, exam, books and materials."""
+
+    tuition: StrictInt = Field(0, ge=0, le=2_000_000_000)
+    exam: StrictInt = Field(0, ge=0, le=2_000_000_000)
+    materials: StrictInt = Field(0, ge=0, le=2_000_000_000)
+
+
 class PlanOfferIn(Schema):
     """An offer as the funding plan needs it (not the register's OfferIn)."""
 
     title: str = Field("", max_length=300)
-    priceComponents: dict[str, Cents] = Field(..., min_length=1)
-    level: Level | None = None
-    offerType: str = "course"
-    occupations: list[str] = []
-    purpose: str = ""
-    region: str = ""
+    priceComponents: PriceComponents
+    level: Level
+    offerType: OfferType = OfferType.COURSE
+    occupations: list[Annotated[str, Field(pattern=r"^\d{1,4}$")]] = Field(
+        [], max_length=3, description="ISCO-08 codes of the occupations it leads to (at most 3)."
+    )
+    purpose: Purpose | None = Field(None, description="Why you follow it; empty: not said yet.")
 
 
 class PlanIn(Schema):
@@ -261,6 +271,9 @@ class PlanLineOut(Schema):
     validUntil: dt.date | None
     reason: str
     text: str
+    missing: list[str] = Field(
+        [], description="Facts this right's decision still needs (reason 'unknown')."
+    )
 
 
 class PlanOut(Schema):
@@ -615,15 +628,21 @@ def create_funding_plan(request: HttpRequest, payload: PlanIn) -> dict[str, Any]
     person = Person.objects.select_related("gemeente").get(pk=person_id)
     o = payload.offer
     offer = OfferFacts(
-        price_components=dict(o.priceComponents),
         level=o.level,
         offer_type=o.offerType,
-        occupations=frozenset(o.occupations),
+        fee_cents=o.priceComponents.tuition,
+        exam_cents=o.priceComponents.exam,
+        materials_cents=o.priceComponents.materials,
+        prices_include_vat=True,
+        # An offer described by the person, not one of the register: the facts the register
+        # would give are not known (a funder that asks for them cannot decide yet).
+        in_register=None,
+        quality_mark_valid=None,
         purpose=o.purpose,
-        region=o.region,
-        title=o.title,
+        start_date=None,
+        occupations=tuple(int(c) for c in o.occupations),
     )
-    plan = funding_plan(person, offer, payload.date or today())
+    plan = funding_plan(person, offer, payload.date or today(), title=o.title)
     return {
         "priceCents": plan.price_cents,
         "fundedCents": plan.funded_cents,
@@ -639,6 +658,7 @@ def create_funding_plan(request: HttpRequest, payload: PlanIn) -> dict[str, Any]
                 "validUntil": line.valid_until,
                 "reason": line.reason,
                 "text": line.text,
+                "missing": list(line.missing),
             }
             for line in plan.lines
         ],

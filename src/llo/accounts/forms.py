@@ -14,21 +14,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from llo.accounts.conditions import (
-    COST_COMPONENTS,
-    LABOUR_POSITIONS,
-    OFFER_TYPES,
-    PURPOSES,
-    Conditions,
-    ConditionsError,
-)
 from llo.accounts.models import AllocationPolicy, Portability, RightKind
 from llo.accounts.services import BulkMode
 from llo.core.identifiers import LEVEL_CHOICES
 from llo.core.money import MAX_CENTS, AmountTooLarge, Money, MoneyError
 from llo.core.textguard import date_problem, name_problem
-from llo.people.models import LabourPosition
+from llo.core.vocabulary import CostComponent, LabourPosition, OfferType, Purpose, Sector
 from llo.regions.models import Region
+from llo.schemes.errors import ConditionsError
+from llo.schemes.funder_conditions import canonical
 
 
 class EuroField(forms.CharField):
@@ -60,15 +54,11 @@ class EuroField(forms.CharField):
 
 
 class CodesField(forms.CharField):
-    """A list of codes typed with commas (occupations, sectors)."""
+    """A list of codes typed with commas (occupations)."""
 
     def clean(self, value: Any) -> list[str]:
         text = super().clean(value) or ""
         return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
-
-
-def _choices(labels: dict[str, Any]) -> list[tuple[str, Any]]:
-    return list(labels.items())
 
 
 LEVELS = [("", _("No condition")), *LEVEL_CHOICES]
@@ -190,14 +180,14 @@ class BudgetForm(IdempotentForm):
     )
     offer_types = forms.MultipleChoiceField(
         label=_("Kinds of training"),
-        choices=_choices(OFFER_TYPES),
+        choices=OfferType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose none for all kinds."),
     )
     purposes = forms.MultipleChoiceField(
         label=_("Goal of the training"),
-        choices=_choices(PURPOSES),
+        choices=Purpose.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose none for every goal."),
@@ -219,18 +209,20 @@ class BudgetForm(IdempotentForm):
     )
     labour_positions = forms.MultipleChoiceField(
         label=_("Work situation"),
-        choices=[c for c in LabourPosition.choices if c[0] in LABOUR_POSITIONS],
+        choices=LabourPosition.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sectors = CodesField(
+    sectors = forms.MultipleChoiceField(
         label=_("People must work in these sectors"),
+        choices=[c for c in Sector.choices if c[0] not in (Sector.NONE, Sector.OTHER)],
         required=False,
-        help_text=_("Codes separated by commas, for example metal. Empty: every sector."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose none for every sector."),
     )
     cost_components = forms.MultipleChoiceField(
         label=_("Costs you pay"),
-        choices=_choices(COST_COMPONENTS),
+        choices=CostComponent.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose none to pay all costs."),
@@ -297,7 +289,7 @@ class BudgetForm(IdempotentForm):
             if value not in (None, "", [], False):
                 raw[key] = value
         try:
-            data["conditions"] = Conditions.from_dict(raw).to_dict()
+            data["conditions"] = canonical(raw)
         except ConditionsError as exc:
             by_key = {key: name for name, key in CONDITION_FIELDS.items()}
             for key, reason in exc.errors.items():

@@ -6,10 +6,17 @@ conditions with the rules engine, uses the money that expires soonest first, and
 sector money before public money where a public scheme says so; what is left the person pays.
 Every line is explained in B1 (Fatima needs a clear "you pay €0", JOURNEYS.md).
 
-:func:`allocate` is the whole decision, as a pure function over plain data, so it can be
+Whether a right's conditions are met, and what its funder pays for (the price parts, the
+co-payment), is decided only by the rules engine: one vectorised run over all of a person's
+rights for the offer (``llo.schemes.decision.decide_funders``; issue 13). A condition the data
+cannot decide yet (the purpose of the training, the offer's occupation codes) makes the line
+"not yet known" with the facts that are missing, never a guess.
+
+:func:`allocate` then combines the rights, as a pure function over plain data, so it can be
 property-tested (tests/accounts/test_plan.py): never more than the price, never more than a
 right's balance, each co-payment respected, the remainder is the price minus the rest.
-:func:`funding_plan` gathers the data from the database and explains the result.
+:func:`funding_plan` gathers the data and explains the result; :func:`funding_plans` does the
+same for many offers in one run (a list of offers that each show what the person pays).
 """
 
 from __future__ import annotations
@@ -17,22 +24,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from llo.accounts import lines as deposit_lines
-from llo.accounts.conditions import (
-    ConditionsChecker,
-    OfferFacts,
-    PersonFacts,
-    Reason,
-    Verdict,
-    default_checker,
-)
-from llo.core.identifiers import Level
+from llo.accounts import selectors
 from llo.core.money import Money
 from llo.people.models import Person
+from llo.schemes import facts_adapter
+from llo.schemes.decision import Decision, Reason, decide_funders, decide_funders_for_offers
+from llo.schemes.facts import OfferFacts
+from llo.schemes.funder_conditions import parse_conditions
 
 # --- the pure part ----------------------------------------------------------------------------
 
@@ -46,6 +48,9 @@ class PlanRight:
     valid_until: dt.date | None
     funder_kind: str
     eligible: bool
+    #: The share of the price the person pays when this right is used (the rules engine's
+    #: ``funder_co_payment_cents``); ``co_payment_pct`` is the funder's percentage, for the text.
+    co_payment_cents: int = 0
     co_payment_pct: int = 0
     #: A public scheme that wants other money used first.
     subsidiary: bool = False
@@ -58,11 +63,14 @@ class PlanRight:
     #: False for rights shown for information only (loan room, drawing rights).
     spendable: bool = True
     valid_from: dt.date | None = None
+    #: No condition failed, but one needs a fact that is not known yet: pays nothing for now.
+    unknown: bool = False
 
 
 class LineReason:
     PAYS = "pays"
     NOT_ELIGIBLE = "not_eligible"
+    UNKNOWN = "unknown"
     NOT_VALID = "not_valid"
     EMPTY = "empty"
     NOTHING_LEFT = "nothing_left"
@@ -95,13 +103,6 @@ class Allocation:
         return self.price_cents - self.funded_cents
 
 
-def co_payment_cents(price_cents: int, pct: int) -> int:
-    """The person's own part: at least ``pct`` % of the price, so rounded up to the cent; the
-    funder pays the rest, rounded down (the same rounding as the rules engine's funder rule,
-    ``llo.schemes.funder``)."""
-    return -(-price_cents * pct // 100) if pct else 0
-
-
 def order_key(right: PlanRight) -> tuple[int, dt.date, int]:
     """Subsidiary (public, "use other money first") rights last; then the money that expires
     soonest; then the oldest right."""
@@ -132,13 +133,16 @@ def allocate(
         ):
             lines.append(Line(right.right_id, 0, LineReason.NOT_VALID))
             continue
-        if not right.eligible:
+        if not right.eligible and not right.unknown:
             lines.append(Line(right.right_id, 0, LineReason.NOT_ELIGIBLE))
+            continue
+        if right.unknown:
+            lines.append(Line(right.right_id, 0, LineReason.UNKNOWN))
             continue
         if right.balance_cents <= 0:
             lines.append(Line(right.right_id, 0, LineReason.EMPTY))
             continue
-        own_limit = price - co_payment_cents(price, right.co_payment_pct)
+        own_limit = price - right.co_payment_cents
         if right.accumulation_cap_cents is not None:
             own_limit = min(own_limit, right.accumulation_cap_cents)
         new_limit = min(limit, own_limit)
@@ -171,6 +175,16 @@ def allocate(
 
 # --- gathering and explaining ------------------------------------------------------------------
 
+#: Conditions of the funder rule that the allocation itself weighs: an empty right pays nothing
+#: ("no money left"), and a right whose price parts are paid already, or absent, is not needed.
+WEIGHED_BY_THE_PLAN = ("funder_balance_left", "funder_has_eligible_costs")
+#: The rules engine's price parts per component of the price (``funder_pays_*`` outputs).
+PARTS = {
+    "tuition": "funder_pays_fee",
+    "exam": "funder_pays_exam",
+    "materials": "funder_pays_materials",
+}
+
 
 @dataclass(frozen=True)
 class PlanLine:
@@ -183,7 +197,10 @@ class PlanLine:
     valid_until: dt.date | None
     reason: str
     text: str
+    #: Every condition of the right with the engine's B1 sentence (passed, failed, not known).
     conditions: tuple[Reason, ...] = ()
+    #: Facts the right's decision still needs (``facts_adapter.questions`` asks for them).
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,17 +212,32 @@ class FundingPlan:
     on: dt.date
     offer_title: str = ""
     summary: list[str] = field(default_factory=list)
+    #: The decisions' shared record (rule version, facts and their sources, parameters...).
+    record: dict[str, Any] = field(default_factory=dict)
+    #: The rules engine's decision of each right that was checked, by right id.
+    decisions: dict[int, Decision] = field(default_factory=dict)
 
     @property
     def funded_cents(self) -> int:
         return self.price_cents - self.own_cents
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Facts still needed by rights that could pay (their lines are "not yet known")."""
+        found: dict[str, None] = {}
+        for line in self.lines:
+            if line.reason == LineReason.UNKNOWN:
+                found.update(dict.fromkeys(line.missing))
+        return tuple(found)
 
 
 def _date(day: dt.date | None) -> str:
     return day.strftime("%d-%m-%Y") if day else ""
 
 
-def explain(line: Line, right: PlanRight, funder: str, budget: str, verdict: Verdict | None) -> str:
+def explain(
+    line: Line, right: PlanRight, funder: str, budget: str, decision: Decision | None
+) -> str:
     """One sentence or two in B1 for one line of the plan."""
     amount = Money(line.amount_cents).format()
     if line.reason == LineReason.PAYS:
@@ -229,9 +261,18 @@ def explain(line: Line, right: PlanRight, funder: str, budget: str, verdict: Ver
     if line.reason == LineReason.NOT_VALID:
         return _("%(funder)s: this money cannot be used on this date.") % {"funder": funder}
     if line.reason == LineReason.NOT_ELIGIBLE:
-        failed = [r.text for r in (verdict.failed if verdict else ())]
+        failed = [r.text for r in (decision.failed if decision else ())]
         return " ".join(
             [_("%(funder)s does not pay for this training.") % {"funder": funder}, *failed]
+        )
+    if line.reason == LineReason.UNKNOWN:
+        open_ = [r.text for r in (decision.not_known if decision else ())]
+        return " ".join(
+            [
+                _("%(funder)s may pay for this training, but we do not know everything yet.")
+                % {"funder": funder},
+                *open_,
+            ]
         )
     if line.reason == LineReason.EMPTY:
         return _("%(funder)s: there is no money left in this budget.") % {"funder": funder}
@@ -253,68 +294,73 @@ def own_text(own_cents: int) -> str:
     return _("You pay %(amount)s yourself.") % {"amount": Money(own_cents).format()}
 
 
-def person_facts(person: Person, on: dt.date) -> PersonFacts:
-    """What the conditions may use about a person (AVG: no more)."""
-    jobs = person.employments.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
-    return PersonFacts(
-        level=Level(person.highest_level) if person.highest_level else None,
-        region=person.gemeente.region_id,
-        gemeente=person.gemeente_id,
-        labour_position=person.labour_position,
-        sectors=frozenset(s for s in jobs.values_list("sector", flat=True) if s),
-        birth_date=person.birth_date,
-    )
+def price_parts(offer: OfferFacts) -> dict[str, int]:
+    """The price of a training per component (the register's prices include VAT)."""
+    return {
+        "tuition": offer.fee_cents,
+        "exam": offer.exam_cents,
+        "materials": offer.materials_cents,
+    }
 
 
-def funding_plan(
-    person: Person,
-    offer: OfferFacts,
-    on: dt.date,
-    *,
-    checker: ConditionsChecker | None = None,
-) -> FundingPlan:
-    """Which rights of ``person`` pay how much for ``offer`` on date ``on``, explained.
+def _rights(person: Person) -> list[Any]:
+    from llo.accounts.models import RightStatus
 
-    Moves no money (it only makes rights of deposits not read before, ``lines.claim``); the
-    plan is turned into reservations by the enrolment (``services.reserve``).
-    """
-    from llo.accounts.models import PUBLIC_FUNDER_KINDS, RightStatus
-
-    checker = checker or default_checker()
-    facts = person_facts(person, on)
-    rights = list(
-        deposit_lines.rights_of(person.pk)
+    return list(
+        selectors.rights_of(person.pk)
         .filter(status=RightStatus.ACTIVE)
         .select_related("funder__organisation", "budget", "account")
         .order_by("pk")
     )
-    plan_rights: list[PlanRight] = []
-    verdicts: dict[int, Verdict] = {}
-    for right in rights:
-        spendable = right.spendable
-        verdict = checker.check(right.conditions or {}, facts, offer, on) if spendable else None
-        if verdict is not None:
-            verdicts[right.pk] = verdict
-        # A public scheme may say "other money first" (subsidiary); the funder kind is kept
-        # so a scheme can be public without saying so.
-        plan_rights.append(
-            PlanRight(
-                right_id=right.pk,
-                balance_cents=right.balance_cents or 0,
-                valid_until=right.valid_until,
-                valid_from=right.valid_from,
-                funder_kind=right.funder.kind,
-                eligible=bool(verdict and verdict.eligible),
-                co_payment_pct=verdict.co_payment_pct if verdict else 0,
-                subsidiary=bool(verdict and verdict.subsidiary)
-                and right.funder.kind in PUBLIC_FUNDER_KINDS,
-                components=verdict.components if verdict else None,
-                max_cents=verdict.max_cents if verdict else None,
-                accumulation_cap_cents=verdict.accumulation_cap_cents if verdict else None,
-                spendable=spendable,
-            )
-        )
-    allocation = allocate(offer.price_components, plan_rights, on)
+
+
+def _plan_right(right: Any, decision: Decision | None) -> PlanRight:
+    """A right as the allocation sees it, with what the rules engine decided about it."""
+    from llo.accounts.models import PUBLIC_FUNDER_KINDS
+
+    common = {
+        "right_id": right.pk,
+        "balance_cents": right.balance_cents or 0,
+        "valid_until": right.valid_until,
+        "valid_from": right.valid_from,
+        "funder_kind": right.funder.kind,
+        "spendable": right.spendable,
+    }
+    if decision is None:
+        return PlanRight(eligible=False, **common)
+    conditions = parse_conditions(right.conditions or {})
+    decided = [r for r in decision.reasons if r.condition not in WEIGHED_BY_THE_PLAN]
+    failed = any(not r.passed and not r.unknown for r in decided)
+    # Not known: a condition, or what the funder pays (its co-payment, its price parts).
+    unknown = not failed and (any(r.unknown for r in decided) or bool(decision.missing))
+    outputs = decision.record.get("outputs", {})
+    co_payment = int(outputs.get("funder_co_payment_cents", 0))
+    parts = frozenset(part for part, name in PARTS.items() if outputs.get(name, True))
+    return PlanRight(
+        eligible=not failed and not unknown,
+        unknown=unknown,
+        co_payment_cents=co_payment,
+        co_payment_pct=conditions.co_payment_pct if co_payment else 0,
+        # A public scheme may say "other money first"; the funder kind is kept so a scheme
+        # can be public without saying so.
+        subsidiary=conditions.subsidiary and right.funder.kind in PUBLIC_FUNDER_KINDS,
+        components=None if len(parts) == len(PARTS) else parts,
+        max_cents=conditions.max_per_offer_cents,
+        accumulation_cap_cents=conditions.accumulation_cap_cents,
+        **common,
+    )
+
+
+def _explained(
+    rights: list[Any],
+    decisions: dict[int, Decision],
+    offer: OfferFacts,
+    on: dt.date,
+    title: str,
+    record: dict[str, Any],
+) -> FundingPlan:
+    plan_rights = [_plan_right(r, decisions.get(r.pk)) for r in rights]
+    allocation = allocate(price_parts(offer), plan_rights, on)
     by_id = {r.pk: r for r in rights}
     facts_by_id = {r.right_id: r for r in plan_rights}
     lines = []
@@ -322,6 +368,7 @@ def funding_plan(
         right = by_id[line.right_id]
         funder = right.funder.organisation.name
         budget = right.budget.name if right.budget else right.info_text
+        decision = decisions.get(right.pk)
         lines.append(
             PlanLine(
                 right_id=right.pk,
@@ -332,8 +379,9 @@ def funding_plan(
                 balance_cents=facts_by_id[right.pk].balance_cents,
                 valid_until=right.valid_until,
                 reason=line.reason,
-                text=explain(line, facts_by_id[right.pk], funder, budget, verdicts.get(right.pk)),
-                conditions=verdicts[right.pk].reasons if right.pk in verdicts else (),
+                text=explain(line, facts_by_id[right.pk], funder, budget, decision),
+                conditions=decision.reasons if decision else (),
+                missing=decision.missing if decision else (),
             )
         )
     return FundingPlan(
@@ -342,5 +390,49 @@ def funding_plan(
         own_cents=allocation.own_cents,
         own_text=own_text(allocation.own_cents),
         on=on,
-        offer_title=offer.title,
+        offer_title=title,
+        record=record,
+        decisions=decisions,
     )
+
+
+def funding_plan(
+    person: Person,
+    offer: OfferFacts,
+    on: dt.date,
+    *,
+    title: str = "",
+    offer_sources: dict[str, Any] | None = None,
+) -> FundingPlan:
+    """Which rights of ``person`` pay how much for ``offer`` on date ``on``, explained.
+
+    One run of the rules engine decides every spendable right's conditions at once. Moves no
+    money (it only makes rights of deposits not read before, ``lines.claim``); the plan is
+    turned into reservations by the enrolment (``services.reserve``).
+    """
+    rights = _rights(person)
+    spendable = [r for r in rights if r.spendable]
+    facts, sources = facts_adapter.person_facts(person, on)
+    funders = [facts_adapter.right_funder_facts(r) for r in spendable]
+    decided = decide_funders(
+        facts, offer, funders, on, sources={"person": sources, "offer": offer_sources or {}}
+    )
+    decisions = {r.pk: d for r, d in zip(spendable, decided.decisions, strict=True)}
+    return _explained(rights, decisions, offer, on, title, decided.record)
+
+
+def funding_plans(
+    person: Person, offers: list[tuple[OfferFacts, str]], on: dt.date
+) -> list[FundingPlan]:
+    """:func:`funding_plan` for many offers (with their titles) in one run of the rules engine
+    (offers x rights rows, without the full trace of a single plan)."""
+    rights = _rights(person)
+    spendable = [r for r in rights if r.spendable]
+    facts, _sources = facts_adapter.person_facts(person, on)
+    funders = [facts_adapter.right_funder_facts(r) for r in spendable]
+    per_offer = decide_funders_for_offers(facts, [o for o, _ in offers], funders, on)
+    plans = []
+    for (offer, title), decided in zip(offers, per_offer, strict=True):
+        decisions = {r.pk: d for r, d in zip(spendable, decided, strict=True)}
+        plans.append(_explained(rights, decisions, offer, on, title, {}))
+    return plans

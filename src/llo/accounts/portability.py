@@ -9,8 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from llo.accounts.conditions import Conditions, ConditionsError
 from llo.accounts.models import Portability
+from llo.schemes.errors import ConditionsError
+from llo.schemes.funder_conditions import parse_conditions
 
 
 class TransferOutcome(StrEnum):
@@ -54,6 +55,6 @@ def for_a_future_occupation(conditions: dict[str, Any]) -> dict[str, Any]:
     """A right's conditions once its holder keeps it for a future occupation: for switching
     to other work only."""
     try:
-        return Conditions.from_dict(conditions).narrowed_to_purpose("switch").to_dict()
+        return parse_conditions(conditions).with_purposes("switch").to_dict()
     except ConditionsError:  # pragma: no cover - stored conditions were validated
         return {**conditions, "purposes": ["switch"]}

@@ -13,9 +13,11 @@ personas' own applications are made "today"), so both the script that writes the
 (``scripts/demo_funding_plans.py``) and the test load it at :data:`FROZEN_AT`.
 
 A persona's rights are listed once (``rights``: funder, budget, kind); each plan is
-``[price, own, [[amount, reason, failed], ...]]`` with one entry per right in that order
-(``failed``: the codes of the right's conditions that are not met, sorted), so the fixture is
-one line per offer and a difference reads as "this offer, this right".
+``[price, own, [[amount, reason, failed, unknown], ...]]`` with one entry per right in that
+order (``failed``: the right's conditions that are not met; ``unknown``: those that cannot be
+decided yet; both sorted), so the fixture is one line per offer and a difference reads as
+"this offer, this right". The fixture written before the move has no ``unknown`` (the Python
+checker had no such outcome) and its own codes for the conditions.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from llo.accounts import lines as deposit_lines
+from llo.accounts import selectors
 from llo.accounts.models import Right, RightStatus
 from llo.demo import personas
 from llo.people.models import Person
@@ -52,6 +54,7 @@ def reachable_offers(person: Person, on: dt.date) -> QuerySet[Offer]:
         )
         .filter(Q(gemeenten__region_id=region) | Q(online=True))
         .select_related("opleider__organisation")
+        .prefetch_related("opleider__quality_marks", "gemeenten")
         .distinct()
         .order_by("opleider__organisation__kvk", "code")
     )
@@ -64,7 +67,7 @@ def _right_label(right: Right) -> str:
 
 def persona_rights(person: Person) -> list[Right]:
     rights = (
-        deposit_lines.rights_of(person.pk)
+        selectors.rights_of(person.pk)
         .filter(status=RightStatus.ACTIVE)
         .select_related("funder__organisation", "budget")
         .order_by("pk")
@@ -73,19 +76,25 @@ def persona_rights(person: Person) -> list[Right]:
 
 
 def plans_of(person: Person, offers: Iterable[Offer], on: dt.date) -> dict[str, list[Any]]:
-    """``{offer key: [price, own, [[amount, reason, failed], ...]]}`` in the order of
-    :func:`persona_rights`."""
-    from llo.accounts.plan import funding_plan
-    from llo.enrolment.services import plan_offer_facts
+    """``{offer key: [price, own, [[amount, reason, failed, unknown], ...]]}`` in the order of
+    :func:`persona_rights`: the plans of all offers from one run of the rules engine
+    (``accounts.plan.funding_plans``)."""
+    from llo.accounts.plan import WEIGHED_BY_THE_PLAN, funding_plans
+    from llo.schemes.facts_adapter import offer_facts
 
     order = {right.pk: i for i, right in enumerate(persona_rights(person))}
+    chosen = list(offers)
+    facts = [(offer_facts(offer, on)[0], offer.title) for offer in chosen]
     result: dict[str, list[Any]] = {}
-    for offer in offers:
-        plan = funding_plan(person, plan_offer_facts(offer), on)
-        lines: list[list[Any]] = [[0, "", []] for _ in order]
+    for offer, plan in zip(chosen, funding_plans(person, facts, on), strict=True):
+        lines: list[list[Any]] = [[0, "", [], []] for _ in order]
         for line in plan.lines:
-            failed = sorted(c.code for c in line.conditions if not c.ok)
-            lines[order[line.right_id]] = [line.amount_cents, line.reason, failed]
+            # The conditions the allocation weighs itself show as its reasons (empty, nothing
+            # left), not as failed conditions.
+            decided = [c for c in line.conditions if c.condition not in WEIGHED_BY_THE_PLAN]
+            failed = sorted(c.condition for c in decided if not c.passed and not c.unknown)
+            unknown = sorted(c.condition for c in decided if c.unknown)
+            lines[order[line.right_id]] = [line.amount_cents, line.reason, failed, unknown]
         result[offer_key(offer)] = [plan.price_cents, plan.own_cents, lines]
     return result
 

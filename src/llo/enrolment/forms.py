@@ -4,12 +4,15 @@ catalogue). A service's Problem with invalid parameters is put beside the matchi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from llo.core.problems import Problem
+from llo.people.models import FactName
 
 
 class ConfirmForm(forms.Form):
@@ -25,6 +28,65 @@ class ConfirmForm(forms.Form):
         label=_("I checked this. I want to apply."),
         error_messages={"required": _("Tick the box if you want to apply.")},
     )
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class FactsForm(forms.Form):
+    """What a decision still needs to know from the person (``facts_adapter.questions``):
+    only the questions asked are fields. The answers are the person's own statements, kept
+    with today's date (``people.PersonFact``)."""
+
+    insured_since = forms.DateField(
+        label=_("Since when have you lived or worked in the Netherlands without a break?"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Have you always lived here? Fill in your date of birth."),
+        error_messages={"invalid": _("Fill in a date, for example 1-9-2019.")},
+    )
+    receives_study_support = forms.ChoiceField(
+        label=_(
+            "Do you get student finance or other money for your studies from the government now?"
+        ),
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    needs_basic_skills = forms.ChoiceField(
+        label=_("Do you want to learn to read, write, count or use a computer better?"),
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    persoon = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    venster = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, asked: Sequence[str], today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for name in [str(f) for f in FactName]:
+            if name not in asked:
+                del self.fields[name]
+        for name in self.fields:
+            if name in FactName.values:
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = _("Answer this question.")
+
+    def clean_insured_since(self) -> dt.date | None:
+        since: dt.date | None = self.cleaned_data.get("insured_since")
+        if since is not None and since > self.today:
+            raise forms.ValidationError(_("Fill in today or a day in the past."))
+        return since
+
+    def answers(self) -> dict[str, object]:
+        """The statements to record: fact name -> value (a date, or True/False)."""
+        found: dict[str, object] = {}
+        for name in FactName.values:
+            if name in self.fields:
+                value = self.cleaned_data.get(name)
+                found[name] = value == "yes" if isinstance(value, str) else value
+        return found
 
 
 class EnrolForm(forms.Form):

@@ -10,6 +10,7 @@ app_name = "enrolment"
 
 urlpatterns = [
     path("aanvragen/nieuw/<int:offering_id>", views.apply_page, name="apply"),
+    path("aanvragen/nieuw/<int:offering_id>/gegevens", views.state_facts_page, name="apply-facts"),
     path("aanvragen", views.my_applications, name="mine"),
     path("aanvragen/<int:pk>", views.application_page, name="application"),
     path("aanvragen/<int:pk>/annuleren", views.cancel_page, name="cancel"),

@@ -14,12 +14,14 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -37,12 +39,14 @@ from llo.enrolment.forms import (
     ConfirmForm,
     DropOutForm,
     EnrolForm,
+    FactsForm,
     add_problem,
 )
 from llo.enrolment.lifecycle import Status
 from llo.enrolment.models import Application, IntakeEntry, Preview, ReviewCase, Window
 from llo.people.models import Organisation, Person
 from llo.register.models import Offering
+from llo.schemes import facts_adapter
 
 View = Callable[..., HttpResponse]
 
@@ -106,15 +110,12 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 12 else None
 
 
-@role_required(Role.BURGER, Role.ADVISEUR)
-@require_http_methods(["GET", "POST"])
-def apply_page(request: HttpRequest, offering_id: int) -> HttpResponse:
-    offering = get_object_or_404(
-        Offering.objects.select_related("offer__opleider__organisation"), pk=offering_id
-    )
+def _applicant(
+    request: HttpRequest, offering: Offering, data: Any
+) -> tuple[Person, Organisation | None] | HttpResponse:
+    """Who applies: the citizen, or a person who gave the adviser's organisation consent (else
+    the page to choose one)."""
     user = request.user
-    org: Organisation | None = None
-    data = request.POST if request.method == "POST" else request.GET
     if user.role == Role.ADVISEUR:  # type: ignore[union-attr]
         org = getattr(user, "organisation", None)
         if org is None:
@@ -134,10 +135,24 @@ def apply_page(request: HttpRequest, offering_id: int) -> HttpResponse:
                 },
                 status=200 if chosen is None else 403,
             )
-    else:
-        person = getattr(user, "person", None)
-        if person is None:
-            raise PermissionDenied(_("Your account is not linked to a person."))
+        return person, org
+    person = getattr(user, "person", None)
+    if person is None:
+        raise PermissionDenied(_("Your account is not linked to a person."))
+    return person, None
+
+
+@role_required(Role.BURGER, Role.ADVISEUR)
+@require_http_methods(["GET", "POST"])
+def apply_page(request: HttpRequest, offering_id: int) -> HttpResponse:
+    offering = get_object_or_404(
+        Offering.objects.select_related("offer__opleider__organisation"), pk=offering_id
+    )
+    data = request.POST if request.method == "POST" else request.GET
+    who = _applicant(request, offering, data)
+    if isinstance(who, HttpResponse):
+        return who
+    person, org = who
     windows = selectors.open_windows()
     window_id = _int(data.get("venster"))
     window = next((w for w in windows if w.pk == window_id), None)
@@ -167,14 +182,77 @@ def apply_page(request: HttpRequest, offering_id: int) -> HttpResponse:
             "venster": window.pk if window else None,
         }
     )
-    return render(request, "enrolment/apply.html", {**base, **_shown(shown), "form": form})
+    context = {**base, **_shown(shown), "form": form}
+    context["facts_form"] = _facts_form(context["asked"], person, org, window)
+    return render(request, "enrolment/apply.html", context)
+
+
+def _facts_form(
+    asked: list[Any],
+    person: Person,
+    org: Organisation | None,
+    window: Window | None,
+    data: Any = None,
+) -> FactsForm | None:
+    names = [q.fact for q in asked if q.ask_person]
+    if not names:
+        return None
+    initial = {"persoon": person.pk if org else None, "venster": window.pk if window else None}
+    return FactsForm(data, asked=names, today=now().date(), initial=initial)
+
+
+@role_required(Role.BURGER, Role.ADVISEUR)
+@require_POST
+def state_facts_page(request: HttpRequest, offering_id: int) -> HttpResponse:
+    """The answers to what a decision still needs to know; then the plan again."""
+    offering = get_object_or_404(
+        Offering.objects.select_related("offer__opleider__organisation"), pk=offering_id
+    )
+    who = _applicant(request, offering, request.POST)
+    if isinstance(who, HttpResponse):
+        return who
+    person, org = who
+    asked = [str(name) for name in request.POST.getlist("asked")]
+    form = FactsForm(request.POST, asked=asked, today=now().date())
+    if form.is_valid():
+        try:
+            services.state_facts(
+                actor=_actor(request),
+                person=person,
+                answers=form.answers(),
+                on=now().date(),
+                acting_org=org,
+            )
+        except Problem as exc:
+            add_problem(form, exc, {name: name for name in form.fields})
+        else:
+            messages.success(request, _("Thank you. We checked the plan again with your answers."))
+            query = {k: v for k in ("persoon", "venster") if (v := request.POST.get(k))}
+            target = reverse("enrolment:apply", args=[offering.pk])
+            return redirect(f"{target}?{urlencode(query)}" if query else target)
+    return render(
+        request,
+        "enrolment/apply_facts.html",
+        {"offering": offering, "offer": offering.offer, "facts_form": form, "asked": asked},
+        status=400,
+    )
 
 
 def _shown(shown: Preview) -> dict[str, Any]:
+    """The preview for the page: the reasons, and what the decision still needs to know (the
+    questions the person can answer, and the facts others must give)."""
+    missing: dict[str, None] = {}
+    for line in shown.plan:
+        missing.update(dict.fromkeys(line.get("missing", [])))
+    asked = facts_adapter.questions(missing)
     return {
         "shown": shown,
         "own_text": own_text(shown.own_cents),
-        "failed": [r for r in shown.reasons if not r.get("passed")],
+        "failed": [r for r in shown.reasons if not r.get("passed") and not r.get("unknown")],
+        "not_known": [r for r in shown.reasons if r.get("unknown")]
+        + [{"text": line["text"]} for line in shown.plan if line.get("reason") == "unknown"],
+        "asked": asked,
+        "others": [q for q in asked if not q.ask_person],
     }
 
 

@@ -25,8 +25,11 @@ The public API (small on purpose; everything is importable from ``llo.schemes``)
 ``with_funders([conditions, ...]) -> system``
     A system with funders' conditions (``llo.schemes.funders``) for ``evaluate``; rows choose
     their funder with the ``funder_index`` input.
-``facts_from_person(person, on, **extra) -> PersonFacts``
-    Facts from ``llo.people`` (plus what the people app does not hold, in ``extra``).
+``facts_adapter.person_facts(person, on)``, ``offer_facts(offer, on)``, ``funder_facts``
+    Stored data as rule facts, each with its source; a fact llo does not hold is ``None``
+    (not known) and the decision says so (``Decision.missing``).
+``decide_funders(person, offer, funders, on)``
+    All of a person's funders for one offer in one vectorised run (the funding plan).
 ``services.decide_and_record(...)``
     Decide and store a :class:`~llo.schemes.models.DecisionRecord` with an audit entry.
 
@@ -53,7 +56,7 @@ _EXPORTS = {
     "rule_version": "llo.schemes.engine",
     "PersonFacts": "llo.schemes.facts",
     "OfferFacts": "llo.schemes.facts",
-    "facts_from_person": "llo.schemes.facts",
+    "decide_funders": "llo.schemes.decision",
     "to_inputs": "llo.schemes.facts",
     "FunderConditions": "llo.schemes.funders",
     "parse_conditions": "llo.schemes.funders",

@@ -211,9 +211,9 @@ def _run(
         needed: dict[str, None] = {}
         if row_unknown:
             read: set[str] = set()
-            for name in (*info.condition_names, info.amount):
+            for name in (*info.condition_names, info.amount, *info.outputs):
                 if unknown[name][row]:
-                    stop = decided_by if name == info.amount else ()
+                    stop = decided_by if name not in info.condition_names else ()
                     read |= known.read_by(reads, name, stop)
             for input_name in row_unknown:
                 if input_name in read:

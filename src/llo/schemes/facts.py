@@ -169,8 +169,10 @@ class OfferFacts:
     exam_cents: int
     materials_cents: int
     prices_include_vat: bool
-    in_register: bool
-    quality_mark_valid: bool
+    #: In the training register and not excluded; with a valid quality mark (``None``: an
+    #: offer described by hand, not one of the register).
+    in_register: bool | None
+    quality_mark_valid: bool | None
     #: Why the person follows it; stated when applying (``None`` until then).
     purpose: str | None
     #: The first day of the offering applied for (``None``: no start date chosen yet).
@@ -207,8 +209,8 @@ class OfferFacts:
         for name in ("fee_cents", "exam_cents", "materials_cents"):
             _cents(name, getattr(self, name))
         _flag("prices_include_vat", self.prices_include_vat)
-        _flag("in_register", self.in_register)
-        _flag("quality_mark_valid", self.quality_mark_valid)
+        _optional(_flag, "in_register", self.in_register)
+        _optional(_flag, "quality_mark_valid", self.quality_mark_valid)
         if self.purpose is not None:
             _code("purpose", self.purpose, enums.Purpose)
         if self.start_date is not None:
@@ -264,6 +266,8 @@ PERSON_FACT_INPUTS: dict[str, tuple[str, ...]] = {
     "llo_received_this_year_cents": ("llo_received_this_year_cents",),
 }
 OFFER_FACT_INPUTS: dict[str, tuple[str, ...]] = {
+    "in_register": ("offer_in_register",),
+    "quality_mark_valid": ("offer_quality_mark_valid",),
     "purpose": ("purpose",),
     "start_date": ("offer_start_date",),
     "occupations": ("offer_occupation_1", "offer_occupation_2", "offer_occupation_3"),
@@ -330,8 +334,8 @@ def to_inputs(
         "offer_materials_cents": [offer.materials_cents],
         "offer_prices_include_vat": [offer.prices_include_vat],
         "offer_vat_percent": [offer.vat_percent],
-        "offer_in_register": [offer.in_register],
-        "offer_quality_mark_valid": [offer.quality_mark_valid],
+        "offer_in_register": [bool(offer.in_register)],
+        "offer_quality_mark_valid": [bool(offer.quality_mark_valid)],
         "offer_occupation_1": [occupations[0]],
         "offer_occupation_2": [occupations[1]],
         "offer_occupation_3": [occupations[2]],
@@ -374,15 +378,3 @@ def as_json(facts: PersonFacts | OfferFacts) -> dict[str, Any]:
             value = list(value)
         data[item.name] = value
     return data
-
-
-def facts_from_person(person: Any, on: dt.date, **extra: Any) -> PersonFacts:
-    """Until the enrolment's callers use :mod:`llo.schemes.facts_adapter` (issue 13, after
-    the enrolment app's split): PersonFacts of a stored person with the ``extra`` facts and
-    the counts of earlier grants the old path gave. Removed with the switch."""
-    from llo.schemes import facts_adapter
-
-    facts, _ = facts_adapter.person_facts(
-        person, on, stap_grants_received_this_year=0, llo_received_this_year_cents=0
-    )
-    return dataclasses.replace(facts, **extra)

@@ -18,6 +18,7 @@ source                    what
 ``register_of_offers``    llo's training register: the offer, its provider, quality marks
 ``application``           what the application itself says (purpose, other money planned)
 ``accounts``              the funder's stored conditions and the right's balance
+``applications``          llo's own applications (grants received this year)
 ``unknown``               not in llo's data: asked on the apply page, or from a source
 ========================  =================================================================
 
@@ -145,12 +146,12 @@ def person_facts(
         stated = said.get(flag)
         flags[flag] = bool(stated.value) if stated is not None else None
         sources[str(flag)] = _stated(stated) if stated is not None else _source("unknown")
-    for name, value in (
-        ("stap_grants_received_this_year", stap_grants_received_this_year),
-        ("llo_received_this_year_cents", llo_received_this_year_cents),
-        ("funder_balance_cents", funder_balance_cents),
+    for name, value, where in (
+        ("stap_grants_received_this_year", stap_grants_received_this_year, "applications"),
+        ("llo_received_this_year_cents", llo_received_this_year_cents, "applications"),
+        ("funder_balance_cents", funder_balance_cents, "accounts"),
     ):
-        sources[name] = _source("accounts" if value is not None else "unknown")
+        sources[name] = _source(where if value is not None else "unknown")
     facts = PersonFacts(
         birth_date=person.birth_date,
         highest_level=Level(person.highest_level),

@@ -10,7 +10,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from llo.accounts.conditions import Conditions, ConditionsError
 from llo.accounts.ledger import AccountKind, Cause
 from llo.accounts.models import (
     FUNDER_KIND_OF_ORGANISATION,
@@ -27,6 +26,8 @@ from llo.accounts.store import ledger as ledger_store
 from llo.core import audit
 from llo.core.problems import InvalidParam, Problem, invalid
 from llo.people.models import Organisation, OrganisationKind
+from llo.schemes import funder_conditions
+from llo.schemes.errors import ConditionsError
 
 
 def ensure_funder(organisation: Organisation, *, actor: audit.Actor = SYSTEM) -> Funder:
@@ -119,7 +120,7 @@ def create_budget(
         amount_per_person_cents, right_kind, right_validity_months,
     )  # fmt: skip
     try:
-        canonical = Conditions.from_dict(conditions or {}).to_dict()
+        canonical = funder_conditions.canonical(conditions)
     except ConditionsError as exc:
         raise conditions_problem(exc) from None
     fields = {

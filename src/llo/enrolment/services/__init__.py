@@ -37,7 +37,7 @@ from llo.enrolment.selectors import (
 from llo.enrolment.services.applying import apply, preview
 from llo.enrolment.services.common import SYSTEM
 from llo.enrolment.services.consent import check_acting_for, give_consent, revoke_consent
-from llo.enrolment.services.facts import plan_offer_facts, scheme_offer_facts
+from llo.enrolment.services.facts import offer_facts, person_facts, state_facts
 from llo.enrolment.services.misuse import decide_flag, report_gift, scan_misuse
 from llo.enrolment.services.progress import (
     cancel,
@@ -83,18 +83,19 @@ __all__ = [
     "enrol",
     "give_consent",
     "lapse_waiting",
+    "offer_facts",
     "pending_entries",
-    "plan_offer_facts",
+    "person_facts",
     "preview",
     "promote_waiting",
     "report_attendance",
     "report_gift",
     "revoke_consent",
     "scan_misuse",
-    "scheme_offer_facts",
     "spending",
     "spending_csv_text",
     "start",
+    "state_facts",
     "statement",
     "statement_totals",
     "submit",

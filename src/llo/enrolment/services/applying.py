@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from llo.accounts import services as accounts
-from llo.accounts.plan import funding_plan
+from llo.accounts.plan import FundingPlan, LineReason, funding_plan
 from llo.core import audit
 from llo.core.problems import Problem
 from llo.core.timeutil import now
@@ -26,17 +26,12 @@ from llo.enrolment.services.common import (
     new_receipt,
 )
 from llo.enrolment.services.consent import check_acting_for
-from llo.enrolment.services.facts import (
-    _default_extra,
-    _grants_this_year,
-    plan_offer_facts,
-    scheme_offer_facts,
-)
+from llo.enrolment.services.facts import offer_facts, person_facts
 from llo.people.models import Organisation, Person
 from llo.register.models import Offer, Offering
+from llo.schemes.decision import Decision, Reason
 from llo.schemes.errors import RulesError
-from llo.schemes.facts import facts_from_person
-from llo.schemes.services import decide_and_record
+from llo.schemes.services import decide_and_record, record_decision
 
 
 def preview(
@@ -46,9 +41,13 @@ def preview(
     offering: Offering,
     window: Window | None = None,
     on: dt.date,
-    extra: dict[str, Any] | None = None,
 ) -> Preview:
     """The decision with reasons and the funding plan, before the person confirms.
+
+    Every fact comes from the facts adapter next to the rules; a fact llo does not hold yet
+    makes its condition "not yet known" (the reason says so, ``missing`` in the record names
+    it) and the apply page asks for it. Both paths store a decision record with the source of
+    every fact.
 
     Locks: none (writes the preview, and the rules' decision record)."""
     offer = Offer.objects.select_related("opleider__organisation").get(pk=offering.offer_id)
@@ -61,13 +60,18 @@ def preview(
         scheme = window.budget.scheme
         if not scheme:
             raise Problem(422, _("This window has no scheme rules."), code="window-without-scheme")
-        facts = facts_from_person(person, peildatum, **(extra or _default_extra(peildatum)))
-        offer_facts = scheme_offer_facts(
-            offer, offering, peildatum, _grants_this_year(offer, peildatum.year)
-        )
+        facts, person_sources = person_facts(person, scheme, peildatum)
+        offered, offer_sources = offer_facts(offer, offering, peildatum)
         try:
             result, decision = decide_and_record(
-                facts, offer_facts, peildatum, scheme, actor=actor, person=person, purpose="apply"
+                facts,
+                offered,
+                peildatum,
+                scheme,
+                actor=actor,
+                person=person,
+                purpose="apply",
+                sources={"person": person_sources, "offer": offer_sources},
             )
         except RulesError as exc:
             raise Problem(422, str(exc), code="rules-refused") from None
@@ -78,12 +82,14 @@ def preview(
                 "funder": window.budget.funder.organisation.name,
                 "amountCents": amount,
                 "text": window.name,
+                "missing": list(result.missing),
             }
         ]
         eligible = result.eligible and amount > 0
     else:
         peildatum = on
-        fplan = funding_plan(person, plan_offer_facts(offer), on)
+        offered, offer_sources = offer_facts(offer, offering, on)
+        fplan = funding_plan(person, offered, on, title=offer.title, offer_sources=offer_sources)
         amount = fplan.funded_cents
         plan = [
             {
@@ -92,11 +98,14 @@ def preview(
                 "amountCents": line.amount_cents,
                 "reason": line.reason,
                 "text": line.text,
+                "missing": list(line.missing),
             }
             for line in fplan.lines
         ]
         reasons = [{"condition": "plan", "passed": amount > 0, "text": fplan.own_text}]
         eligible = amount > 0
+        if fplan.decisions:
+            decision = _record_plan(fplan, amount, actor=actor, person=person)
     with transaction.atomic():
         shown = Preview.objects.create(
             person=person,
@@ -162,8 +171,11 @@ def apply(
         person_id=shown.person_id, offering=offering, status__in=sorted(lifecycle.ACTIVE)
     ).exists():
         raise Problem(409, _("You already applied for this training."), code="already-applied")
+    offered, offer_sources = offer_facts(offer, offering, on)
     with transaction.atomic():
-        fresh = funding_plan(shown.person, plan_offer_facts(offer), on)
+        fresh = funding_plan(
+            shown.person, offered, on, title=offer.title, offer_sources=offer_sources
+        )
         if fresh.funded_cents != shown.amount_cents:
             raise Problem(
                 409,
@@ -200,3 +212,24 @@ def apply(
             after={"amount_cents": app.amount_cents, "consent": consent.pk if consent else None},
         )
     return app
+
+
+def _record_plan(plan: FundingPlan, amount: int, *, actor: audit.Actor, person: Person) -> Any:
+    """The funding plan's decisions as one decision record: a line per right (its sentence),
+    and in the record every right's conditions, the facts and their sources."""
+    reasons = tuple(
+        Reason(
+            f"right:{line.right_id}",
+            line.amount_cents > 0,
+            line.text,
+            unknown=line.reason == LineReason.UNKNOWN,
+        )
+        for line in plan.lines
+        if line.right_id in plan.decisions
+    )
+    first = next(iter(plan.decisions.values()))
+    summary = Decision(
+        "funder", first.rule_version, plan.on, amount > 0, amount, reasons, plan.record,
+        plan.missing,
+    )  # fmt: skip
+    return record_decision(summary, actor=actor, person=person, purpose="apply")

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 import llo
 from llo.core.identifiers import Level
+from llo.core.vocabulary import LabourPosition
 from llo.people.population import LABOUR_POSITIONS, age_bands
 from llo.regions.reference import gemeente_rows
 from llo.schemes import engine
@@ -66,13 +67,6 @@ EDUCATION_LABELS: dict[str, Promise] = {
     "low": _("Low (up to vmbo, mbo 1)"),
     "middle": _("Middle (havo, vwo, mbo 2 to 4)"),
     "high": _("High (hbo, wo)"),
-}
-POSITION_LABELS: dict[str, Promise] = {
-    "employed": _("Permanent employee"),
-    "flex": _("Flex worker"),
-    "self_employed": _("Self-employed"),
-    "job_seeker": _("Job seeker"),
-    "on_benefit": _("Not in the labour force"),
 }
 
 #: Called at the start of each stage: (what, stage number from 0, number of stages).
@@ -332,7 +326,7 @@ class Cells:
         if dimension == "age_band":
             return [(name, _age_label(name)) for name in self.band_names]
         if dimension == "labour_position":
-            return [(p, POSITION_LABELS[p]) for p in LABOUR_POSITIONS]
+            return [(p, LabourPosition(p).label) for p in LABOUR_POSITIONS]
         names = _region_names()
         return [(code, f"{code} {names.get(code, '')}".strip()) for code in self.region_codes]
 
