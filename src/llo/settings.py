@@ -53,7 +53,7 @@ LLO_BSN_ENCRYPTION_KEY = os.environ.get("LLO_BSN_ENCRYPTION_KEY", "")
 LLO_BSN_HASH_KEY = os.environ.get("LLO_BSN_HASH_KEY", "")
 LLO_BSN_HASH_KEY_PREVIOUS = os.environ.get("LLO_BSN_HASH_KEY_PREVIOUS", "")
 # A deposit of at least this many persons is loaded into a database partition of its own on
-# PostgreSQL (accounts/lines.py, docs/decisions/005).
+# PostgreSQL (accounts/store/lines.py, docs/decisions/005).
 LLO_DEPOSIT_PARTITION_MIN = int(os.environ.get("LLO_DEPOSIT_PARTITION_MIN", "20000"))
 
 INSTALLED_APPS = [

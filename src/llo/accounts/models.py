@@ -380,7 +380,7 @@ class DepositLine(models.Model):
 
     A deposit writes one narrow line per person and nothing else per person. The first time
     the person's rights are read or moved (their overview, a funding plan, an enrolment, a
-    transfer, the nightly expiry, a funder's export), :func:`llo.accounts.lines.claim` turns
+    transfer, the nightly expiry, a funder's export), :func:`llo.accounts.store.lines.claim` turns
     the line into a :class:`Right` with the same person, deposit, amount and last day, in one
     transaction: the line is deleted and the right inserted, so a deposit is always exactly
     one of the two. Until then the money waits in the budget's pool account, as for a right

@@ -3,11 +3,11 @@
 --
 -- A small deposit goes into the default partition, whose primary key index is kept up to date
 -- row by row. A large one is loaded into a fresh table of its own, indexed after the load and
--- then attached as a partition (accounts/lines.py): building an index over sorted input once
+-- then attached as a partition (accounts/store/lines.py): building an index over sorted input once
 -- costs a fraction of updating it a million times.
 --
 -- Lines have no per-row foreign keys. A deposit checks its persons itself (one anti-join over
--- all of them, in lines.py); the trigger below checks rows inserted into the table through
+-- all of them, in store/lines.py); the trigger below checks rows inserted into the table through
 -- the parent, and deleting a person who still has a line fails like a foreign key would.
 
 DROP TABLE accounts_depositline;
