@@ -5,7 +5,7 @@ query means."""
 
 from __future__ import annotations
 
-from llo.register.search.base import (
+from llo.register.search.query import (
     FACETS,
     SORTS,
     FacetValue,

@@ -23,26 +23,93 @@ What a query means is decided here, once, so both databases give the same answer
 from __future__ import annotations
 
 import datetime as dt
-import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
 
 from llo.core.identifiers import LEVEL_LABELS, Level
-from llo.register.models import (
-    LeadsTo,
-    ModeOfDelivery,
-    OfferType,
-    ProviderKind,
-)
+from llo.register.models import LeadsTo, ModeOfDelivery, OfferType, ProviderKind
 from llo.register.search import text as textmod
+from llo.register.search.keys import (
+    KEY_BASE,
+    KEY_VALUES,
+    MODE_BITS,
+    PRICE_CEILINGS,
+    PRICE_KEY,
+    RANK_FLOORS,
+    RANK_KEY,
+    REGION_KEY,
+    START_KEY,
+    facet_key,
+    facet_keys,
+    mode_bits,
+    month_key,
+    price_key,
+    region_bit,
+    region_bits,
+)
+from llo.register.search.query import (
+    FACETS,
+    MAX_PAGE_SIZE,
+    MAX_RESULT_WINDOW,
+    MAX_TERMS,
+    SORTS,
+    EntryRow,
+    FacetValue,
+    QueryError,
+    SearchQuery,
+    SearchResult,
+    Term,
+    prefix_of,
+    tag_value,
+    validate,
+)
 
-MAX_TERMS = 10
-MAX_PAGE_SIZE = 100
-MAX_RESULT_WINDOW = 10_000
+#: The names above that moved to :mod:`.keys` and :mod:`.query`, importable from here too.
+__all__ = [
+    "FACETS",
+    "KEY_BASE",
+    "KEY_VALUES",
+    "MAX_PAGE_SIZE",
+    "MAX_RESULT_WINDOW",
+    "MAX_TERMS",
+    "MODE_BITS",
+    "PRICE_CEILINGS",
+    "PRICE_KEY",
+    "RANK_FLOORS",
+    "RANK_KEY",
+    "REGION_KEY",
+    "SAMPLE_BUCKETS",
+    "SAMPLE_CUT",
+    "SORTS",
+    "START_KEY",
+    "EntryRow",
+    "Estimate",
+    "FacetValue",
+    "QueryError",
+    "SearchBackend",
+    "SearchQuery",
+    "SearchResult",
+    "Sql",
+    "Term",
+    "about",
+    "facet_key",
+    "facet_keys",
+    "in_sample",
+    "mode_bits",
+    "month_key",
+    "prefix_of",
+    "price_key",
+    "region_bit",
+    "region_bits",
+    "region_names",
+    "sample_bucket",
+    "tag_value",
+    "validate",
+]
 
 #: The sample: offers whose :func:`sample_bucket` (0-1023) is below SAMPLE_CUT, 1/32 of all.
 SAMPLE_BUCKETS = 1024
@@ -51,11 +118,6 @@ SAMPLE_CUT = 32
 #: estimated from the sample); above it, give the sample's counts scaled up. Measured on
 #: 500,000 offers: docs/decisions/003-search-counts.md.
 EXACT_UP_TO = 3_000
-
-SORTS = ("relevance", "price", "-price", "start")
-FACETS = ("level", "offerType", "mode", "providerKind", "leadsTo", "region")
-
-MODE_BITS = {mode.value: 1 << i for i, mode in enumerate(ModeOfDelivery)}
 
 
 def sample_bucket(offer_id: int) -> int:
@@ -66,255 +128,6 @@ def sample_bucket(offer_id: int) -> int:
 
 def in_sample(offer_id: int) -> bool:
     return sample_bucket(offer_id) < SAMPLE_CUT
-
-
-def region_bit(code: str) -> int:
-    """Bit of an arbeidsmarktregio code AMnn (CBS, 01-38 in 2025; room up to 62). A code
-    outside that range has no bit, so it matches no place."""
-    number = int(code[2:])
-    return 1 << number if 0 < number < 63 else 0
-
-
-#: Every facet value as a small integer, so PostgreSQL can match facet filters inside the
-#: GIN index together with the words (``keys && ARRAY[...]``) instead of reading each matching
-#: row. Stored in the index: change a number only together with ``llo register_reindex``.
-KEY_BASE = {"level": 100, "offerType": 200, "providerKind": 300, "leadsTo": 400, "mode": 500}
-KEY_VALUES: dict[str, list[str]] = {
-    "level": [lv.value for lv in Level],
-    "offerType": list(OfferType.values),
-    "providerKind": list(ProviderKind.values),
-    "leadsTo": list(LeadsTo.values),
-    "mode": list(MODE_BITS),
-}
-#: A region AMnn is 600 + nn; 600 itself means "can be followed online".
-REGION_KEY = 600
-
-
-#: Price ceilings (cents): an offer has the key PRICE_KEY + i of every ceiling i at or above
-#: its price, so "at most X" is narrowed in the index to the smallest ceiling >= X.
-PRICE_CEILINGS = tuple(
-    euros * 100
-    for euros in (100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 4000, 5000, 7500)
-)
-PRICE_KEY = 700
-#: A start in month m of year y: START_KEY + 12 * (y - 2000) + m - 1.
-START_KEY = 1000
-#: Static rank floors: an offer has the key RANK_KEY + f of every floor f at or below its
-#: static rank, so "the best of these results" can be read in the index from a floor down.
-RANK_FLOORS = (90, 80, 70, 60, 50, 40, 30, 20, 10)
-RANK_KEY = 3000
-
-
-def price_key(max_cents: int) -> int | None:
-    for i, ceiling in enumerate(PRICE_CEILINGS):
-        if max_cents <= ceiling:
-            return PRICE_KEY + i
-    return None
-
-
-def month_key(day: dt.date) -> int:
-    return START_KEY + 12 * (day.year - 2000) + day.month - 1
-
-
-def facet_key(dim: str, value: str) -> int:
-    if dim == "region":
-        return REGION_KEY + int(value[2:])
-    return KEY_BASE[dim] + KEY_VALUES[dim].index(value)
-
-
-def facet_keys(
-    *,
-    level: str,
-    offer_type: str,
-    provider_kind: str,
-    leads_to: str,
-    mode_bits: int,
-    region_bits: int,
-    online: bool,
-    price_cents: int = 0,
-    starts: Iterable[dt.date] = (),
-    static_rank: int = 0,
-) -> list[int]:
-    """The keys of one index row (see :data:`KEY_BASE`, :data:`PRICE_KEY`, :data:`START_KEY`)."""
-    keys = []
-    for dim, value in (
-        ("level", level),
-        ("offerType", offer_type),
-        ("providerKind", provider_kind),
-        ("leadsTo", leads_to),
-    ):
-        if value in KEY_VALUES[dim]:
-            keys.append(facet_key(dim, value))
-    keys += [KEY_BASE["mode"] + i for i in range(len(MODE_BITS)) if mode_bits >> i & 1]
-    keys += [REGION_KEY + n for n in range(1, 63) if region_bits >> n & 1]
-    if online:
-        keys.append(REGION_KEY)
-    keys += [PRICE_KEY + i for i, c in enumerate(PRICE_CEILINGS) if price_cents <= c]
-    keys += sorted({month_key(s) for s in starts if s.year >= 2000})
-    keys += [RANK_KEY + f for f in RANK_FLOORS if static_rank >= f]
-    return keys
-
-
-def region_bits(codes: Iterable[str]) -> int:
-    bits = 0
-    for code in codes:
-        bits |= region_bit(code)
-    return bits
-
-
-def mode_bits(modes: Iterable[str]) -> int:
-    bits = 0
-    for mode in modes:
-        bits |= MODE_BITS.get(mode, 0)
-    return bits
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    """A search as a person or an API client asks it. Empty means: no filter."""
-
-    text: str = ""
-    levels: tuple[str, ...] = ()
-    offer_types: tuple[str, ...] = ()
-    modes: tuple[str, ...] = ()
-    provider_kinds: tuple[str, ...] = ()
-    leads_to: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    gemeenten: tuple[str, ...] = ()
-    #: With a place filter, also offers that can be followed online.
-    include_online: bool = True
-    max_price_cents: int | None = None
-    start_from: dt.date | None = None
-    start_to: dt.date | None = None
-    skills: tuple[str, ...] = ()
-    occupations: tuple[str, ...] = ()
-    provider_ids: tuple[int, ...] = ()
-    sort: str = "relevance"
-    page: int = 1
-    page_size: int = 20
-    facets: bool = True
-
-    def with_(self, **changes: Any) -> SearchQuery:
-        return replace(self, **changes)
-
-
-@dataclass(frozen=True)
-class Term:
-    """One query word: ``stem`` must match a whole stem for the exact bonus; with ``prefix``
-    any stem that begins with ``head`` matches."""
-
-    word: str
-    stem: str
-    prefix: bool
-    corrected_from: str = ""
-
-    @property
-    def head(self) -> str:
-        return prefix_of(self.stem) if self.prefix else self.stem
-
-
-def prefix_of(stem: str) -> str:
-    """The prefix a stem matches with. A final doubled consonant is undoubled: Dutch doubles
-    it after a short vowel (las, lassen, lasser; zwem, zwemmen), and Snowball undoubles only
-    kk, dd and tt, so ``lassen`` -> ``lass`` would miss ``lastechniek``."""
-    if len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "aeiouy":
-        return stem[:-1]
-    return stem
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class SearchResult:
-    query: SearchQuery
-    total: int
-    offer_ids: list[int]
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    terms: list[Term] = field(default_factory=list)
-    offers: list[Any] = field(default_factory=list)
-    #: False when ``total`` is an estimate from the sample (rounded to two digits).
-    total_exact: bool = True
-    #: False when the facet counts are estimates from the sample.
-    counts_exact: bool = True
-
-    @property
-    def corrections(self) -> list[tuple[str, str]]:
-        return [(t.corrected_from, t.word) for t in self.terms if t.corrected_from]
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(min(self.total, MAX_RESULT_WINDOW) / self.query.page_size))
-
-
-@dataclass
-class EntryRow:
-    """What the index stores of one offer (built by :mod:`.indexer`)."""
-
-    offer_id: int
-    opleider_id: int
-    offer_type: str
-    level: str
-    leads_to: str
-    provider_kind: str
-    formal: bool
-    online: bool
-    price_cents: int
-    next_start: dt.date | None
-    region_bits: int
-    mode_bits: int
-    static_rank: int
-    title: str  # normalised, not stemmed
-    body: str  # normalised, not stemmed
-    keys: list[int] = field(default_factory=list)
-    gemeenten: list[str] = field(default_factory=list)
-    skills: list[str] = field(default_factory=list)
-    occupations: list[str] = field(default_factory=list)
-    starts: list[dt.date] = field(default_factory=list)
-
-
-class QueryError(ValueError):
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"{name}: {reason}")
-        self.name = name
-        self.reason = reason
-
-
-def validate(q: SearchQuery) -> None:
-    """Refuse values outside the vocabularies, so a typo in a filter is an error, not an
-    empty result."""
-    checks: list[tuple[str, Sequence[str], Sequence[str]]] = [
-        ("level", q.levels, [lv.value for lv in Level]),
-        ("offerType", q.offer_types, OfferType.values),
-        ("mode", q.modes, ModeOfDelivery.values),
-        ("providerKind", q.provider_kinds, ProviderKind.values),
-        ("leadsTo", q.leads_to, LeadsTo.values),
-    ]
-    for name, given, allowed in checks:
-        for value in given:
-            if value not in allowed:
-                raise QueryError(name, f"'{value}' is not one of: {', '.join(allowed)}")
-    for code in q.regions:
-        if not (len(code) == 4 and code.startswith("AM") and code[2:].isdigit()):
-            raise QueryError("region", f"'{code}' is not a region code like AM22")
-    for code in q.gemeenten:
-        if not (len(code) == 6 and code.startswith("GM") and code[2:].isdigit()):
-            raise QueryError("gemeente", f"'{code}' is not a gemeente code like GM0599")
-    if q.sort not in SORTS:
-        raise QueryError("sort", f"'{q.sort}' is not one of: {', '.join(SORTS)}")
-    if q.page < 1:
-        raise QueryError("page", "pages start at 1")
-    if not 1 <= q.page_size <= MAX_PAGE_SIZE:
-        raise QueryError("pageSize", f"between 1 and {MAX_PAGE_SIZE}")
-    if q.max_price_cents is not None and q.max_price_cents < 0:
-        raise QueryError("maxPrice", "cannot be negative")
-    # A page past the result window and a start window that ends before it begins are not
-    # errors: they simply have no results.
 
 
 Sql = tuple[str, list[Any]]
@@ -332,11 +145,6 @@ def _and(parts: Sequence[Sql]) -> Sql:
 
 def _in(column: str, values: Sequence[Any]) -> Sql:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
-
-
-def tag_value(value: str) -> str:
-    """Skills and occupations are matched without regard to case or outer spaces."""
-    return " ".join(value.replace("\x00", " ").split()).lower()[:200]
 
 
 class SearchBackend(ABC):

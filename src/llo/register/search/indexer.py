@@ -26,14 +26,9 @@ from llo.register.models import (
     SearchEntry,
 )
 from llo.register.search import text as textmod
-from llo.register.search.base import (
-    EntryRow,
-    SearchBackend,
-    facet_keys,
-    mode_bits,
-    region_bits,
-    tag_value,
-)
+from llo.register.search.base import SearchBackend
+from llo.register.search.keys import facet_keys, mode_bits, region_bits
+from llo.register.search.query import EntryRow, tag_value
 from llo.register.search.rank import static_rank
 
 BATCH = 5_000
@@ -233,6 +228,35 @@ def make_row(
             starts=offer_starts,
             static_rank=rank,
         ),
+    )
+
+
+def row_of(
+    offer: Offer, *, places: Sequence[tuple[str, str]], starts: Iterable[dt.date], on: dt.date
+) -> EntryRow:
+    """The index row of an offer held in memory, with its provider (the import: it saves
+    reading the offers back). ``places`` are ``(gemeente, region)`` pairs."""
+    opleider = offer.opleider
+    return make_row(
+        offer_id=offer.pk,
+        opleider_id=opleider.pk,
+        offer_type=offer.offer_type,
+        level=offer.level,
+        leads_to=offer.leads_to,
+        provider_kind=opleider.kind,
+        formal=offer.formal,
+        online=offer.online,
+        price_cents=offer.price_cents,
+        modes=offer.modes,
+        description=offer.description,
+        has_study_load=offer.study_load_value is not None,
+        skills=offer.skills,
+        occupations=offer.occupations,
+        title=offer.title,
+        provider_name=opleider.organisation.name,
+        places=places,
+        starts=starts,
+        on=on,
     )
 
 

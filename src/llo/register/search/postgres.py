@@ -21,24 +21,16 @@ from typing import Any
 
 from django.db import transaction
 
-from llo.register.search.base import (
-    MAX_RESULT_WINDOW,
+from llo.register.search.base import Estimate, SearchBackend, Sql, _and, in_sample
+from llo.register.search.keys import (
     RANK_FLOORS,
     RANK_KEY,
     REGION_KEY,
-    EntryRow,
-    Estimate,
-    FacetValue,
-    SearchBackend,
-    SearchQuery,
-    Sql,
-    Term,
-    _and,
     facet_key,
-    in_sample,
     month_key,
     price_key,
 )
+from llo.register.search.query import MAX_RESULT_WINDOW, EntryRow, FacetValue, SearchQuery, Term
 from llo.register.search.text import SIMILARITY_THRESHOLD
 
 ENTRY_COLUMNS = (

@@ -14,7 +14,8 @@ from typing import Any
 
 from llo.core.timeutil import now
 from llo.register.search import text as textmod
-from llo.register.search.base import EntryRow, SearchBackend, Sql, Term, in_sample
+from llo.register.search.base import SearchBackend, Sql, in_sample
+from llo.register.search.query import EntryRow, Term
 
 CHUNK = 500
 
