@@ -151,7 +151,7 @@ def test_a_new_price_is_a_new_version_and_the_old_price_stays(roc: Opleider) -> 
     assert report.ok, report.as_dict()
     module = Offer.objects.get(code="MC-LAS")
     history = services.price_history(module)
-    assert [h["priceCents"] for h in history] == [140_000, 160_000]
+    assert [h.price_cents for h in history] == [140_000, 160_000]
     assert module.version == 2
     assert module.offerings.count() == 2
 

@@ -30,7 +30,6 @@ from llo.core import audit
 from llo.core.timeutil import now, today
 from llo.people.models import Organisation, OrganisationKind
 from llo.regions.models import Gemeente
-from llo.register import bulkio
 from llo.register.models import (
     Offer,
     Offering,
@@ -41,7 +40,8 @@ from llo.register.models import (
     QualityMark,
 )
 from llo.register.search import indexer
-from llo.register.services import CONTENT_FIELDS
+from llo.register.services.inputs import CONTENT_FIELDS
+from llo.register.store import bulk
 
 ROC_MAASSTAD_KVK = "90000008"
 ACADEMIE_VAKWERK_KVK = "90000009"
@@ -607,7 +607,7 @@ def _write(
         # OOAPI ids derived from the code, so a second load gives the same ids.
         offer.ooapi_id = uuid.uuid5(ID_NAMESPACE, f"offer/{p.kvk}/{fields['code']}")
         rows.append(offer)
-    bulkio.insert(Offer, rows, with_ids=True)
+    bulk.insert(Offer, rows, with_ids=True)
     # Stackable parts of the personas' programmes.
     parents = {
         (o.opleider_id, o.code): o.pk
@@ -623,7 +623,7 @@ def _write(
             linked.append(offer)
     if linked:
         Offer.objects.bulk_update(linked, ["part_of", "unit_code"])
-    bulkio.insert_rows(
+    bulk.insert_rows(
         Offer.gemeenten.through,
         ("offer_id", "gemeente_id"),
         [
@@ -646,12 +646,12 @@ def _write(
         for o, (_p, _f, _pl, starts, _part) in zip(rows, fresh, strict=True)
         for i, s in enumerate(starts)
     ]
-    bulkio.insert_rows(
+    bulk.insert_rows(
         Offering,
         ("offer_id", "code", "ooapi_id", "start_date", "end_date", "capacity", "state"),
         runs,
     )
-    bulkio.insert_rows(
+    bulk.insert_rows(
         OfferVersion,
         (
             "offer_id",

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from llo.core.identifiers import LEVEL_CHOICES
 from llo.core.money import Money, MoneyError
 from llo.regions.models import Gemeente
-from llo.register import services
 from llo.register.models import (
     LeadsTo,
     LegalStatus,
@@ -29,6 +28,7 @@ from llo.register.models import (
 )
 from llo.register.search import SORTS
 from llo.register.search.base import region_names
+from llo.register.services import inputs
 
 
 class EuroField(forms.Field):
@@ -53,7 +53,7 @@ class EuroField(forms.Field):
             raise forms.ValidationError(_("Write an amount in euros, like 1.234,50.")) from exc
         if cents < 0:
             raise forms.ValidationError(_("An amount cannot be negative."))
-        if cents > services.MAX_PRICE_CENTS:
+        if cents > inputs.MAX_PRICE_CENTS:
             raise forms.ValidationError(_("This amount is too high."))
         return cents
 
@@ -210,9 +210,9 @@ class OfferForm(forms.Form):
             )
         return sorted(set(codes))
 
-    def to_input(self) -> services.OfferInput:
+    def to_input(self) -> inputs.OfferInput:
         d = self.cleaned_data
-        return services.OfferInput(
+        return inputs.OfferInput(
             code=d["code"].strip(),
             offer_type=d["offer_type"],
             title=d["title"].strip(),

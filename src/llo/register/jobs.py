@@ -12,16 +12,13 @@ from django.utils.translation import gettext as _
 from llo.core.jobs import Progress
 from llo.core.models import Job
 from llo.people.models import User
-from llo.register import importers, services
-from llo.register.models import Opleider
+from llo.register import importers, selectors, services
 
-KIND = "register.import"
+KIND = services.IMPORT_JOB
 
 
 def import_offers(job: Job, progress: Progress) -> dict[str, Any]:
-    opleider = Opleider.objects.select_related("organisation").get(
-        organisation__kvk=job.params["kvk"]
-    )
+    opleider = selectors.provider_by_kvk(job.params["kvk"])
     user = User.objects.get(pk=int(job.owner.removeprefix("user:")))
     progress(_("Reading and checking the file"))
     report = importers.import_file(

@@ -13,16 +13,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from llo.core import jobs
 from llo.core.problems import Problem
-from llo.core.roles import Role
 from llo.core.timeutil import today
-from llo.register import checks, exporters, importers, services, transitions
+from llo.register import checks, exports, importers, selectors, transitions
 from llo.register.forms import (
     ImportForm,
     OfferForm,
@@ -32,8 +31,11 @@ from llo.register.forms import (
     ReasonForm,
     SearchForm,
 )
-from llo.register.models import Offer, Offering, OfferState, Opleider, ProviderStatus
+from llo.register.models import Offer, OfferState, Opleider, ProviderStatus
 from llo.register.search import FACETS, QueryError, SearchQuery, search
+from llo.register.services import bulk, offers, providers, workflow
+from llo.register.services.access import actor_for
+from llo.register.services.inputs import OfferingInput
 
 
 def _check_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -94,12 +96,12 @@ def _page_links(base: str, current: int, pages: int) -> list[dict[str, Any]]:
 
 def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        offer = services.visible_offer(request.user, pk)
+        offer = selectors.visible_offer(request.user, pk)
     except Problem as exc:
         raise Http404 from exc
-    own = services.provider_of(request.user)
+    own = selectors.provider_of(request.user)
     is_owner = own is not None and own.pk == offer.opleider_id
-    is_staff = getattr(request.user, "role", None) == Role.BEHEER
+    is_staff = selectors.is_staff(request.user)
     on = today()
     return render(
         request,
@@ -109,7 +111,7 @@ def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
             "is_owner": is_owner,
             "is_staff": is_staff,
             "offerings": [o for o in offer.offerings.all() if o.start_date >= on],
-            "versions": services.price_history(offer) if (is_owner or is_staff) else [],
+            "versions": selectors.price_history(offer) if (is_owner or is_staff) else [],
             "places": list(offer.gemeenten.all()),
             "parts": offer.parts.filter(state=OfferState.PUBLISHED).order_by("title"),
         },
@@ -117,11 +119,8 @@ def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def provider_page(request: HttpRequest, kvk: str) -> HttpResponse:
-    opleider = get_object_or_404(
-        Opleider.objects.select_related("organisation"), organisation__kvk=kvk
-    )
-    on = today()
-    marks = [(m, m.is_valid_on(on)) for m in opleider.quality_marks.all()]
+    opleider = _provider(kvk)
+    marks = selectors.quality_marks(opleider, today())
     result = None
     if opleider.status == ProviderStatus.ADMITTED:
         page = request.GET.get("page", "1")
@@ -146,7 +145,7 @@ def provider_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        opleider = services.provider_of(request.user)
+        opleider = selectors.provider_of(request.user)
         if opleider is None:
             raise PermissionDenied(_("Only a training provider in the register can do this."))
         return view(request, opleider, *args, **kwargs)
@@ -158,7 +157,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request.user, "role", None) != Role.BEHEER:
+        if not selectors.is_staff(request.user):
             raise PermissionDenied(_("Only register staff can do this."))
         return view(request, *args, **kwargs)
 
@@ -167,25 +166,32 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 def _own(opleider: Opleider, pk: int) -> Offer:
     """An offer of this provider; another provider's offer does not exist here."""
-    offer = Offer.objects.filter(pk=pk, opleider=opleider).first()
-    if offer is None:
-        raise Http404
-    return offer
+    try:
+        return selectors.own_offer(opleider, pk)
+    except Problem as exc:
+        raise Http404 from exc
+
+
+def _provider(kvk: str) -> Opleider:
+    try:
+        return selectors.provider_by_kvk(kvk)
+    except Problem as exc:
+        raise Http404 from exc
+
+
+def _page_number(request: HttpRequest) -> int:
+    page = request.GET.get("page", "1")
+    return int(page) if page.isdigit() and int(page) > 0 else 1
 
 
 @provider_required
 def my_offers(request: HttpRequest, opleider: Opleider) -> HttpResponse:
     state = request.GET.get("state", "")
-    offers = Offer.objects.filter(opleider=opleider).order_by("title", "pk")
-    if state in OfferState.values:
-        offers = offers.filter(state=state)
-    counts = {s: 0 for s in OfferState.values}
-    for s in Offer.objects.filter(opleider=opleider).values_list("state", flat=True):
-        counts[s] += 1
-    page = request.GET.get("page", "1")
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    found = selectors.provider_offers(opleider, state if state in OfferState.values else "")
+    counts = selectors.offer_counts(opleider)
+    number = _page_number(request)
     size = 50
-    chunk = list(offers[(number - 1) * size : number * size + 1])
+    chunk = list(found[(number - 1) * size : number * size + 1])
     query = urlencode({"state": state}) if state else ""
     return render(
         request,
@@ -213,12 +219,12 @@ def offer_edit(request: HttpRequest, opleider: Opleider, pk: int | None = None) 
     initial = OfferForm.initial_from(offer) if offer else {"vat_exempt": True, "language": "nl"}
     form = OfferForm(request.POST or None, opleider=opleider, offer=offer, initial=initial)
     if request.method == "POST" and form.is_valid():
-        actor = services.actor_for(request.user)
+        actor = actor_for(request.user)
         try:
             if offer is None:
-                offer = services.create_offer(actor=actor, opleider=opleider, data=form.to_input())
+                offer = offers.create_offer(actor=actor, opleider=opleider, data=form.to_input())
             else:
-                services.update_offer(actor=actor, offer=offer, data=form.to_input())
+                offers.update_offer(actor=actor, offer=offer, data=form.to_input())
         except Problem as exc:
             for param in exc.invalid_params:
                 form.add_problem(param.name, param.reason)
@@ -247,10 +253,10 @@ def offer_manage(request: HttpRequest, opleider: Opleider, pk: int) -> HttpRespo
     if request.method == "POST" and offering_form.is_bound and offering_form.is_valid():
         d = offering_form.cleaned_data
         try:
-            services.add_offering(
-                actor=services.actor_for(request.user),
+            offers.add_offering(
+                actor=actor_for(request.user),
                 offer=offer,
-                data=services.OfferingInput(
+                data=OfferingInput(
                     start_date=d["start_date"],
                     end_date=d.get("end_date"),
                     capacity=d.get("capacity"),
@@ -273,8 +279,8 @@ def offer_manage(request: HttpRequest, opleider: Opleider, pk: int) -> HttpRespo
             ],
             "offering_form": offering_form,
             "offerings": offer.offerings.all(),
-            "versions": services.price_history(offer),
-            "reviews": offer.review_events.order_by("-at", "-pk")[:20],
+            "versions": selectors.price_history(offer),
+            "reviews": selectors.review_trail(offer),
         },
         status=400 if offering_form.is_bound and offering_form.errors else 200,
     )
@@ -298,8 +304,8 @@ def offer_transition(request: HttpRequest, opleider: Opleider, pk: int) -> HttpR
     offer = _own(opleider, pk)
     action = request.POST.get("action", "")
     try:
-        services.transition(
-            actor=services.actor_for(request.user),
+        workflow.transition(
+            actor=actor_for(request.user),
             offer=offer,
             action=action,
             who=transitions.PROVIDER,
@@ -324,8 +330,11 @@ def offering_cancel(
     request: HttpRequest, opleider: Opleider, pk: int, offering: int
 ) -> HttpResponse:
     offer = _own(opleider, pk)
-    run = get_object_or_404(Offering, pk=offering, offer=offer)
-    services.cancel_offering(actor=services.actor_for(request.user), offering=run)
+    try:
+        run = selectors.offering_of(offer, offering)
+    except Problem as exc:
+        raise Http404 from exc
+    offers.cancel_offering(actor=actor_for(request.user), offering=run)
     messages.success(request, _("The start moment is cancelled."))
     return redirect("register:manage", pk=offer.pk)
 
@@ -341,24 +350,21 @@ def import_page(request: HttpRequest, opleider: Opleider) -> HttpResponse:
             form.add_error("file", _("The file is too big."))
         elif jobs.too_large_for_a_request(upload.size or 0):
             # A large file is read by `llo run_jobs`; the job's page shows how far it is.
-            job = jobs.enqueue(
-                actor=services.actor_for(request.user),
-                kind="register.import",
+            job = bulk.queue_import(
+                actor=actor_for(request.user),
                 owner=jobs.owner_of(request.user),
-                params={
-                    "kvk": opleider.kvk,
-                    "filename": upload.name or "",
-                    "content_type": upload.content_type or "",
-                    "submit": True,
-                    "publish": bool(form.cleaned_data.get("publish")),
-                    "title": _("Importing your offers"),
-                },
+                opleider=opleider,
                 data=upload.read(),
+                content_type=upload.content_type or "",
+                filename=upload.name or "",
+                submit=True,
+                publish=bool(form.cleaned_data.get("publish")),
+                title=_("Importing your offers"),
             )
             return redirect("web:job", pk=job.pk)
         else:
             report = importers.import_file(
-                actor=services.actor_for(request.user),
+                actor=actor_for(request.user),
                 opleider=opleider,
                 data=upload.read(),
                 filename=upload.name or "",
@@ -377,22 +383,14 @@ def import_page(request: HttpRequest, opleider: Opleider) -> HttpResponse:
 
 @provider_required
 def export_file(request: HttpRequest, opleider: Opleider) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        exporters.export_provider(opleider), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="aanbod-{opleider.kvk}.json"'
-    return response
+    return exports.download(opleider, "json")
 
 
 @provider_required
 def export_csv(request: HttpRequest, opleider: Opleider) -> StreamingHttpResponse:
     """The same offers as CSV in the columns of the CSV import (semicolons, UTF-8 with BOM:
     opens in Dutch Excel, and imports again unchanged)."""
-    response = StreamingHttpResponse(
-        exporters.export_provider_csv(opleider), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="aanbod-{opleider.kvk}.csv"'
-    return response
+    return exports.download(opleider, "csv")
 
 
 # --- register staff -------------------------------------------------------------------------
@@ -400,28 +398,28 @@ def export_csv(request: HttpRequest, opleider: Opleider) -> StreamingHttpRespons
 
 @staff_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    offers = services.review_queue()[:200]
-    rows = [(o, _check_rows(o.checks)) for o in offers]
+    queue = selectors.review_queue()
+    rows = [(o, _check_rows(o.checks)) for o in queue[:200]]
     return render(
         request,
         "register/review_queue.html",
-        {"rows": rows, "waiting": services.review_queue().count()},
+        {"rows": rows, "waiting": queue.count()},
     )
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def review_offer(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(
-        Offer.objects.select_related("opleider__organisation").prefetch_related("gemeenten"),
-        pk=pk,
-    )
+    try:
+        offer = selectors.offer(pk)
+    except Problem as exc:
+        raise Http404 from exc
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "")
         try:
-            services.transition(
-                actor=services.actor_for(request.user),
+            workflow.transition(
+                actor=actor_for(request.user),
                 offer=offer,
                 action=action,
                 who=transitions.STAFF,
@@ -448,8 +446,8 @@ def review_offer(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "checks": _check_rows(offer.checks),
             "actions": [(a, ACTION_LABELS.get(a, a)) for a in actions],
-            "reviews": offer.review_events.order_by("-at", "-pk")[:20],
-            "versions": services.price_history(offer),
+            "reviews": selectors.review_trail(offer),
+            "versions": selectors.price_history(offer),
         },
         status=400 if form.errors else 200,
     )
@@ -459,22 +457,12 @@ def review_offer(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_providers(request: HttpRequest) -> HttpResponse:
     """All providers with their status and quality marks, for register staff."""
     status = request.GET.get("status", "")
-    providers = (
-        Opleider.objects.select_related("organisation")
-        .prefetch_related("quality_marks")
-        .order_by("organisation__name", "pk")
-    )
-    counts = {s: 0 for s in ProviderStatus.values}
-    for s in Opleider.objects.values_list("status", flat=True):
-        counts[s] += 1
-    if status in ProviderStatus.values:
-        providers = providers.filter(status=status)
-    else:
+    if status not in ProviderStatus.values:
         status = ""
-    page = request.GET.get("page", "1")
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    counts = selectors.provider_counts()
+    number = _page_number(request)
     size = 50
-    chunk = list(providers[(number - 1) * size : number * size + 1])
+    chunk = list(selectors.providers(status)[(number - 1) * size : number * size + 1])
     on = today()
     query = urlencode({"status": status}) if status else ""
     return render(
@@ -499,21 +487,16 @@ def _staff_provider_page(
     status_form: ProviderStatusForm | None = None,
     mark_form: QualityMarkForm | None = None,
 ) -> HttpResponse:
-    on = today()
+    counts = selectors.offer_counts(opleider)
     bad = bool((status_form and status_form.errors) or (mark_form and mark_form.errors))
     return render(
         request,
         "register/staff_provider.html",
         {
             "opleider": opleider,
-            "marks": [(m, m.is_valid_on(on)) for m in opleider.quality_marks.all()],
+            "marks": selectors.quality_marks(opleider, today()),
             "offers": {
-                state: n
-                for state, n in (
-                    (label, opleider.offers.filter(state=value).count())
-                    for value, label in OfferState.choices
-                )
-                if n
+                label: counts[value] for value, label in OfferState.choices if counts[value]
             },
             "status_form": status_form or ProviderStatusForm(prefix="status"),
             "mark_form": mark_form or QualityMarkForm(prefix="mark"),
@@ -522,25 +505,21 @@ def _staff_provider_page(
     )
 
 
-def _staff_opleider(kvk: str) -> Opleider:
-    return get_object_or_404(Opleider.objects.select_related("organisation"), organisation__kvk=kvk)
-
-
 @staff_required
 def staff_provider(request: HttpRequest, kvk: str) -> HttpResponse:
-    return _staff_provider_page(request, _staff_opleider(kvk))
+    return _staff_provider_page(request, _provider(kvk))
 
 
 @staff_required
 @require_POST
 def staff_provider_status(request: HttpRequest, kvk: str) -> HttpResponse:
     """Suspend, readmit or remove through the service of ``PUT /providers/{kvk}/status``."""
-    opleider = _staff_opleider(kvk)
+    opleider = _provider(kvk)
     form = ProviderStatusForm(request.POST, prefix="status")
     if form.is_valid():
         try:
-            services.set_provider_status(
-                actor=services.actor_for(request.user),
+            providers.set_provider_status(
+                actor=actor_for(request.user),
                 opleider=opleider,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data.get("reason") or "",
@@ -565,13 +544,13 @@ def staff_provider_status(request: HttpRequest, kvk: str) -> HttpResponse:
 @require_POST
 def staff_quality_mark(request: HttpRequest, kvk: str) -> HttpResponse:
     """Record a quality mark through the service of ``POST /providers/{kvk}/quality-marks``."""
-    opleider = _staff_opleider(kvk)
+    opleider = _provider(kvk)
     form = QualityMarkForm(request.POST, prefix="mark")
     if form.is_valid():
         d = form.cleaned_data
         try:
-            services.add_quality_mark(
-                actor=services.actor_for(request.user),
+            providers.add_quality_mark(
+                actor=actor_for(request.user),
                 opleider=opleider,
                 kind=d["kind"],
                 valid_from=d["valid_from"],

@@ -3,7 +3,7 @@
 
 A file is imported all or nothing: first every offer is read and checked, and the report
 names each problem by line and field; only a file without problems is written, in one
-transaction (:func:`llo.register.services.bulk_upsert`).
+transaction (:func:`llo.register.services.bulk.bulk_upsert`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from llo.core import audit
 from llo.core.problems import Problem
 from llo.regions.models import Gemeente
-from llo.register import services
 from llo.register.models import Offer, Opleider
+from llo.register.services import bulk, inputs
 
 MAX_OFFERS = 100_000
 MAX_OFFERINGS = 1_000_000
@@ -50,7 +50,7 @@ class Issue:
 class Parsed:
     """What a reader made of a file: offers with the line they start on, and problems."""
 
-    items: list[tuple[int | None, services.OfferInput]] = field(default_factory=list)
+    items: list[tuple[int | None, inputs.OfferInput]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     offerings: int = 0
     #: OOAPI ids given in the file, by offer code (kept on new offers).
@@ -70,7 +70,7 @@ class ImportReport:
     offerings: int = 0
     issues: list[Issue] = field(default_factory=list)
     issue_count: int = 0
-    summary: services.BulkSummary | None = None
+    summary: bulk.BulkSummary | None = None
 
     @property
     def ok(self) -> bool:
@@ -116,7 +116,7 @@ def _cross_checks(opleider: Opleider, parsed: Parsed) -> list[Issue]:
         missing_parents -= existing
     reported = {(i.line, i.field) for i in parsed.issues}
     for line, data in parsed.items:
-        for p in services.validate_input(data, known):
+        for p in inputs.validate_input(data, known):
             name = parsed.field_names.get(p.name, p.name)
             if (line, name) not in reported:
                 issues.append(Issue(line, name, p.reason, p.code, data.code))
@@ -212,7 +212,7 @@ def import_file(
         d.ooapi_id = parsed.ooapi_ids.get(d.code, "")
     digest = hashlib.sha256(data).hexdigest()[:16]
     try:
-        report.summary = services.bulk_upsert(
+        report.summary = bulk.bulk_upsert(
             actor=actor,
             opleider=opleider,
             items=items,

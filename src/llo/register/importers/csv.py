@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from llo.core.money import Money, MoneyError
 from llo.register.importers import MAX_OFFERS, Issue, Parsed, too_many
-from llo.register.services import OfferingInput, OfferInput
+from llo.register.services.inputs import OfferingInput, OfferInput
 
 REQUIRED = ("code", "offerType", "title", "levelOfQualification", "leadsTo")
 COLUMNS = (

@@ -33,7 +33,7 @@ from llo.core.money import Money, MoneyError
 from llo.regions.models import Gemeente
 from llo.register.importers import MAX_OFFERS, Issue, Parsed, too_many
 from llo.register.models import OfferingState
-from llo.register.services import OfferingInput, OfferInput
+from llo.register.services.inputs import OfferingInput, OfferInput
 
 SECTIONS = {
     "programmes": "programme",

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from llo.register.exporters import export_provider
+from llo.register.exports import export_provider
 from llo.register.models import Opleider
 
 

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Fast bulk inserts for the import and the demo data.
+"""Fast bulk inserts and updates for the import and the demo data.
 
 Django's ``bulk_create`` compiles every value through the query compiler, and on PostgreSQL
 sends them as typed arrays that psycopg escapes one by one: for an import of 100,000 offers
 (with their offerings, places, versions and review steps, about 600,000 rows) that alone took
 over a minute. Here PostgreSQL gets ``COPY ... FROM STDIN`` and SQLite one ``executemany``;
 model defaults and ``auto_now`` fields are applied as Django would (``Field.pre_save``).
+Updates of many rows go as one ``executemany`` (:func:`update`).
 """
 
 from __future__ import annotations
@@ -118,3 +119,25 @@ def insert_rows(
         ]
         for start in range(0, len(prepared), CHUNK):
             cursor.executemany(sql, prepared[start : start + CHUNK])
+
+
+def update(objs: Sequence[models.Model], fields: Sequence[str], using: str = "default") -> None:
+    """``UPDATE ... SET <fields> WHERE id = %s`` for many objects of one model with one
+    executemany.
+
+    Django's ``bulk_update`` builds a CASE expression per field and object, which takes about a
+    minute for 100,000 offers; executemany (pipelined by psycopg 3) takes seconds.
+    """
+    if not objs:
+        return
+    conn = connections[using]
+    meta = objs[0]._meta
+    columns: list[Any] = [meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{conn.ops.quote_name(f.column)} = %s" for f in columns)
+    sql = f"UPDATE {meta.db_table} SET {assignments} WHERE id = %s"  # noqa: S608
+    rows = [
+        [f.get_db_prep_save(getattr(o, f.attname), conn) for f in columns] + [o.pk] for o in objs
+    ]
+    with conn.cursor() as cursor:
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(sql, rows[start : start + 10_000])
