@@ -150,12 +150,9 @@ def visible_offer(user: Any, offer_id: int) -> Offer:
     raise _not_found()
 
 
-def offering_of(offer: Offer, offering_id: int) -> Offering:
-    """A start moment of this offer."""
-    found = offer.offerings.filter(pk=offering_id).first()
-    if found is None:
-        raise Problem(404, _("This offer has no start moment with this number."), code="not-found")
-    return found
+def offering_of(offer: Offer, offering_id: int) -> Offering | None:
+    """A start moment of this offer (none: it has no start moment with this number)."""
+    return offer.offerings.filter(pk=offering_id).first()
 
 
 def may_manage(user: Any, offer: Offer) -> bool:

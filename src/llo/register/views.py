@@ -330,10 +330,9 @@ def offering_cancel(
     request: HttpRequest, opleider: Opleider, pk: int, offering: int
 ) -> HttpResponse:
     offer = _own(opleider, pk)
-    try:
-        run = selectors.offering_of(offer, offering)
-    except Problem as exc:
-        raise Http404 from exc
+    run = selectors.offering_of(offer, offering)
+    if run is None:
+        raise Http404
     offers.cancel_offering(actor=actor_for(request.user), offering=run)
     messages.success(request, _("The start moment is cancelled."))
     return redirect("register:manage", pk=offer.pk)

@@ -10,6 +10,7 @@ start date and the static rank depend on today's date).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -66,24 +67,36 @@ def _body(description: str, skills: Any, occupations: Any, provider: str) -> str
     )
 
 
-_FIELDS = (
-    "pk",
-    "opleider_id",
-    "offer_type",
-    "level",
-    "leads_to",
-    "opleider__kind",
-    "formal",
-    "online",
-    "price_cents",
-    "modes",
-    "description",
-    "study_load_value",
-    "skills",
-    "occupations",
-    "title",
-    "opleider__organisation__name",
-)
+#: What an index row is made of: the argument of :func:`make_row` and where it is in an
+#: offer (a Django lookup path, also followed on an offer in memory by :func:`row_of`).
+_FIELDS = {
+    "offer_id": "pk",
+    "opleider_id": "opleider_id",
+    "offer_type": "offer_type",
+    "level": "level",
+    "leads_to": "leads_to",
+    "provider_kind": "opleider__kind",
+    "formal": "formal",
+    "online": "online",
+    "price_cents": "price_cents",
+    "modes": "modes",
+    "description": "description",
+    "has_study_load": "study_load_value",  # not None: has a study load
+    "skills": "skills",
+    "occupations": "occupations",
+    "title": "title",
+    "provider_name": "opleider__organisation__name",
+}
+
+
+def _row(
+    values: dict[str, Any],
+    places: Sequence[tuple[str, str]],
+    starts: Iterable[dt.date],
+    on: dt.date,
+) -> EntryRow:
+    values["has_study_load"] = values["has_study_load"] is not None
+    return make_row(**values, places=places, starts=starts, on=on)
 
 
 def entry_rows(offer_ids: Iterable[int], using: str = "default") -> list[EntryRow]:
@@ -96,7 +109,7 @@ def entry_rows(offer_ids: Iterable[int], using: str = "default") -> list[EntryRo
         Offer.objects.using(using)
         .filter(pk__in=ids, state=OfferState.PUBLISHED, opleider__status=ProviderStatus.ADMITTED)
         .order_by("pk")
-        .values_list(*_FIELDS)
+        .values_list(*_FIELDS.values())
     )
     if not offers:
         return []
@@ -119,45 +132,8 @@ def entry_rows(offer_ids: Iterable[int], using: str = "default") -> list[EntryRo
         starts[offer_id].append(start)
     on = today()
     return [
-        make_row(
-            offer_id=pk,
-            opleider_id=opleider_id,
-            offer_type=offer_type,
-            level=level,
-            leads_to=leads_to,
-            provider_kind=provider_kind,
-            formal=formal,
-            online=online,
-            price_cents=price_cents,
-            modes=modes,
-            description=description,
-            has_study_load=study_load is not None,
-            skills=skills,
-            occupations=occupations,
-            title=title,
-            provider_name=provider_name,
-            places=places[pk],
-            starts=starts[pk],
-            on=on,
-        )
-        for (
-            pk,
-            opleider_id,
-            offer_type,
-            level,
-            leads_to,
-            provider_kind,
-            formal,
-            online,
-            price_cents,
-            modes,
-            description,
-            study_load,
-            skills,
-            occupations,
-            title,
-            provider_name,
-        ) in offers
+        _row(dict(zip(_FIELDS, values, strict=True)), places[values[0]], starts[values[0]], on)
+        for values in offers
     ]
 
 
@@ -236,28 +212,10 @@ def row_of(
 ) -> EntryRow:
     """The index row of an offer held in memory, with its provider (the import: it saves
     reading the offers back). ``places`` are ``(gemeente, region)`` pairs."""
-    opleider = offer.opleider
-    return make_row(
-        offer_id=offer.pk,
-        opleider_id=opleider.pk,
-        offer_type=offer.offer_type,
-        level=offer.level,
-        leads_to=offer.leads_to,
-        provider_kind=opleider.kind,
-        formal=offer.formal,
-        online=offer.online,
-        price_cents=offer.price_cents,
-        modes=offer.modes,
-        description=offer.description,
-        has_study_load=offer.study_load_value is not None,
-        skills=offer.skills,
-        occupations=offer.occupations,
-        title=offer.title,
-        provider_name=opleider.organisation.name,
-        places=places,
-        starts=starts,
-        on=on,
-    )
+    values = {
+        name: functools.reduce(getattr, path.split("__"), offer) for name, path in _FIELDS.items()
+    }
+    return _row(values, places, starts, on)
 
 
 def vocabulary(rows: Sequence[EntryRow]) -> dict[str, tuple[str, int]]:

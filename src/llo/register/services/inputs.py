@@ -9,6 +9,7 @@ The admission checks (:mod:`llo.register.checks`) judge the offer as a whole lat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -126,6 +127,13 @@ API_NAMES = {
 MAX_PRICE_CENTS = 100_000_000  # EUR 1,000,000: anything above is a typo
 
 
+def not_allowed(value: str, allowed: Sequence[str]) -> str:
+    return _("'%(value)s' is not allowed. Choose one of: %(allowed)s.") % {
+        "value": value,
+        "allowed": ", ".join(allowed),
+    }
+
+
 def validate_input(data: OfferInput, known_gemeenten: set[str] | None = None) -> list[InvalidParam]:
     """Field-level problems (types, vocabularies, ranges). The admission checks
     (:mod:`llo.register.checks`) judge the offer as a whole later."""
@@ -147,29 +155,14 @@ def validate_input(data: OfferInput, known_gemeenten: set[str] | None = None) ->
         if not value:
             bad(attr, _("Fill this in."), "required")
         elif value not in allowed:
-            bad(
-                attr,
-                _("'%(value)s' is not allowed. Choose one of: %(allowed)s.")
-                % {"value": value, "allowed": ", ".join(allowed)},
-                "enum",
-            )
+            bad(attr, not_allowed(value, allowed), "enum")
     if data.study_load_unit and data.study_load_unit not in _UNITS:
-        bad(
-            "study_load_unit",
-            _("'%(value)s' is not allowed. Choose one of: %(allowed)s.")
-            % {"value": data.study_load_unit, "allowed": ", ".join(_UNITS)},
-            "enum",
-        )
+        bad("study_load_unit", not_allowed(data.study_load_unit, _UNITS), "enum")
     if data.study_load_value is not None and not (0 <= data.study_load_value < 1_000_000):
         bad("study_load_value", _("Give a study load between 0 and 999999."), "range")
     for mode in data.modes:
         if mode not in _MODES:
-            bad(
-                "modes",
-                _("'%(value)s' is not allowed. Choose one of: %(allowed)s.")
-                % {"value": mode, "allowed": ", ".join(ModeOfDelivery.values)},
-                "enum",
-            )
+            bad("modes", not_allowed(mode, ModeOfDelivery.values), "enum")
     for attr in ("fee_cents", "exam_cents", "materials_cents"):
         value = getattr(data, attr)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -207,8 +200,7 @@ def validate_input(data: OfferInput, known_gemeenten: set[str] | None = None) ->
             problems.append(
                 InvalidParam(
                     f"offerings[{i}].state",
-                    _("'%(value)s' is not allowed. Choose one of: %(allowed)s.")
-                    % {"value": offering.state, "allowed": ", ".join(OfferingState.values)},
+                    not_allowed(offering.state, OfferingState.values),
                     "enum",
                 )
             )
