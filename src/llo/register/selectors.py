@@ -150,6 +150,11 @@ def visible_offer(user: Any, offer_id: int) -> Offer:
     raise _not_found()
 
 
+def published_parts(offer: Offer) -> QuerySet[Offer]:
+    """The published parts of a programme (modules that stack to it), by title."""
+    return offer.parts.filter(state=OfferState.PUBLISHED).order_by("title")
+
+
 def offering_of(offer: Offer, offering_id: int) -> Offering | None:
     """A start moment of this offer (none: it has no start moment with this number)."""
     return offer.offerings.filter(pk=offering_id).first()

@@ -113,7 +113,7 @@ def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
             "offerings": [o for o in offer.offerings.all() if o.start_date >= on],
             "versions": selectors.price_history(offer) if (is_owner or is_staff) else [],
             "places": list(offer.gemeenten.all()),
-            "parts": offer.parts.filter(state=OfferState.PUBLISHED).order_by("title"),
+            "parts": selectors.published_parts(offer),
         },
     )
 
