@@ -249,6 +249,40 @@ def test_a_bad_import_is_a_problem_with_the_report(as_vakwerk: Client) -> None:
     assert Offer.objects.count() == 0
 
 
+def test_a_large_import_is_202_and_a_job_whose_result_is_the_report(
+    as_vakwerk: Client, vakwerk: Opleider, settings: Any
+) -> None:
+    from django.core.management import call_command
+
+    from llo.core.models import AuditEntry, Job
+
+    settings.LLO_JOB_INLINE_BYTES = 10
+    response = as_vakwerk.post(
+        "/api/v1/providers/90000009/imports?submit=false",
+        data=json.dumps(ooapi_file()),
+        content_type="application/json",
+    )
+    assert response.status_code == 202, response.content
+    job = Job.objects.get()
+    body = response.json()
+    assert (body["id"], body["kind"], body["status"]) == (job.pk, "register.import", "queued")
+    assert response["Location"] == f"/api/v1/jobs/{job.pk}"
+    assert job.params == {
+        "kvk": "90000009",
+        "content_type": "application/json",
+        "submit": False,
+        "publish": False,
+    }
+    assert AuditEntry.objects.filter(action="job.queued", subject_id=str(job.pk)).exists()
+    assert Offer.objects.count() == 0  # nothing is read in the request
+    call_command("run_jobs", once=True)
+    done = as_vakwerk.get(response["Location"]).json()
+    assert done["status"] == "done", done
+    assert done["result"]["ok"] is True
+    assert done["result"]["summary"]["created"] == 2
+    assert set(Offer.objects.values_list("state", flat=True)) == {OfferState.DRAFT}
+
+
 def test_csv_import_through_the_api(as_vakwerk: Client) -> None:
     body = (
         "code,offerType,title,description,levelOfQualification,studyLoad,studyLoadUnit,leadsTo,"
