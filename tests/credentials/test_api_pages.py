@@ -151,3 +151,15 @@ def test_verify_page_without_login(world: World, client: Client) -> None:
 
 def test_user_model_is_the_projects() -> None:
     assert User._meta.label == "people.User"
+
+
+def test_verify_api_judges_any_json_document(client: Client) -> None:
+    """The verifier's body is a document to judge (api.DOCUMENT_BODIES): extra names with
+    control characters and integers beyond 64 bits are not refused as input, the credential is
+    simply invalid with its reason (schemathesis found both)."""
+    payload = {"credential": {"big": 23462956706388463616, "\u001aname": "\u0005"}, "x": 1}
+    answer = client.post(
+        "/api/v1/credentials/verify", data=json.dumps(payload), content_type="application/json"
+    )
+    assert answer.status_code == 200
+    assert answer.json()["valid"] is False

@@ -146,7 +146,7 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH, check_text: bool = T
     """Parse JSON as described in the module docstring, or raise :class:`JsonProblem`.
 
     ``check_text=False`` is for a document that is judged rather than stored (a credential to
-    verify): its names and strings are left as they are, only the depth is checked."""
+    verify): its names, strings and numbers are left as they are, only the depth is checked."""
     if isinstance(data, bytes):
         if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and b"\x00" in data[:4]):
             raise JsonProblem("body", "the body is UTF-16 or UTF-32; send UTF-8", "encoding")
@@ -160,8 +160,9 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH, check_text: bool = T
     try:
         value = json.loads(
             text,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
+            # a document to judge keeps its numbers as written (JSON has no integer range)
+            parse_int=_parse_int if check_text else int,
+            parse_float=_parse_float if check_text else float,
             parse_constant=_no_constant,
         )
     except _NumberOutOfRange as exc:
