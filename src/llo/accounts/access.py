@@ -14,5 +14,4 @@ FUNDER_ROLES = frozenset({Role.WERKGEVER, Role.FONDS, Role.GEMEENTE, Role.UWV, R
 
 
 def actor_of(request: HttpRequest) -> audit.Actor:
-    user = request.user
-    return audit.Actor(name=f"user:{user.pk}", role=getattr(user, "role", ""))
+    return audit.actor_of(request)

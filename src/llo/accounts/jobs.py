@@ -24,7 +24,7 @@ def deposit_file(job: Job, progress: Progress) -> dict[str, Any]:
     user = User.objects.get(pk=int(job.owner.removeprefix("user:")))
     progress(_("Reading the file and depositing"))
     result = services.deposit_csv(
-        actor=audit.Actor(f"user:{user.pk}", str(user.role)),
+        actor=audit.Actor.of_user(user),
         budget=budget,
         text=bytes(job.data).decode("utf-8-sig"),
         idempotency_key=job.params.get("idempotency_key"),

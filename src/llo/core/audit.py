@@ -36,6 +36,16 @@ class Actor:
     def system(cls, job: str) -> Actor:
         return cls(name=f"system:{job}", role="")
 
+    @classmethod
+    def of_user(cls, user: Any) -> Actor:
+        """The actor of a logged-in user: the user id and the role they act in."""
+        return cls(name=f"user:{user.pk}", role=getattr(user, "role", ""))
+
+
+def actor_of(request: Any) -> Actor:
+    """The audit actor of a request: the one place every app's pages and API ask (issue 13)."""
+    return Actor.of_user(request.user)
+
 
 def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):

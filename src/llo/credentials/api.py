@@ -83,8 +83,7 @@ def _user(request: HttpRequest, role: Role) -> Any:
 
 
 def _actor(request: HttpRequest) -> audit.Actor:
-    user = request.user
-    return audit.Actor(name=f"user:{user.pk}", role=getattr(user, "role", ""))
+    return audit.actor_of(request)
 
 
 def _out(c: Credential) -> dict[str, Any]:

@@ -37,7 +37,7 @@ KIND_LABELS = {
 
 
 def _actor(request: HttpRequest) -> audit.Actor:
-    return audit.Actor(f"user:{request.user.pk}", getattr(request.user, "role", ""))
+    return audit.actor_of(request)
 
 
 def _kind(value: str) -> str:

@@ -35,7 +35,7 @@ IdempotencyKey = Annotated[
 
 
 def _actor(request: HttpRequest) -> audit.Actor:
-    return audit.Actor(f"user:{request.user.pk}", getattr(request.user, "role", ""))
+    return audit.actor_of(request)
 
 
 def _person(request: HttpRequest) -> Person:

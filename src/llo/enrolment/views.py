@@ -75,7 +75,7 @@ CANCELLABLE = frozenset({Status.WAITING, Status.GRANTED, Status.ENROLLED})
 
 
 def _actor(request: HttpRequest) -> audit.Actor:
-    return audit.Actor(f"user:{request.user.pk}", getattr(request.user, "role", ""))
+    return audit.actor_of(request)
 
 
 def role_required(*roles: Role) -> Callable[[View], View]:

@@ -86,7 +86,7 @@ def _require_role(request: HttpRequest, *roles: Role) -> audit.Actor:
     user = request.user
     if getattr(user, "role", None) not in roles:
         raise Problem(403, "Your role may not register persons.", code="forbidden")
-    return audit.Actor(name=f"user:{user.pk}", role=user.role)  # type: ignore[union-attr]
+    return audit.Actor.of_user(user)
 
 
 @router.post(

@@ -11,7 +11,7 @@ from llo.register import transitions
 
 
 def actor_for(user: Any) -> audit.Actor:
-    return audit.Actor(name=f"user:{user.pk}", role=getattr(user, "role", ""))
+    return audit.Actor.of_user(user)
 
 
 def workflow_actor(user: Any) -> str:
