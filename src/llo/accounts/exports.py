@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Output formats of learning accounts: the funder's export of a budget's rights as CSV
-(semicolons, UTF-8 with BOM, decimal commas: it opens as it should in Dutch Excel)."""
+(semicolons, UTF-8 with BOM, decimal commas: it opens as it should in Dutch Excel), written
+by the one CSV writer (``llo.core.csvio``): a person's display name that starts like a
+formula is neutralised (issue 14, finding 4)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from llo.accounts.selectors import ExportRow
+from llo.core import csvio
 
 #: The columns of a budget's export, in order.
 BUDGET_COLUMNS = (
@@ -25,35 +27,26 @@ BUDGET_COLUMNS = (
 )
 
 
-class _Echo:
-    """A file that hands back what is written to it: the csv writer then makes one line at a
-    time, to stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def budget_csv(rows: Iterable[ExportRow]) -> Iterator[str]:
     """The lines of a budget's export, the header first (after a BOM)."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(BUDGET_COLUMNS)
-    for row in rows:
-        r = row.right
-        yield writer.writerow(
-            [
-                r.pk,
-                r.person_id,
-                r.person.display_name,
-                r.kind,
-                r.status,
-                r.valid_from.isoformat(),
-                r.valid_until.isoformat() if r.valid_until else "",
-                euros(r.deposited_cents or 0),
-                euros(r.balance_cents or 0),
-                euros(row.reserved_cents),
-                r.cao,
-            ]
-        )
+    return csvio.Writer(";").lines(BUDGET_COLUMNS, (_cells(row) for row in rows), bom=True)
+
+
+def _cells(row: ExportRow) -> list[csvio.Cell]:
+    r = row.right
+    return [
+        r.pk,
+        r.person_id,
+        r.person.display_name,
+        r.kind,
+        r.status,
+        r.valid_from,
+        r.valid_until,
+        euros(r.deposited_cents or 0),
+        euros(r.balance_cents or 0),
+        euros(row.reserved_cents),
+        r.cao,
+    ]
 
 
 def euros(cents: int) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from llo.accounts import exports, selectors, services
 from llo.accounts.access import FUNDER_ROLES, actor_of
 from llo.accounts.forms import BudgetForm, DepositFileForm, DepositForm, conditions_text
 from llo.accounts.models import Budget, Funder
-from llo.core import jobs
+from llo.core import csvio, jobs
 from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.core.timeutil import today
@@ -263,12 +263,8 @@ def deposit_file(request: HttpRequest, funder: Funder, budget_id: int) -> HttpRe
 
 
 @funder_required
-def export(request: HttpRequest, funder: Funder, budget_id: int) -> StreamingHttpResponse:
+def export(request: HttpRequest, funder: Funder, budget_id: int) -> HttpResponseBase:
     """The rights of a budget as CSV (semicolons, UTF-8 with BOM: opens in Dutch Excel)."""
     budget = own_budget(funder, budget_id)
     rows = selectors.budget_export(actor_of(request), budget)
-    response = StreamingHttpResponse(
-        exports.budget_csv(rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="budget-{budget.pk}.csv"'
-    return response
+    return csvio.response(exports.budget_csv(rows), f"budget-{budget.pk}.csv")

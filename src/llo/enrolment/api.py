@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Field, Header, Router, Schema
 from ninja.security import django_auth
 from pydantic import StrictInt
 
-from llo.core import audit
+from llo.core import audit, csvio
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
 from llo.core.roles import Role
 from llo.core.timeutil import now
@@ -381,11 +382,9 @@ def spending(request: HttpRequest, year: int | None = None) -> list[dict[str, An
         }
     },
 )
-def spending_csv(request: HttpRequest, year: int | None = None) -> HttpResponse:
+def spending_csv(request: HttpRequest, year: int | None = None) -> HttpResponseBase:
     chosen = year or now().year
-    response = HttpResponse(
+    return csvio.response(
         exports.spending_csv_text(chosen, selectors.spending(chosen)),
-        content_type="text/csv; charset=utf-8",
+        f"llo-spending-{chosen}.csv",
     )
-    response["Content-Disposition"] = f'attachment; filename="llo-spending-{chosen}.csv"'
-    return response

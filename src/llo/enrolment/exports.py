@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The spending register as open data: CSV and JSON with the same columns (camelCase, as the
-API), one row per provider and offer, a suppressed cell empty (CSV) or null (JSON)."""
+API), one row per provider and offer, a suppressed cell empty (CSV) or null (JSON). The CSV is
+written by the one CSV writer (``llo.core.csvio``): an offer or provider name that starts
+like a spreadsheet formula is neutralised (issue 14, finding 4)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from llo.core import csvio
 from llo.enrolment.selectors import SpendingRow
 from llo.enrolment.suppression import THRESHOLD
 
@@ -32,20 +33,25 @@ def spending_records(rows: Sequence[SpendingRow]) -> list[dict[str, Any]]:
     ]
 
 
-def spending_csv_text(year: int, rows: Sequence[SpendingRow]) -> str:
-    """Open data as CSV: one row per provider and offer; a suppressed cell is empty."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*SPENDING_COLUMNS, "suppressed"])
-    for r in spending_records(rows):
-        writer.writerow(
+def spending_csv_lines(year: int, rows: Sequence[SpendingRow]) -> Iterator[str]:
+    """Open data as CSV (commas, no byte order mark: the usual form of open data): one row
+    per provider and offer; a suppressed cell is empty."""
+    return csvio.Writer(",").lines(
+        [*SPENDING_COLUMNS, "suppressed"],
+        (
             [
                 year,
-                *("" if r[column] is None else r[column] for column in SPENDING_COLUMNS[1:]),
+                *(r[column] for column in SPENDING_COLUMNS[1:]),
                 "true" if r["suppressed"] else "false",
             ]
-        )
-    return out.getvalue()
+            for r in spending_records(rows)
+        ),
+    )
+
+
+def spending_csv_text(year: int, rows: Sequence[SpendingRow]) -> str:
+    """The whole open-data CSV as one text."""
+    return "".join(spending_csv_lines(year, rows))
 
 
 def spending_json(year: int, rows: Sequence[SpendingRow]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from llo.accounts.plan import own_text
-from llo.core import audit
+from llo.core import audit, csvio
 from llo.core.problems import Problem
 from llo.core.roles import Role
 from llo.core.timeutil import now
@@ -643,13 +644,9 @@ def spending_page(request: HttpRequest, provider_id: int | None = None) -> HttpR
     )
 
 
-def spending_csv(request: HttpRequest) -> HttpResponse:
+def spending_csv(request: HttpRequest) -> HttpResponseBase:
     year, rows = _rows(request)
-    response = HttpResponse(
-        exports.spending_csv_text(year, rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="llo-uitgaven-{year}.csv"'
-    return response
+    return csvio.response(exports.spending_csv_text(year, rows), f"llo-uitgaven-{year}.csv")
 
 
 def spending_json(request: HttpRequest) -> JsonResponse:
