@@ -12,6 +12,7 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("beheer/admin/", admin.site.urls),
     path("taal", set_language, name="set_language"),
+    path("", include("llo.register.ooapi.urls")),
     path("", include("llo.register.urls")),
     path("", include("llo.schemes.urls")),
     path("", include("llo.accounts.urls")),

@@ -336,7 +336,10 @@ class _Reader:
             if isinstance(city, str) and city.strip():
                 found = self.gemeente_names.get(city.strip().lower())
                 if found:
-                    data.gemeenten.append(found)
+                    # llo's own export names each place twice: as an address (for any OOAPI
+                    # client) and as a CBS code in ext.gemeenten.
+                    if found not in data.gemeenten:
+                        data.gemeenten.append(found)
                 else:
                     self.bad(
                         f"addresses[{i}].city",
