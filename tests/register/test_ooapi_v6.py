@@ -410,3 +410,23 @@ def test_the_ooapi_import_reads_back_what_the_endpoints_give(
     report = run(roc, json.loads(json.dumps(harvested)))
     assert report.ok, report.as_dict()
     assert content() == before
+
+
+def test_a_providers_export_file_holds_valid_ooapi_v6_objects(demo: dict[str, int]) -> None:
+    """The export file keeps the envelope the import reads; every object in it is v6, drafts
+    and cancelled start moments included (issue 14, finding 9: offerings had bare dates)."""
+    from llo.register.exporters import export_provider
+
+    checked = 0
+    for provider in Opleider.objects.all():
+        document = json.loads("".join(export_provider(provider)))
+        assert set(document) == {"programmes", "courses", "offerings"}
+        for section, schema in (("programmes", "Programme"), ("courses", "Course")):
+            for item in document[section]:
+                valid(item, spec.schema_pointer(schema))
+                checked += 1
+        for item in document["offerings"]:
+            kind = "CourseOffering" if "courseOfferingId" in item else "ProgrammeOffering"
+            valid(item, spec.schema_pointer(kind))
+            checked += 1
+    assert checked > 500

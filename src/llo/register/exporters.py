@@ -11,8 +11,8 @@ from llo.register.exports import (
     iter_ooapi,
     offer_object,
     offering_object,
-    price_information,
 )
+from llo.register.ooapi.v6 import price_information
 
 __all__ = [
     "csv_row",

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -381,12 +382,12 @@ def import_page(request: HttpRequest, opleider: Opleider) -> HttpResponse:
 
 
 @provider_required
-def export_file(request: HttpRequest, opleider: Opleider) -> StreamingHttpResponse:
+def export_file(request: HttpRequest, opleider: Opleider) -> HttpResponseBase:
     return exports.download(opleider, "json")
 
 
 @provider_required
-def export_csv(request: HttpRequest, opleider: Opleider) -> StreamingHttpResponse:
+def export_csv(request: HttpRequest, opleider: Opleider) -> HttpResponseBase:
     """The same offers as CSV in the columns of the CSV import (semicolons, UTF-8 with BOM:
     opens in Dutch Excel, and imports again unchanged)."""
     return exports.download(opleider, "csv")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import django_auth
@@ -107,6 +108,6 @@ def import_offers(
 )
 def export_offers(
     request: HttpRequest, kvk: str, format: Literal["json", "csv"] = "json"
-) -> StreamingHttpResponse:
+) -> HttpResponseBase:
     opleider = selectors.provider_for(request.user, kvk, staff_too=True)
     return exports.download(opleider, format)

@@ -4,8 +4,9 @@
 The column names are those of the API (``docs/register.md``). Lists (skills, places, start
 dates, modes) are separated by ``;`` or ``|``. Amounts may be written the Dutch way
 (``1.234,50``) or with a dot (``1234.50``). The separator of the file may be ``,`` or ``;``
-(what Dutch spreadsheet programs write). The report counts lines as a text editor shows them,
-the header being line 1.
+(what Dutch spreadsheet programs write). A cell that llo's export neutralised against
+spreadsheet formulas (``'=…``, ``'+31…``: ``llo.core.csvio``) is read back as it was. The report
+counts lines as a text editor shows them, the header being line 1.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from llo.core import csvio
 from llo.core.money import Money, MoneyError
 from llo.register.importers import MAX_OFFERS, Issue, Parsed, too_many
 from llo.register.services.inputs import OfferingInput, OfferInput
@@ -126,7 +128,10 @@ def parse(data: bytes, with_lines: bool = True) -> Parsed:
         parsed.count = len(rows)
         return parsed
     for line, row in rows:
-        item = _row(line, dict(zip(header, row, strict=False)), len(row), len(header), parsed)
+        # Undo exactly what llo's CSV writer did against spreadsheet formulas (a leading
+        # quote mark, llo.core.csvio): a provider's own export imports again unchanged.
+        cells = dict(zip(header, (csvio.restore(c) for c in row), strict=False))
+        item = _row(line, cells, len(row), len(header), parsed)
         if item is not None:
             parsed.items.append((line, item))
     return parsed
