@@ -429,4 +429,4 @@ def test_a_providers_export_file_holds_valid_ooapi_v6_objects(demo: dict[str, in
             kind = "CourseOffering" if "courseOfferingId" in item else "ProgrammeOffering"
             valid(item, spec.schema_pointer(kind))
             checked += 1
-    assert checked > 500
+    assert checked > 300
