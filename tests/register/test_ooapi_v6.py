@@ -322,6 +322,8 @@ def test_not_found_and_methods_are_problems(
         f"/course-offerings/{draft.offerings.get().ooapi_id}",
         f"/courses/{programme.ooapi_id}",  # a programme is not a course
         "/courses/not-a-uuid",
+        # Characters a URI may not hold as they are: the problem's instance escapes them.
+        "/programmes/a]b%25c[d|e/courses",
         "/organisations/6f1c3a52-0d7e-4f55-9a55-0c3b6f1d2a01",
         "/nope",
     ):

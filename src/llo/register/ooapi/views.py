@@ -32,6 +32,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 
 from llo.core.problems import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
@@ -90,8 +91,10 @@ def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
 
 
 def problem_response(request: HttpRequest, problem: Problem) -> JsonResponse:
-    # OOAPI's Problem wants ``instance`` as an absolute URI.
-    instance = request.build_absolute_uri(request.path)
+    # OOAPI's Problem wants ``instance`` as an absolute URI (RFC 3986): the path escaped as
+    # Django escapes it for get_full_path(), so an id with ``[``, ``]`` or ``%`` in it still
+    # gives a valid URI (build_absolute_uri alone leaves those as they are).
+    instance = request.build_absolute_uri(escape_uri_path(request.path))
     response = _json(problem.as_dict(instance=instance), status=problem.status)
     response["Content-Type"] = PROBLEM_CONTENT_TYPE
     return response
