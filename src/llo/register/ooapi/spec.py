@@ -106,7 +106,7 @@ def errors(instance: Any, pointer: str) -> list[str]:
 # --- the operations llo implements -----------------------------------------------------------
 
 
-def _resolve(node: Any) -> Any:
+def resolve(node: Any) -> Any:
     """A ``#/components/...`` reference replaced by what it points at (one level)."""
     if isinstance(node, dict) and set(node) == {"$ref"} and node["$ref"].startswith("#/"):
         target: Any = document()
@@ -126,30 +126,81 @@ def parameters(path: str, method: str = "get") -> dict[str, dict[str, Any]]:
             pointer = param["$ref"][1:] + "/schema"
         else:
             pointer = f"/paths/{_escape(path)}/{method}/parameters/{index}/schema"
-        param = _resolve(param)
+        param = resolve(param)
         if param.get("in") == "query":
             found[param["name"]] = {**param, "x-pointer": pointer}
     return found
 
 
-def parameter_errors(path: str, name: str, value: Any) -> list[str]:
-    """How a (typed) query value breaks the schema the specification gives the parameter."""
+INT32_MAX = 2**31 - 1
+
+
+def parameter_errors(path: str, name: str, value: Any) -> list[ValidationError]:
+    """How a (typed) query value breaks the schema the specification gives the parameter
+    (``format: int32`` included, which JSON Schema leaves to the implementation)."""
     pointer = parameters(path)[name]["x-pointer"]
-    return [e.message for e in validator(pointer).iter_errors(value)]
+    found = list(validator(pointer).iter_errors(value))
+    if isinstance(value, int) and value > INT32_MAX:
+        found.append(ValidationError(f"{value} is more than {INT32_MAX}", validator="maximum"))
+    return found
 
 
-def subset(paths: dict[str, list[str]], extra: dict[str, Any], server: str) -> dict[str, Any]:
-    """The specification cut down to the operations llo implements (``paths``: path →
-    methods), with llo's extensions (``extra``: path → path item) and its server: the
-    document the service root names as its ``specification``. Components stay whole: the
-    operations reach most of them, and an unused schema does no harm."""
+def _strict(schema: dict[str, Any]) -> dict[str, Any]:
+    """A parameter's schema with its extensible enumeration said in JSON Schema: one of the
+    values, or a value that starts with ``x-`` (what llo checks, so what it documents)."""
+    target = resolve(schema)
+    values = target.get("x-ooapi-extensible-enum")
+    if not values:
+        return schema
+    return {
+        "type": "string",
+        "anyOf": [{"enum": list(values)}, {"pattern": "^x-"}],
+        "description": target.get("description", ""),
+    }
+
+
+def operation(path: str, allowed: set[str], expands: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The specification's GET operation at ``path`` with only the query parameters llo
+    applies (``allowed``; path parameters stay), ``expand`` limited to ``expands`` and every
+    extensible enumeration said in JSON Schema: what a client (or schemathesis) may send and
+    llo accepts, no more."""
+    found = copy.deepcopy(document()["paths"][path]["get"])
+    kept = []
+    for param in found.get("parameters", []):
+        resolved = resolve(param)
+        if resolved.get("in") == "query" and resolved["name"] not in allowed:
+            continue
+        if resolved.get("name") == "expand":
+            param = copy.deepcopy(resolved)
+            param["schema"]["items"]["enum"] = list(expands)
+        elif resolved.get("in") == "query" and "schema" in resolved:
+            strict = _strict(resolved["schema"])
+            if strict is not resolved["schema"]:
+                param = {**copy.deepcopy(resolved), "schema": strict}
+        kept.append(param)
+    found["parameters"] = kept
+    return found
+
+
+def subset(
+    operations: dict[str, set[str]],
+    expands: dict[str, tuple[str, ...]],
+    extra: dict[str, Any],
+    server: str,
+) -> dict[str, Any]:
+    """The specification cut down to what llo implements: the GET operations in
+    ``operations`` (path → the query parameters llo applies; see :func:`operation`),
+    ``expand`` limited to ``expands``, llo's extensions (``extra``: path → path item) and its
+    server. This is the document the service root names as its ``specification``, so it must
+    not promise a parameter or a value llo refuses. Components stay whole: an unused schema
+    does no harm."""
     full = document()
     doc = {k: copy.deepcopy(v) for k, v in full.items() if k not in ("paths", "servers")}
     doc["servers"] = [{"url": server, "description": "llo: the training register (OOAPI v6)"}]
-    doc["paths"] = {}
-    for path, methods in paths.items():
-        item = full["paths"][path]
-        doc["paths"][path] = {m: copy.deepcopy(item[m]) for m in methods}
+    doc["paths"] = {
+        path: {"get": operation(path, allowed, expands.get(path, ()))}
+        for path, allowed in operations.items()
+    }
     doc["paths"].update(copy.deepcopy(extra))
     doc.pop("x-tagGroups", None)
     return doc

@@ -13,9 +13,10 @@ what llo implements, served at ``/ooapi/v6/openapi.json`` and named by the servi
 
 Query parameters are checked against the specification's own schema for each: a value the
 specification refuses, a parameter it does not define for the operation, or one llo does not
-apply (``fields``, ``filter_query``, ...) is a 400 problem naming it, never silently ignored
-(a client would take an unfiltered list for a filtered one). ``consumer`` is accepted: llo
-has no consumer profiles and answers every consumer alike. Errors are
+apply (``filter_query``, a course's ``level``, ...) is a 400 problem naming it, never
+silently ignored (a client would take an unfiltered list for a filtered one). ``consumer`` is
+accepted (llo has no consumer profiles and answers every consumer alike), and so is
+``fields``, a hint the specification lets a server disregard. Errors are
 ``application/problem+json`` (RFC 9457), as OOAPI v6 prescribes.
 """
 
@@ -34,6 +35,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from llo.core.problems import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
 from llo.core.timeutil import AMSTERDAM, today
@@ -42,8 +44,10 @@ from llo.register.ooapi import pages, spec, v6
 
 BASE = "/ooapi/v6"
 
-#: Query parameters llo applies, by operation (spec path); ``consumer`` everywhere.
-LIST = {"pageSize", "pageNumber", "consumer", "q"}
+#: Query parameters llo accepts, by operation (spec path). ``consumer`` and ``fields`` are
+#: accepted and change nothing: llo has no consumer profiles, and ``fields`` is "a request
+#: hint", which "the server MAY disregard" (v6, the parameter's description).
+LIST = {"pageSize", "pageNumber", "consumer", "fields", "q"}
 OFFER_LIST = LIST | {"teachingLanguage", "modeOfDelivery"}
 PROGRAMME_LIST = (
     LIST | {"teachingLanguage", "levelOfQualification", "programmeType"} | {"qualificationAwarded"}
@@ -52,16 +56,16 @@ OFFERING_LIST = LIST | {"teachingLanguage", "state", "since", "until", "modeOfDe
 SUPPORTED: dict[str, set[str]] = {
     "/": set(),
     "/courses": OFFER_LIST | {"primaryCode"},
-    "/courses/{courseId}": {"consumer", "expand", "returnTimelineOverrides"},
+    "/courses/{courseId}": {"consumer", "fields", "expand", "returnTimelineOverrides"},
     "/courses/{courseId}/course-offerings": OFFERING_LIST,
-    "/course-offerings/{courseOfferingId}": {"consumer", "expand"},
+    "/course-offerings/{courseOfferingId}": {"consumer", "fields", "expand"},
     "/programmes": PROGRAMME_LIST | {"primaryCode"},
-    "/programmes/{programmeId}": {"consumer", "expand", "returnTimelineOverrides"},
+    "/programmes/{programmeId}": {"consumer", "fields", "expand", "returnTimelineOverrides"},
     "/programmes/{programmeId}/courses": OFFER_LIST,
     "/programmes/{programmeId}/programme-offerings": OFFERING_LIST,
-    "/programme-offerings/{programmeOfferingId}": {"consumer", "expand"},
+    "/programme-offerings/{programmeOfferingId}": {"consumer", "fields", "expand"},
     "/organisations": LIST | {"primaryCode", "organisationType"},
-    "/organisations/{organisationId}": {"consumer"},
+    "/organisations/{organisationId}": {"consumer", "fields"},
     "/organisations/{organisationId}/courses": OFFER_LIST,
     "/organisations/{organisationId}/programmes": PROGRAMME_LIST,
     "/organisations/{organisationId}/course-offerings": OFFERING_LIST,
@@ -125,7 +129,9 @@ def endpoint(path: str) -> Callable[..., Callable[..., HttpResponse]]:
                 return problem_response(request, problem)
 
         run.ooapi_path = path  # type: ignore[attr-defined]
-        return run
+        # Read-only: nothing here changes state, so no CSRF check; another method must get
+        # OOAPI's 405 problem, not the site's 403 page of a failed CSRF check.
+        return csrf_exempt(run)
 
     return decorate
 
@@ -177,9 +183,10 @@ class Query:
     def _value(self, path: str, name: str, raw: str, defined: dict[str, Any]) -> str:
         value: Any = raw
         if name in INT_PARAMS:
-            if not raw.isdigit() or len(raw) > 10:
+            if not (raw.isascii() and raw.isdigit()):
                 return _("Give a whole number.")
-            value = int(raw)
+            # Any very long number is out of range; no need to read it (int32).
+            value = int(raw) if len(raw) <= 12 else spec.INT32_MAX + 1
         elif name in BOOL_PARAMS:
             if raw not in ("true", "false"):
                 return _("Give true or false.")
@@ -198,7 +205,7 @@ class Query:
         if name in defined and name not in ("since", "until", "expand"):
             errors = spec.parameter_errors(path, name, value)
             if errors:
-                return "; ".join(errors)
+                return _reason(errors[0])
         self.values[name] = value
         return ""
 
@@ -230,6 +237,18 @@ class Query:
             since=since,
             until=v.get("until"),
         )
+
+
+def _reason(error: Any) -> str:
+    """A B1 reason for a value the specification refuses."""
+    if error.validator == "x-ooapi-extensible-enum" or error.validator == "enum":
+        values = error.validator_value
+        return _("Choose one of: %(values)s.") % {"values": ", ".join(str(v) for v in values)}
+    if error.validator in ("minimum", "maximum"):
+        return _("Give a number from 1 to %(max)s.") % {"max": spec.INT32_MAX}
+    if error.validator in ("pattern", "minLength") and error.instance is not None:
+        return _("Give a language code, like nl or nl-NL.")
+    return _("This value is not possible here.")
 
 
 def _day(raw: str) -> dt.date | None:
@@ -296,21 +315,22 @@ def _one(request: HttpRequest, offer: Offer) -> dict[str, Any]:
 
 @cache
 def _specification(server: str) -> bytes:
-    paths = {path: ["get"] for path in SUPPORTED if path != OFFERINGS}
+    operations = {path: names for path, names in SUPPORTED.items() if path != OFFERINGS}
     extra = {OFFERINGS: _offerings_path_item()}
-    return json.dumps(spec.subset(paths, extra, server), ensure_ascii=False).encode()
+    document = spec.subset(operations, EXPANDS, extra, server)
+    return json.dumps(document, ensure_ascii=False).encode()
 
 
 def _offerings_path_item() -> dict[str, Any]:
-    courses = spec.document()["paths"]["/courses/{courseId}/course-offerings"]["get"]
-    item: dict[str, Any] = json.loads(json.dumps(courses))
+    # The course's offerings list, without its path parameter (courseId is not a query one).
+    item = spec.operation("/courses/{courseId}/course-offerings", SUPPORTED[OFFERINGS])
     item["operationId"] = "listOfferings"
     item["summary"] = "GET /offerings (llo extension)"
     item["description"] = (
         "llo extension, not in OOAPI v6: every course and programme offering of the public "
         "register, ordered chronologically. By default only future offerings (since today)."
     )
-    item["parameters"] = [p for p in item["parameters"] if p.get("name") != "courseId"]
+    item["parameters"] = [p for p in item["parameters"] if spec.resolve(p).get("in") == "query"]
     item["responses"]["200"]["content"]["application/json"]["schema"]["allOf"][1]["properties"][
         "items"
     ]["items"] = {
@@ -323,12 +343,15 @@ def _offerings_path_item() -> dict[str, Any]:
     return {"get": item}
 
 
+@csrf_exempt
 def specification(request: HttpRequest) -> HttpResponse:
     """The OOAPI v6 specification cut down to what llo implements, with llo as server."""
     if request.method not in ("GET", "HEAD"):
-        return problem_response(
+        response = problem_response(
             request, Problem(405, _("Only GET is possible here."), code="method-not-allowed")
         )
+        response["Allow"] = "GET, HEAD"
+        return response
     body = _specification(request.build_absolute_uri(BASE))
     return HttpResponse(body, content_type="application/json")
 
@@ -541,6 +564,7 @@ def organisation_programme_offerings(
     )
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other address under /ooapi: a problem, not the site's HTML page."""
     return problem_response(request, _not_found(_("OOAPI has no endpoint at this address.")))
