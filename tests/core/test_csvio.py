@@ -175,6 +175,14 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "llo"
 WRITERS = {"writer", "DictWriter"}
 
 
+def _is_csv(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.startswith("text/csv")
+    )
+
+
 def test_no_module_but_core_csvio_writes_csv() -> None:
     """A new export that writes CSV itself (csv.writer, csv.DictWriter, or a text/csv response
     of its own, also a content type kept in a table) fails here: it must use llo.core.csvio,
@@ -185,8 +193,6 @@ def test_no_module_but_core_csvio_writes_csv() -> None:
             continue
         source = path.read_text(encoding="utf-8")
         tree = ast.parse(source)
-        keys: set[int] = set()
-        constants: list[ast.Constant] = []
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Attribute)
@@ -199,20 +205,16 @@ def test_no_module_but_core_csvio_writes_csv() -> None:
                 for alias in node.names:
                     if alias.name in WRITERS:
                         offenders.append(f"{path.relative_to(SRC)}:{node.lineno} {alias.name}")
-            # A text/csv content type anywhere but as a key of an OpenAPI ``content`` map
-            # (``{"text/csv": {"schema": ...}}`` documents a response, it writes nothing):
-            # also one kept in a table (``{"csv": "text/csv; charset=utf-8"}``).
+            # A text/csv content type given to a response (content_type="text/csv") or kept
+            # in a table of them ({"csv": "text/csv; charset=utf-8"}). A key of an OpenAPI
+            # ``content`` map documents a response and writes nothing; a request's media type
+            # (the request guard's list of what the API reads) is not a response either.
+            if isinstance(node, ast.keyword) and node.arg == "content_type" and _is_csv(node.value):
+                offenders.append(f"{path.relative_to(SRC)}:{node.lineno} a text/csv response")
             if isinstance(node, ast.Dict):
-                keys.update(id(k) for k in node.keys if k is not None)
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and node.value.startswith("text/csv")
-            ):
-                constants.append(node)
-        offenders.extend(
-            f"{path.relative_to(SRC)}:{node.lineno} a text/csv response"
-            for node in constants
-            if id(node) not in keys
-        )
+                offenders.extend(
+                    f"{path.relative_to(SRC)}:{value.lineno} a text/csv response"
+                    for value in node.values
+                    if _is_csv(value)
+                )
     assert offenders == [], "write CSV through llo.core.csvio: " + ", ".join(offenders)
