@@ -293,6 +293,10 @@ def test_filters(make_provider: Callable[..., Opleider], make_offer: Callable[..
             "unsupported-parameter",
         ),
         ("/courses", {"level": "bachelor"}, "level", "unsupported-parameter"),
+        # NUL: refused by the request guard before any view (llo.core.middleware), still
+        # OOAPI's Problem; a direction override: refused by the OOAPI query check.
+        ("/courses", {"q": "las\x00sen"}, "q", "invalid-text"),
+        ("/courses", {"q": "lassen\u202e"}, "q", "invalid"),
         (
             "/courses",
             {"filter_query[name][like]": "*x*"},
@@ -339,6 +343,10 @@ def test_not_found_and_methods_are_problems(
         assert response.status_code == 404, path
         assert response["Content-Type"] == "application/problem+json"
         valid(response.json(), spec.schema_pointer("Problem"))
+    response = Client().get(BASE + "/courses/%00")  # the request guard's 400, as OOAPI's
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    valid(response.json(), spec.schema_pointer("Problem"))
     # Read-only endpoints: no CSRF check answers first with the site's HTML 403.
     response = Client(enforce_csrf_checks=True).post(BASE + "/courses", {})
     assert response.status_code == 405

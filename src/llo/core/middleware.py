@@ -27,6 +27,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParser
 from django.shortcuts import render
+from django.utils.encoding import escape_uri_path
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext as _
 
@@ -55,9 +56,15 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
+#: The OOAPI v6 endpoints of the register (llo.register.ooapi): machines read them too, so a
+#: refused request gets OOAPI's Problem there (problem+json, ``instance`` an absolute URI,
+#: no llo API-Version), never the HTML page.
+OOAPI_PREFIX = "/ooapi/"
+
+
 def problem_page(request: HttpRequest, problem: Problem, message: str = "") -> HttpResponse:
-    """The answer for a refused request: problem+json under /api/, the B1 page elsewhere
-    (with ``message`` when the problem's own detail is not written for people)."""
+    """The answer for a refused request: problem+json under /api/ and /ooapi/, the B1 page
+    elsewhere (with ``message`` when the problem's own detail is not written for people)."""
     if is_api(request):
         response = HttpResponse(
             json.dumps(problem.as_dict(instance=request.path), ensure_ascii=False),
@@ -66,6 +73,13 @@ def problem_page(request: HttpRequest, problem: Problem, message: str = "") -> H
         )
         response["API-Version"] = getattr(settings, "LLO_API_VERSION", "")
         return response
+    if request.path.startswith(OOAPI_PREFIX):
+        instance = request.build_absolute_uri(escape_uri_path(request.path))
+        return HttpResponse(
+            json.dumps(problem.as_dict(instance=instance), ensure_ascii=False),
+            status=problem.status,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
     titles = {
         400: _("We could not read your request"),
         413: _("This is too large"),

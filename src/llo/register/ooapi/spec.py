@@ -25,6 +25,8 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from llo.core import textguard
+
 SPEC_FILE = Path(__file__).with_name("ooapi-v6-bundled.json")
 #: The base URI under which the vendored document is known to the validator (no network).
 SPEC_URI = "urn:llo:ooapi-v6"
@@ -154,9 +156,15 @@ def _strict(schema: dict[str, Any]) -> dict[str, Any]:
         return schema
     return {
         "type": "string",
-        "anyOf": [{"enum": list(values)}, {"pattern": "^x-"}],
+        # "x-" and then text llo accepts (llo.core.textguard: no control characters).
+        "anyOf": [{"enum": list(values)}, {"pattern": "^x-" + textguard.TEXT_PATTERN[1:]}],
         "description": target.get("description", ""),
     }
+
+
+def _free_text(schema: dict[str, Any]) -> bool:
+    target = resolve(schema)
+    return target.get("type") == "string" and not {"pattern", "enum", "format"} & target.keys()
 
 
 def operation(path: str, allowed: set[str], expands: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -177,6 +185,11 @@ def operation(path: str, allowed: set[str], expands: tuple[str, ...] = ()) -> di
             strict = _strict(resolved["schema"])
             if strict is not resolved["schema"]:
                 param = {**copy.deepcopy(resolved), "schema": strict}
+            elif _free_text(strict):
+                # llo refuses control, invisible and direction characters in any text
+                # (llo.core.textguard, issue 14 finding 8); the document says so.
+                schema = {**copy.deepcopy(resolve(strict)), "pattern": textguard.TEXT_PATTERN}
+                param = {**copy.deepcopy(resolved), "schema": schema}
         kept.append(param)
     found["parameters"] = kept
     return found

@@ -37,6 +37,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from llo.core import textguard
 from llo.core.problems import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
 from llo.core.timeutil import AMSTERDAM, today
 from llo.register.models import Offer, OfferState, OfferType, Opleider
@@ -182,6 +183,10 @@ class Query:
 
     def _value(self, path: str, name: str, raw: str, defined: dict[str, Any]) -> str:
         value: Any = raw
+        if textguard.text_problem(raw):
+            # The rule of llo's own API (llo.core.textguard), said in the served document as
+            # the pattern of every free-text parameter (spec.operation).
+            return _("Remove the invisible or control character from this value.")
         if name in INT_PARAMS:
             if not (raw.isascii() and raw.isdigit()):
                 return _("Give a whole number.")
