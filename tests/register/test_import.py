@@ -13,7 +13,7 @@ import pytest
 
 from llo.core.audit import Actor
 from llo.register import services
-from llo.register.exporters import export_provider
+from llo.register.exports import export_provider
 from llo.register.importers import import_file
 from llo.register.models import Offer, Offering, OfferState, OfferVersion, Opleider
 from llo.register.search import SearchQuery, search
@@ -380,7 +380,7 @@ def test_an_id_of_another_providers_offer_is_refused(
 def test_csv_export_imports_again_unchanged(
     roc: Opleider, make_provider: Callable[..., Opleider]
 ) -> None:
-    from llo.register.exporters import export_provider_csv
+    from llo.register.exports import export_provider_csv
     from llo.register.importers.csv import COLUMNS
 
     payload = ooapi_file()
@@ -455,7 +455,7 @@ def test_csv_export_neutralises_formulas_and_imports_again_unchanged(
 
     from llo.core import csvio
     from llo.people.models import User
-    from llo.register.exporters import export_provider_csv
+    from llo.register.exports import export_provider_csv
 
     payload = ooapi_file()
     course = payload["courses"][0]

@@ -435,7 +435,7 @@ def test_the_ooapi_import_reads_back_what_the_endpoints_give(
 def test_a_providers_export_file_holds_valid_ooapi_v6_objects(demo: dict[str, int]) -> None:
     """The export file keeps the envelope the import reads; every object in it is v6, drafts
     and cancelled start moments included (issue 14, finding 9: offerings had bare dates)."""
-    from llo.register.exporters import export_provider
+    from llo.register.exports import export_provider
 
     checked = 0
     for provider in Opleider.objects.all():
