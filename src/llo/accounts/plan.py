@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from llo.accounts import selectors
+from llo.accounts import price_adjusters, selectors
 from llo.core.money import Money
 from llo.people.models import Person
 from llo.schemes import facts_adapter
@@ -216,10 +216,16 @@ class FundingPlan:
     record: dict[str, Any] = field(default_factory=dict)
     #: The rules engine's decision of each right that was checked, by right id.
     decisions: dict[int, Decision] = field(default_factory=dict)
+    #: What this person does not pay of the offer's price (exemptions; ``price_adjusters``).
+    reductions: tuple[price_adjusters.Reduction, ...] = ()
 
     @property
     def funded_cents(self) -> int:
         return self.price_cents - self.own_cents
+
+    @property
+    def full_price_cents(self) -> int:
+        return self.price_cents + sum(r.cents for r in self.reductions)
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -303,6 +309,22 @@ def price_parts(offer: OfferFacts) -> dict[str, int]:
     }
 
 
+def priced_for(
+    person_id: int, offer_id: int | None, offer: OfferFacts
+) -> tuple[OfferFacts, price_adjusters.AdjustedPrice]:
+    """The offer at this person's price (:mod:`llo.accounts.price_adjusters`: an exemption
+    the provider accepted lowers it), for the rules engine and the allocation alike."""
+    price = price_adjusters.adjust(person_id, offer_id, price_parts(offer))
+    if not price.reductions:
+        return offer, price
+    return replace(
+        offer,
+        fee_cents=price.components["tuition"],
+        exam_cents=price.components["exam"],
+        materials_cents=price.components["materials"],
+    ), price
+
+
 def _rights(person: Person) -> list[Any]:
     from llo.accounts.models import RightStatus
 
@@ -358,6 +380,7 @@ def _explained(
     on: dt.date,
     title: str,
     record: dict[str, Any],
+    reductions: tuple[price_adjusters.Reduction, ...] = (),
 ) -> FundingPlan:
     plan_rights = [_plan_right(r, decisions.get(r.pk)) for r in rights]
     allocation = allocate(price_parts(offer), plan_rights, on)
@@ -393,6 +416,7 @@ def _explained(
         offer_title=title,
         record=record,
         decisions=decisions,
+        reductions=reductions,
     )
 
 
@@ -403,13 +427,19 @@ def funding_plan(
     *,
     title: str = "",
     offer_sources: dict[str, Any] | None = None,
+    offer_id: int | None = None,
 ) -> FundingPlan:
     """Which rights of ``person`` pay how much for ``offer`` on date ``on``, explained.
+
+    ``offer_id``: the register's offer, so the price is this person's price (an exemption
+    the provider accepted lowers it, :mod:`llo.accounts.price_adjusters`) before the rules
+    engine and the allocation see it.
 
     One run of the rules engine decides every spendable right's conditions at once. Moves no
     money (it only makes rights of deposits not read before, ``lines.claim``); the plan is
     turned into reservations by the enrolment (``services.reserve``).
     """
+    offer, price = priced_for(person.pk, offer_id, offer)
     rights = _rights(person)
     spendable = [r for r in rights if r.spendable]
     facts, sources = facts_adapter.person_facts(person, on)
@@ -418,7 +448,7 @@ def funding_plan(
         facts, offer, funders, on, sources={"person": sources, "offer": offer_sources or {}}
     )
     decisions = {r.pk: d for r, d in zip(spendable, decided.decisions, strict=True)}
-    return _explained(rights, decisions, offer, on, title, decided.record)
+    return _explained(rights, decisions, offer, on, title, decided.record, price.reductions)
 
 
 def funding_plans(

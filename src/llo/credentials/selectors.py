@@ -11,14 +11,16 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from llo.accounts.plan import FundingPlan, funding_plan
 from llo.core import audit
 from llo.core.timeutil import now
 from llo.credentials import config, did, eddsa, ob3, statuslist, verify
 from llo.credentials.models import Credential, Exemption, IssuerKey, ShareLink, StatusList
 from llo.credentials.services.issuing import allowed
 from llo.credentials.services.keys import ensure_key, signing_key
+from llo.enrolment.services.facts import offer_facts
 from llo.people.models import Organisation, Person
-from llo.register.models import Offer, Opleider, ProviderStatus
+from llo.register.models import Offer, Offering, OfferingState, Opleider, ProviderStatus
 
 ACTOR = audit.Actor.system("credentials")
 
@@ -184,12 +186,11 @@ def shared(token: str) -> Credential | None:
     return link.credential if link else None
 
 
-def issued_by(provider: Organisation) -> list[Credential]:
-    return list(
-        Credential.objects.filter(issuer=provider, source="issued")
-        .select_related("person")
-        .order_by("-issued_at", "-pk")
-    )
+def issued_by(provider: Organisation, kind: str | None = None) -> list[Credential]:
+    rows = Credential.objects.filter(issuer=provider, source="issued")
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    return list(rows.select_related("person").order_by("-issued_at", "-pk"))
 
 
 def document_json(credential: Credential) -> dict[str, Any]:
@@ -211,4 +212,23 @@ def exemption_programmes(person: Person) -> list[Offer]:
         Offer.objects.filter(pk__in=Exemption.objects.filter(person=person).values("programme_id"))
         .select_related("opleider__organisation")
         .order_by("title")
+    )
+
+
+def programme_plan(person: Person, programme: Offer, on: dt.date) -> FundingPlan:
+    """Who pays what for ``programme`` (its first start) after the exemptions the provider
+    accepted: the funding plan with this person's price (its reductions name each exempted
+    unit)."""
+    offered, sources = offer_facts(programme, next_offering(programme, on), on)
+    return funding_plan(
+        person, offered, on, title=programme.title, offer_sources=sources, offer_id=programme.pk
+    )
+
+
+def next_offering(offer: Offer, on: dt.date) -> Offering | None:
+    """The first start of ``offer`` one can still apply for (the exemptions page links to it)."""
+    return (
+        Offering.objects.filter(offer=offer, state=OfferingState.ACTIVE, start_date__gt=on)
+        .order_by("start_date", "pk")
+        .first()
     )

@@ -240,12 +240,14 @@ def state_facts_page(request: HttpRequest, offering_id: int) -> HttpResponse:
 
 
 def _shown(shown: Preview) -> dict[str, Any]:
-    """The preview for the page: the reasons, and what the decision still needs to know (the
-    questions the person can answer, and the facts others must give)."""
+    """The preview for the page: the reasons, what the decision still needs to know (the
+    questions the person can answer, and the facts others must give), and the exemptions that
+    lower the price (issue 16)."""
     missing: dict[str, None] = {}
     for line in shown.plan:
         missing.update(dict.fromkeys(line.get("missing", [])))
     asked = facts_adapter.questions(missing)
+    exemptions = [r for r in shown.reasons if r.get("condition") == "exemption"]
     return {
         "shown": shown,
         "own_text": own_text(shown.own_cents),
@@ -254,6 +256,9 @@ def _shown(shown: Preview) -> dict[str, Any]:
         + [{"text": line["text"]} for line in shown.plan if line.get("reason") == "unknown"],
         "asked": asked,
         "others": [q for q in asked if not q.ask_person],
+        "rules": [r for r in shown.reasons if r.get("condition") != "exemption"],
+        "exemptions": exemptions,
+        "full_price_cents": shown.price_cents + sum(r["reductionCents"] for r in exemptions),
     }
 
 

@@ -1,16 +1,19 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Exemptions (vrijstellingen): llo proposes, the provider accepts or refuses with a reason,
-and the price of the programme follows (:func:`price_after_exemptions`, which the funding
-plan calls)."""
+and the price of the programme follows: :func:`exemption_reductions` is the price adjuster the
+funding plan calls (``llo.accounts.price_adjusters``), :func:`price_after_exemptions` the
+same price for the pages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from llo.accounts import price_adjusters
 from llo.core import audit
+from llo.core.money import Money
 from llo.core.problems import InvalidParam, Problem, invalid
 from llo.core.timeutil import now
 from llo.credentials import matching
@@ -142,34 +145,43 @@ def decide_exemption(
     return locked
 
 
-@dataclass(frozen=True)
-class PriceAfterExemptions:
-    components: dict[str, int]
-    reductions: list[matching.UnitShare]
-
-    @property
-    def price_cents(self) -> int:
-        return sum(self.components.values())
-
-    @property
-    def reduction_cents(self) -> int:
-        return sum(s.reduction_cents for s in self.reductions)
-
-
-def price_after_exemptions(
-    person_id: int, offer_id: int, components: dict[str, int]
-) -> PriceAfterExemptions:
-    """The price components of ``offer`` for this person after the exemptions the provider
-    accepted (unchanged when the offer is no programme or nothing was accepted). The funding
-    plan calls this, so every funder and the person see the lower price."""
+def exemption_reductions(
+    person_id: int, offer_id: int, components: Mapping[str, int]
+) -> list[price_adjusters.Reduction]:
+    """The price adjuster of credentials (registered in ``CredentialsConfig.ready()``): each
+    unit the provider exempted takes its share of the course fee off this person's price of
+    the programme (``matching.reductions``: in proportion to study load, rounded down). Exam
+    and materials stay: the exam is still taken."""
     accepted = list(
         Exemption.objects.filter(
             person_id=person_id, programme_id=offer_id, state=ExemptionState.ACCEPTED
         ).values_list("unit_id", flat=True)
     )
     if not accepted:
-        return PriceAfterExemptions(dict(components), [])
+        return []
     programme = Offer.objects.get(pk=offer_id)
-    units = [unit_facts(u) for u in units_of(programme)]
-    left, shares = matching.price_after(dict(components), units, accepted)
-    return PriceAfterExemptions(left, shares)
+    units = units_of(programme)
+    titles = {u.pk: u.title for u in units}
+    shares = matching.reductions(
+        components.get("tuition", 0), [unit_facts(u) for u in units], accepted
+    )
+    return [
+        price_adjusters.Reduction(
+            "exemption",
+            "tuition",
+            share.reduction_cents,
+            _('Exemption for "%(unit)s": %(amount)s less.')
+            % {"unit": titles[share.unit_id], "amount": Money(share.reduction_cents).format()},
+            titles[share.unit_id],
+        )
+        for share in shares
+    ]
+
+
+def price_after_exemptions(
+    person_id: int, offer_id: int, components: Mapping[str, int]
+) -> price_adjusters.AdjustedPrice:
+    """The price components of ``offer`` for this person after the exemptions the provider
+    accepted (unchanged when the offer is no programme or nothing was accepted): the same
+    reductions the funding plan takes, so every funder and the person see the lower price."""
+    return price_adjusters.apply(components, exemption_reductions(person_id, offer_id, components))

@@ -11,8 +11,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from llo.accounts import price_adjusters
 from llo.accounts import services as accounts
-from llo.accounts.plan import FundingPlan, LineReason, funding_plan
+from llo.accounts.plan import FundingPlan, LineReason, funding_plan, priced_for
 from llo.core import audit
 from llo.core.problems import Problem
 from llo.core.timeutil import now
@@ -32,6 +33,18 @@ from llo.register.models import Offer, Offering
 from llo.schemes.decision import Decision, Reason
 from llo.schemes.errors import RulesError
 from llo.schemes.services import decide_and_record, record_decision
+
+
+def exemption_reason(reduction: price_adjusters.Reduction) -> dict[str, Any]:
+    """A lower price as one of the preview's reasons (the apply page lists them by the
+    price; ``passed``: it never stands in the way)."""
+    return {
+        "condition": reduction.code,
+        "passed": True,
+        "text": reduction.text,
+        "subject": reduction.subject,
+        "reductionCents": reduction.cents,
+    }
 
 
 def preview(
@@ -62,6 +75,10 @@ def preview(
             raise Problem(422, _("This window has no scheme rules."), code="window-without-scheme")
         facts, person_sources = person_facts(person, scheme, peildatum)
         offered, offer_sources = offer_facts(offer, offering, peildatum)
+        # This person's price: an exemption the provider accepted lowers it (issue 16), and
+        # the scheme decides on that price.
+        offered, adjusted = priced_for(person.pk, offer.pk, offered)
+        price, reductions = adjusted.price_cents, adjusted.reductions
         try:
             result, decision = decide_and_record(
                 facts,
@@ -89,7 +106,10 @@ def preview(
     else:
         peildatum = on
         offered, offer_sources = offer_facts(offer, offering, on)
-        fplan = funding_plan(person, offered, on, title=offer.title, offer_sources=offer_sources)
+        fplan = funding_plan(
+            person, offered, on, title=offer.title, offer_sources=offer_sources, offer_id=offer.pk
+        )
+        price, reductions = fplan.price_cents, fplan.reductions
         amount = fplan.funded_cents
         plan = [
             {
@@ -118,7 +138,7 @@ def preview(
             amount_cents=amount,
             own_cents=price - amount,
             price_cents=price,
-            reasons=reasons,
+            reasons=reasons + [exemption_reason(r) for r in reductions],
             plan=plan,
             created_at=now(),
             actor=actor.name,
@@ -174,7 +194,12 @@ def apply(
     offered, offer_sources = offer_facts(offer, offering, on)
     with transaction.atomic():
         fresh = funding_plan(
-            shown.person, offered, on, title=offer.title, offer_sources=offer_sources
+            shown.person,
+            offered,
+            on,
+            title=offer.title,
+            offer_sources=offer_sources,
+            offer_id=offer.pk,
         )
         if fresh.funded_cents != shown.amount_cents:
             raise Problem(
