@@ -107,7 +107,7 @@ def test_reductions_never_exceed_the_fee(fee: int, hours: list[int], data: st.Da
 def _programme() -> Offer:
     opleider = make_provider("Academie Vakwerk Test")
     programme, made = ensure_programme(opleider)
-    assert made == 1 + len(UNITS)
+    assert made == 1 + len(UNITS) + 1  # the programme, its units, one start
     assert ensure_programme(opleider)[1] == 0  # idempotent
     return programme
 

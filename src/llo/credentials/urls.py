@@ -17,6 +17,7 @@ urlpatterns = [
     path("gedeeld/<str:token>", views.shared, name="shared"),
     path("certificaten", views.provider_page, name="provider"),
     path("certificaten/uitgeven/<int:pk>", views.provider_issue, name="issue"),
+    path("certificaten/evc", views.evc_page, name="evc"),
     path("certificaten/<str:value>/status", views.provider_status, name="status"),
     path("certificaten/vrijstellingen/<int:pk>", views.provider_decide, name="decide"),
     path(".well-known/did.json", views.platform_did, name="platform-did"),

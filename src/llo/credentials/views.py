@@ -21,6 +21,7 @@ from llo.core.problems import Problem
 from llo.core.roles import Role
 from llo.core.timeutil import now
 from llo.credentials import config, contexts, elm, jose, selectors, services
+from llo.credentials.forms import EvcForm
 from llo.credentials.limits import DEFAULT_LIMITS
 from llo.credentials.models import Credential, Exemption
 from llo.enrolment.models import Enrolment
@@ -296,20 +297,14 @@ def exemptions(request: HttpRequest, pk: int) -> HttpResponse:
             "unit", "credential"
         )
     )
-    components = {
-        "tuition": programme.fee_cents,
-        "exam": programme.exam_cents,
-        "materials": programme.materials_cents,
-    }
-    price = services.price_after_exemptions(person.pk, programme.pk, components)
     return render(
         request,
         "credentials/exemptions.html",
         {
             "programme": programme,
             "rows": rows,
-            "price": price,
-            "units": services.exemptions.units_of(programme),
+            "plan": selectors.programme_plan(person, programme, now().date()),
+            "offering": selectors.next_offering(programme, now().date()),
         },
     )
 
@@ -357,6 +352,58 @@ def provider_issue(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The certificate is issued. The student sees it in the learning overview.")
         )
     return redirect("credentials:provider")
+
+
+@role_required(Role.OPLEIDER)
+@require_http_methods(["GET", "POST"])
+def evc_page(request: HttpRequest) -> HttpResponse:
+    """The assessor (the provider in its EVC capacity) gives a candidate the
+    ervaringscertificaat at the end of an EVC procedure."""
+    org = _org(request)
+    procedures = services.evc_procedures(org)
+    form = EvcForm(request.POST if request.method == "POST" else None, procedures=procedures)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                row = services.issue_evc(
+                    actor=_actor(request),
+                    provider=org,
+                    offer=form.offer(),
+                    bsn=form.cleaned_data["bsn"],
+                    birth_date=form.cleaned_data["birth_date"],
+                    assessed_on=form.cleaned_data["assessed_on"],
+                )
+            except Problem as exc:
+                for param in exc.invalid_params:
+                    form.add_problem(param.name, param.reason)
+                if not exc.invalid_params:
+                    form.add_error(None, exc.detail)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _(
+                        '%(name)s has the certificate "%(title)s" now. It is in their '
+                        "learning overview."
+                    )
+                    % {"name": row.person.display_name, "title": row.title},
+                )
+                return redirect("credentials:evc")
+        else:
+            status = 400
+    issued = selectors.issued_by(org, kind="evc")
+    return render(
+        request,
+        "credentials/evc.html",
+        {
+            "form": form,
+            "procedures": procedures,
+            "issued": issued,
+            "max_date": now().date().isoformat(),
+        },
+        status=status,
+    )
 
 
 @role_required(Role.OPLEIDER)

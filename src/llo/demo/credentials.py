@@ -6,9 +6,13 @@ exemptions"), through the credentials services:
   ROC Maasstad's basic-skills course (the EU micro-credential element a credential carries);
 * Academie Vakwerk's programme "Allround onderhoudsmonteur" made of four units (register
   offers of type module, ``part_of`` the programme), each with skills and learning outcomes;
-* Jan's ervaringscertificaat (EVC onderhoudsmonteur), issued by Academie Vakwerk's assessor.
-  It covers three of the four units, so llo proposes three exemptions when Jan plans the
-  programme; the provider decides (the browser test accepts two and refuses one).
+  The programme starts on the first of the month after next, so Jan can apply for it.
+* Jan's ervaringscertificaat (EVC onderhoudsmonteur): the demo leaves it to Academie Vakwerk's
+  assessor, who gives it on the page ``/certificaten/evc`` (Jan's BSN and date of birth are
+  in ``llo.demo.personas``), so the journey of issue 16 can be walked from the start;
+  ``issue_evc=True`` issues it here instead. It covers three of the four units, so llo
+  proposes three exemptions when Jan plans the programme; the provider decides (the browser
+  test accepts two and refuses one) and his funding plan and price follow.
 
 Idempotent: rows are found by their codes, the credential by person and offer.
 """
@@ -27,7 +31,7 @@ from llo.credentials import services
 from llo.credentials.models import Credential
 from llo.demo import personas
 from llo.people.models import Organisation, Person
-from llo.register.models import Offer, OfferState, Opleider
+from llo.register.models import Offer, Offering, OfferState, Opleider
 
 ACTOR = audit.Actor.system("demo")
 VAKWERK = "90000009"
@@ -162,11 +166,20 @@ def ensure_programme(opleider: Opleider) -> tuple[Offer, int]:
             **_offer_fields(title, "module", hours),
         )
         made += 1
+    if not programme.offerings.exists():
+        first = today().replace(day=1)
+        month = first.month + 1  # the first of the month after next
+        start = dt.date(first.year + month // 12, month % 12 + 1, 1)
+        Offering.objects.create(
+            offer=programme, code=f"{PROGRAMME}-1", start_date=start, capacity=16
+        )
+        made += 1
     return programme, made
 
 
-def load_credentials(*, seed: int) -> dict[str, int]:
-    """Learning outcomes, Jan's programme and his EVC certificate; returns what was made."""
+def load_credentials(*, seed: int, issue_evc: bool = False) -> dict[str, int]:
+    """Learning outcomes and Jan's programme; with ``issue_evc`` also his EVC certificate;
+    returns what was made."""
     created = {"offers": 0, "credentials": 0}
     vakwerk = _org(VAKWERK)
     opleider = Opleider.objects.filter(organisation=vakwerk).first() if vakwerk else None
@@ -178,7 +191,11 @@ def load_credentials(*, seed: int) -> dict[str, int]:
             Offer.objects.filter(code=code, learning_outcomes=[]).update(learning_outcomes=outcomes)
         _programme, created["offers"] = ensure_programme(opleider)
         evc = Offer.objects.filter(opleider=opleider, code="AV-EVC-OM").first()
-        if evc is not None and not Credential.objects.filter(person=jan, offer=evc).exists():
+        if (
+            issue_evc
+            and evc is not None
+            and not Credential.objects.filter(person=jan, offer=evc).exists()
+        ):
             services.issue_assessment(
                 actor=ACTOR,
                 provider=opleider.organisation,

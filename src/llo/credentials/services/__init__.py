@@ -8,9 +8,11 @@ from llo.credentials.services.exemptions import (
     propose_exemptions,
 )
 from llo.credentials.services.issuing import (
+    evc_procedures,
     issuable_enrolments,
     issue_assessment,
     issue_cohort,
+    issue_evc,
     issue_for_enrolment,
 )
 from llo.credentials.services.keys import ensure_key, rotate_key, signing_key
@@ -21,10 +23,12 @@ __all__ = [
     "create_share_link",
     "decide_exemption",
     "ensure_key",
+    "evc_procedures",
     "import_credential",
     "issuable_enrolments",
     "issue_assessment",
     "issue_cohort",
+    "issue_evc",
     "issue_for_enrolment",
     "price_after_exemptions",
     "propose_exemptions",

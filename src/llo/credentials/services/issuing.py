@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from llo.core import audit
-from llo.core.problems import Problem
+from llo.core.problems import InvalidParam, Problem, invalid
 from llo.core.timeutil import now
 from llo.credentials import authority, batch, config, eddsa, jose, ob3
 from llo.credentials.models import Credential, Source
@@ -381,3 +381,67 @@ def issue_assessment(
             raise Problem(409, _("This person already has this certificate."), code="issued")
         built = [_build(provider, person, offer, at, allocate_index(), ended=assessed_on)]
         return _sign_and_store(actor, provider, built, at)[0]
+
+
+def evc_procedures(provider: Organisation) -> list[Offer]:
+    """The provider's own EVC procedures in the register (what its assessors certify)."""
+    return [
+        o
+        for o in Offer.objects.filter(opleider__organisation=provider)
+        .exclude(state="removed")
+        .select_related("opleider")
+        .order_by("title", "pk")
+        if ob3.KIND_OF_LEADS_TO.get(o.leads_to) == ob3.Kind.EVC
+    ]
+
+
+def issue_evc(
+    *,
+    actor: audit.Actor,
+    provider: Organisation,
+    offer: Offer | None,
+    bsn: str,
+    birth_date: dt.date,
+    assessed_on: dt.date,
+) -> Credential:
+    """The assessor's page: find the candidate by BSN and date of birth (both must match, so
+    a typing error never gives someone else a certificate; the answer does not say which one
+    was wrong) and issue the ervaringscertificaat of ``offer`` (:func:`issue_assessment`).
+    Refusals name the field they are about (``invalidParams``)."""
+    problems = []
+    if offer is None or offer.opleider.organisation_id != provider.pk:
+        problems.append(
+            InvalidParam("procedure", _("Choose one of your EVC procedures."), "unknown")
+        )
+    if assessed_on > now().date():
+        problems.append(
+            InvalidParam(
+                "assessedOn", _("The date of the assessment cannot be in the future."), "future"
+            )
+        )
+    person = None
+    try:
+        person = Person.objects.by_bsn(bsn)
+    except ValueError:
+        problems.append(
+            InvalidParam(
+                "bsn", _("This BSN is not right. A BSN has 9 digits. Check the number."), "invalid"
+            )
+        )
+    else:
+        if person is None or person.birth_date != birth_date:
+            text = _("We cannot find a person with this BSN and date of birth. Check both.")
+            problems.append(InvalidParam("bsn", text, "not-found"))
+            person = None
+    if problems:
+        raise invalid(_("The certificate was not issued. Check the fields."), problems)
+    assert offer is not None
+    assert person is not None
+    try:
+        return issue_assessment(
+            actor=actor, provider=provider, person=person, offer=offer, assessed_on=assessed_on
+        )
+    except Problem as exc:
+        if exc.code == "issued":
+            raise invalid(exc.detail, [InvalidParam("procedure", exc.detail, "issued")]) from None
+        raise

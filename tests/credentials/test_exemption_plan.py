@@ -1,0 +1,281 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Exemptions move the money (issue 16: "the funding plan and price follow"):
+
+* Hypothesis over the pure parts: the price after exemptions plus the exempted units' shares
+  is the full price, no component is ever negative, and the funding plan over that price never
+  pays more than it nor leaves the person a negative part;
+* the use cases on both databases: the registered price adjuster of credentials lowers the
+  funding plan, the apply page's preview and the reservation of one person only;
+* the assessor's EVC page: the certificate is given from a form, bad input is named beside
+  its field (in Dutch), nothing is issued then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from llo.accounts import price_adjusters
+from llo.accounts.plan import PlanRight, allocate, funding_plan
+from llo.core import crypto
+from llo.core.problems import Problem
+from llo.credentials import matching, services
+from llo.credentials.models import Credential, Exemption
+from llo.credentials.services.exemptions import exemption_reductions
+from llo.enrolment import services as enrolment
+from llo.enrolment.services.facts import plan_offer_facts
+from llo.register.models import Offer
+from tests.credentials.conftest import ACTOR, person
+from tests.credentials.test_exemptions import _evc, _programme
+from tests.enrolment.conftest import World
+from tests.enrolment.test_pages import funded_person, login
+
+ON = dt.date(2023, 6, 1)
+COMPONENT = st.integers(0, 5_000_000)
+
+
+# --- the pure parts ---------------------------------------------------------------------------
+
+
+@given(
+    fee=COMPONENT,
+    exam=COMPONENT,
+    materials=COMPONENT,
+    hours=st.lists(st.one_of(st.none(), st.integers(0, 2_000)), min_size=1, max_size=8),
+    data=st.data(),
+)
+def test_exempted_price_plus_the_shares_is_the_full_price(
+    fee: int, exam: int, materials: int, hours: list[int | None], data: st.DataObject
+) -> None:
+    components = {"tuition": fee, "exam": exam, "materials": materials}
+    units = [matching.UnitFacts(i, f"Deel {i}", (), (), "", h) for i, h in enumerate(hours)]
+    exempted = sorted(data.draw(st.sets(st.sampled_from(range(len(units))))))
+    shares = matching.reductions(fee, units, exempted)
+    asked = [
+        price_adjusters.Reduction("exemption", "tuition", s.reduction_cents, "", str(s.unit_id))
+        for s in shares
+    ]
+    price = price_adjusters.apply(components, asked)
+    assert price.price_cents + sum(s.reduction_cents for s in shares) == fee + exam + materials
+    assert price.full_price_cents == fee + exam + materials
+    assert all(cents >= 0 for cents in price.components.values())
+    assert all(r.cents >= 0 for r in price.reductions)
+    # Only the course fee goes down; the exam is still taken, materials still bought.
+    assert price.components["exam"] == exam
+    assert price.components["materials"] == materials
+    # Every unit exempted: at most a cent per unit is left of the fee (rounding down).
+    if len(exempted) == len(units):
+        assert price.components["tuition"] < max(1, len(units)) or fee == 0
+
+    # The funding plan over the lower price: never more than it, the person never below 0.
+    balances = data.draw(st.lists(st.integers(0, 6_000_000), max_size=4))
+    pcts = data.draw(st.lists(st.sampled_from([0, 20, 50]), min_size=4, max_size=4))
+    rights = [
+        PlanRight(n, b, None, "employer", True, co_payment_pct=pcts[n])
+        for n, b in enumerate(balances)
+    ]
+    plan = allocate(price.components, rights, ON)
+    assert plan.price_cents == price.price_cents
+    assert 0 <= plan.funded_cents <= price.price_cents
+    assert plan.own_cents >= 0
+
+
+@given(
+    components=st.dictionaries(st.sampled_from(["tuition", "exam", "materials"]), COMPONENT),
+    asked=st.lists(
+        st.tuples(st.sampled_from(["tuition", "exam", "other"]), st.integers(-1_000, 9_000_000)),
+        max_size=6,
+    ),
+)
+def test_an_adjuster_never_takes_more_than_is_left(
+    components: dict[str, int], asked: list[tuple[str, int]]
+) -> None:
+    reductions = [price_adjusters.Reduction("x", c, cents, "") for c, cents in asked]
+    price = price_adjusters.apply(components, reductions)
+    assert price.price_cents + price.reduction_cents == sum(components.values())
+    assert all(cents >= 0 for cents in price.components.values())
+    assert all(r.cents > 0 for r in price.reductions)
+
+
+def test_credentials_registers_its_adjuster() -> None:
+    assert exemption_reductions in price_adjusters.registered()
+
+
+# --- the use cases ----------------------------------------------------------------------------
+
+
+def _decided(world: World, jan: object) -> Offer:
+    """Jan's EVC, three proposals; the provider accepts two and refuses one."""
+    services.issue_assessment(
+        actor=ACTOR, provider=world.provider, person=jan, offer=_evc(world), assessed_on=ON
+    )  # type: ignore[arg-type]
+    programme = _programme()
+    provider = programme.opleider.organisation
+    for row in services.propose_exemptions(actor=ACTOR, person=jan, programme=programme):  # type: ignore[arg-type]
+        refuse = row.unit.title == "Lastechniek voor onderhoud"
+        services.decide_exemption(
+            actor=ACTOR, provider=provider, exemption=row, accept=not refuse,
+            reason="Een praktijkexamen lassen is nodig." if refuse else "",
+        )  # fmt: skip
+    return programme
+
+
+@pytest.mark.django_db
+def test_the_plan_the_preview_and_the_reservation_follow(world: World) -> None:
+    jan = funded_person(300_000)
+    programme = _decided(world, jan)
+    facts = plan_offer_facts(programme)
+    full = funding_plan(jan, facts, ON)
+    assert full.price_cents == 500_000
+    assert [line.amount_cents for line in full.lines] == [300_000]
+    assert full.own_cents == 200_000
+
+    # Fee EUR 4,800 over 600 hours of units; two units of 160 hours off: EUR 2,560 less.
+    plan = funding_plan(jan, facts, ON, offer_id=programme.pk)
+    assert plan.price_cents == 500_000 - 256_000
+    assert plan.full_price_cents == 500_000
+    assert sorted(r.subject for r in plan.reductions) == ["Preventief onderhoud", "Storingsanalyse"]
+    assert [r.cents for r in plan.reductions] == [128_000, 128_000]
+    assert [line.amount_cents for line in plan.lines] == [244_000]  # the line shrinks
+    assert plan.own_cents == 0
+
+    offering = programme.offerings.get()
+    shown = enrolment.preview(actor=ACTOR, person=jan, offering=offering, on=ON)
+    assert (shown.price_cents, shown.amount_cents, shown.own_cents) == (244_000, 244_000, 0)
+    notes = [r for r in shown.reasons if r["condition"] == "exemption"]
+    assert [n["reductionCents"] for n in notes] == [128_000, 128_000]
+    assert all(n["passed"] for n in notes)
+    app = enrolment.apply(actor=ACTOR, shown=shown, amount_cents=244_000, on=ON)
+    assert (app.amount_cents, app.own_cents) == (244_000, 0)
+
+    # Someone without exemptions pays the whole price of the same programme.
+    other = funded_person(300_000)
+    assert funding_plan(other, facts, ON, offer_id=programme.pk).price_cents == 500_000
+
+
+@pytest.mark.django_db
+def test_a_proposal_or_a_refusal_changes_no_price(world: World) -> None:
+    jan = funded_person(300_000)
+    services.issue_assessment(
+        actor=ACTOR, provider=world.provider, person=jan, offer=_evc(world), assessed_on=ON
+    )
+    programme = _programme()
+    rows = services.propose_exemptions(actor=ACTOR, person=jan, programme=programme)
+    facts = plan_offer_facts(programme)
+    assert funding_plan(jan, facts, ON, offer_id=programme.pk).price_cents == 500_000
+    services.decide_exemption(
+        actor=ACTOR, provider=programme.opleider.organisation, exemption=rows[0], accept=False,
+        reason="Niet aangetoond.",
+    )  # fmt: skip
+    assert funding_plan(jan, facts, ON, offer_id=programme.pk).reductions == ()
+
+
+@pytest.mark.django_db
+def test_exemptions_page_shows_the_plan_after_exemptions(world: World, client: Client) -> None:
+    jan = funded_person(300_000)
+    programme = _decided(world, jan)
+    login(client, "burger", who=jan)
+    page = client.get(f"/mijn-certificaten/vrijstellingen/{programme.pk}")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-price="244000"' in html
+    assert html.count('data-state="accepted"') == 2
+    assert "Preventief onderhoud" in html
+    assert "Storingsanalyse" in html
+    assert f"/aanvragen/nieuw/{programme.offerings.get().pk}" in html
+
+
+# --- the assessor's EVC page ------------------------------------------------------------------
+
+
+def _post(client: Client, **fields: str) -> tuple[int, str]:
+    answer = client.post("/certificaten/evc", data=fields, HTTP_ACCEPT_LANGUAGE="nl")
+    return answer.status_code, answer.content.decode()
+
+
+def _errors(html: str) -> dict[str, str]:
+    """Error messages beside their fields (the id names the field)."""
+    return {
+        name: re.sub(r"<[^>]+>", "", text).strip()
+        for name, text in re.findall(
+            r'id="id_(\w+)-error"><span class="llo-visually-hidden">[^<]*</span>([^<]*)<', html
+        )
+    }
+
+
+@pytest.mark.django_db
+def test_the_assessor_gives_an_evc_from_the_page(world: World, client: Client) -> None:
+    evc = _evc(world)
+    jan = person(level="eqf_4")
+    bsn = crypto.decrypt(jan.bsn_encrypted)
+    login(client, "opleider", org=world.provider)
+    page = client.get("/certificaten/evc")
+    assert page.status_code == 200
+    assert evc.title in page.content.decode()
+
+    status, html = _post(client)
+    assert status == 400
+    errors = _errors(html)
+    with translation.override("nl"):
+        assert errors["procedure"] == translation.gettext("Choose the EVC procedure.")
+        assert errors["confirm"] == translation.gettext(
+            "Tick the box. Only then can you give the certificate."
+        )
+    assert set(errors) == {"procedure", "bsn", "birth_date", "assessed_on", "confirm"}
+    assert "Kies" in errors["procedure"]  # Dutch, not the English msgid
+
+    good = {
+        "procedure": str(evc.pk),
+        "bsn": bsn,
+        "birth_date": jan.birth_date.isoformat(),
+        "assessed_on": ON.isoformat(),
+        "confirm": "on",
+    }
+    status, html = _post(client, **{**good, "bsn": "123456789"})
+    assert (status, list(_errors(html))) == (400, ["bsn"])
+    status, html = _post(client, **{**good, "birth_date": "1999-01-01"})
+    assert (status, list(_errors(html))) == (400, ["bsn"])  # which one is wrong: not said
+    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    status, html = _post(client, **{**good, "assessed_on": tomorrow.isoformat()})
+    assert (status, list(_errors(html))) == (400, ["assessed_on"])
+    status, html = _post(client, **{**good, "assessed_on": "31-02-2026"})
+    assert (status, list(_errors(html))) == (400, ["assessed_on"])
+    assert not Credential.objects.exists()
+
+    answer = client.post("/certificaten/evc", data=good)
+    assert answer.status_code == 302
+    row = Credential.objects.get()
+    assert (row.person_id, row.kind, row.offer_id) == (jan.pk, "evc", evc.pk)
+    page = client.get("/certificaten/evc").content.decode()
+    assert f'data-credential="{row.uuid}"' in page
+
+    status, html = _post(client, **good)  # twice: beside the procedure
+    assert (status, list(_errors(html))) == (400, ["procedure"])
+    assert Credential.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_only_own_evc_procedures_and_only_providers(world: World, client: Client) -> None:
+    evc = _evc(world)
+    jan = person(level="eqf_4")
+    other = _programme().opleider.organisation
+    with pytest.raises(Problem) as foreign:
+        services.issue_evc(
+            actor=ACTOR, provider=other, offer=evc, bsn=crypto.decrypt(jan.bsn_encrypted),
+            birth_date=jan.birth_date, assessed_on=ON,
+        )  # fmt: skip
+    assert [p.name for p in foreign.value.invalid_params] == ["procedure"]
+    assert services.evc_procedures(other) == []
+    login(client, "opleider", org=other)
+    html = client.get("/certificaten/evc").content.decode()
+    assert evc.title not in html
+    client.logout()
+    login(client, "burger", who=jan)
+    assert client.get("/certificaten/evc").status_code == 403
+    assert not Exemption.objects.exists()
