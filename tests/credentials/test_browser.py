@@ -3,29 +3,40 @@
 
 * a provider completes Fatima's course and gives her certificate; it appears in her
   Leeroverzicht, is valid on the public verify page and downloads in both forms;
-* Jan's EVC proposes exemptions in a programme; Academie Vakwerk accepts two and refuses one
-  with a reason; Jan sees the decisions and the lower price;
+* Academie Vakwerk's assessor gives Jan his EVC from a page (bad input named beside the
+  fields); it proposes exemptions in a programme; Academie Vakwerk accepts two and refuses one
+  with a reason; Jan's price, funding plan and apply page follow, and he applies;
 * a withdrawn certificate shows as withdrawn everywhere (overview, certificate page, shared
   link, public verify page and API).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from llo.accounts import services as accounts
+from llo.core import audit
+from llo.core.timeutil import today
+from llo.credentials.models import Credential
 from llo.demo.accounts import load_accounts
 from llo.demo.credentials import load_credentials
 from llo.demo.enrolment import load_enrolment
 from llo.demo.loader import DEMO_SEED
 from llo.demo.offers import load_offers
+from llo.demo.personas import PERSONS
 from llo.enrolment.models import Application
+from llo.people.models import Organisation, Person
 from tests.e2e.conftest import app, assert_no_axe_violations, browser, new_context  # noqa: F401
 from tests.e2e.test_browser import log_in_as, nl
+
+TEST_ACTOR = audit.Actor.system("test")
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,13 +44,13 @@ pytestmark = [
 ]
 
 
-def _demo(with_enrolment: bool = False) -> None:
+def _demo(with_enrolment: bool = False, issue_evc: bool = False) -> None:
     """The personas' providers and offers (no generated ones), and what each test needs."""
     load_offers(seed=DEMO_SEED, providers=0, offers=0)
     if with_enrolment:
         load_accounts(seed=DEMO_SEED)
         load_enrolment(seed=DEMO_SEED)
-    load_credentials(seed=DEMO_SEED)
+    load_credentials(seed=DEMO_SEED, issue_evc=issue_evc)
 
 
 def _page(make: Callable[..., BrowserContext]) -> Page:
@@ -114,14 +125,69 @@ def test_fatima_gets_her_certificate_and_anyone_can_check_it(
     )
 
 
-def test_jans_evc_gives_exemptions_the_provider_decides(
+def test_jans_evc_becomes_exemptions_and_his_plan_and_price_follow(
     app: str,  # noqa: F811 - fixture
     new_context: Callable[..., BrowserContext],  # noqa: F811 - fixture
+    tmp_path: Path,
 ) -> None:
+    """Issue 16, "Done when": Jan's EVC becomes a credential that proposes exemptions in a
+    programme, the provider accepts two and refuses one with a reason, and his funding plan
+    and price follow."""
+    provider = _page(new_context)
+    log_in_as(provider, app, "vakwerk")
+    _demo(with_enrolment=True)  # Jan's O&O right and his welding course
+    jan_spec = next(p for p in PERSONS if p.key == "jan")
+    # The demo's O&O right does not pay for the programme yet (its sector list holds ISCO-08
+    # codes, the register names occupations in words: issue 17 adds the codes), so Jan's
+    # employer deposits a learning budget here, to see a paying line shrink and the reservation.
+    on = today()
+    employer = accounts.ensure_funder(
+        Organisation.objects.get(name="Metaalbedrijf Twente Precisie")
+    )
+    budget = accounts.create_budget(
+        actor=TEST_ACTOR, funder=employer, name="Opleidingsbudget", total_cents=1_000_000,
+        period_start=on.replace(month=1, day=1), period_end=on.replace(month=12, day=31),
+    )  # fmt: skip
+    accounts.deposit(
+        actor=TEST_ACTOR, budget=budget, person=Person.objects.by_bsn(jan_spec.bsn),
+        amount_cents=300_000, on=on,
+    )  # fmt: skip
+
+    # Academie Vakwerk's assessor gives Jan his EVC from the page; bad input first.
+    provider.goto(f"{app}/certificaten")
+    provider.get_by_role("link", name=nl("Give an experience certificate (EVC)")).click()
+    assert_no_axe_violations(provider)
+    provider.get_by_role("button", name=nl("Give the certificate")).click()
+    for field, message in (
+        ("procedure", "Choose the EVC procedure."),
+        ("bsn", "Fill in the BSN of the candidate."),
+        ("confirm", "Tick the box. Only then can you give the certificate."),
+    ):
+        expect(provider.locator(f"#id_{field}-error")).to_contain_text(nl(message))
+    expect(provider.locator("#id_bsn")).to_have_attribute("aria-invalid", "true")
+    assert_no_axe_violations(provider)
+    provider.locator("#id_procedure").select_option(label="EVC onderhoudsmonteur")
+    provider.locator("#id_bsn").fill(jan_spec.bsn)
+    provider.locator("#id_birth_date").fill("1970-01-01")  # not Jan's date of birth
+    assessed = (today() - dt.timedelta(days=7)).isoformat()
+    provider.locator("#id_assessed_on").fill(assessed)
+    provider.locator("#id_confirm").check()
+    provider.get_by_role("button", name=nl("Give the certificate")).click()
+    expect(provider.locator("#id_bsn-error")).to_contain_text(
+        nl("We cannot find a person with this BSN and date of birth. Check both.")
+    )
+    assert not Credential.objects.exists()
+    provider.locator("#id_birth_date").fill(jan_spec.birth_date.isoformat())
+    provider.locator("#id_confirm").check()
+    provider.get_by_role("button", name=nl("Give the certificate")).click()
+    expect(provider.locator(".utrecht-alert--ok")).to_contain_text("Jan Hofstede")
+    expect(provider.locator("li[data-credential]")).to_contain_text("EVC onderhoudsmonteur")
+    assert_no_axe_violations(provider)
+    provider.screenshot(path=str(tmp_path / "evc-issued.png"), full_page=True)
+
+    # Jan sees it, and it proposes three exemptions in the programme.
     jan = _page(new_context)
     log_in_as(jan, app, "jan")
-    _demo()
-    jan.goto(f"{app}/home")
     expect(jan.locator("section[aria-labelledby=your-certificates]")).to_contain_text(
         "EVC onderhoudsmonteur"
     )
@@ -131,16 +197,21 @@ def test_jans_evc_gives_exemptions_the_provider_decides(
         label="Allround onderhoudsmonteur (Academie Vakwerk)"
     )
     jan.get_by_role("button", name=nl("Look for exemptions")).click()
-    rows = jan.locator("tbody tr")
-    expect(rows).to_have_count(3)
-    expect(jan.locator("tbody")).to_contain_text("Storingsanalyse")
+    expect(jan.locator('tr[data-state="proposed"]')).to_have_count(3)
+    expect(jan.locator("tbody").first).to_contain_text("Storingsanalyse")
+    # Nothing decided yet: the full price of EUR 5,000.
+    expect(jan.locator("[data-price]")).to_have_attribute("data-price", "500000")
+    own_before = int(jan.locator("[data-own]").get_attribute("data-own") or "-1")
+    lines_before = [
+        int(a or 0)
+        for a in jan.locator("tr[data-plan-line]").evaluate_all(
+            "rows => rows.map(r => r.dataset.amount)"
+        )
+    ]
     assert_no_axe_violations(jan)
     exemptions_url = jan.url
 
-    provider = _page(new_context)
-    log_in_as(provider, app, "vakwerk")
     provider.goto(f"{app}/certificaten")
-    assert_no_axe_violations(provider)
     for title, decision, reason in (
         ("Preventief onderhoud", "Accept", ""),
         ("Storingsanalyse", "Accept", ""),
@@ -152,18 +223,52 @@ def test_jans_evc_gives_exemptions_the_provider_decides(
     ):
         card = provider.locator("article[data-exemption]").filter(has_text=title)
         if reason:
+            card.get_by_role("button", name=nl(decision)).click()  # no reason: not possible
+            expect(card.locator(".utrecht-form-field-error-message")).to_contain_text(
+                nl("Say why you refuse this exemption.")
+            )
+            assert_no_axe_violations(provider)
             card.get_by_label(nl("Reason (needed when you refuse)")).fill(reason)
         card.get_by_role("button", name=nl(decision)).click()
         expect(provider.locator(".utrecht-alert--ok")).to_be_visible()
-    # A refusal without a reason is not possible (the form says why).
+        assert_no_axe_violations(provider)
     assert provider.locator('article[data-state="proposed"]').count() == 0
 
+    # The price and the funding plan follow.
     jan.goto(exemptions_url)
     expect(jan.locator('tr[data-state="accepted"]')).to_have_count(2)
     expect(jan.locator('tr[data-state="refused"]')).to_contain_text("praktijkexamen")
     # Fee EUR 4,800 over 600 hours of units; two units of 160 hours off: EUR 2,560 less.
     expect(jan.locator("[data-price]")).to_have_attribute("data-price", "244000")
+    expect(jan.locator("[data-reductions] li")).to_have_count(2)
+    own_after = int(jan.locator("[data-own]").get_attribute("data-own") or "-1")
+    lines_after = [
+        int(a or 0)
+        for a in jan.locator("tr[data-plan-line]").evaluate_all(
+            "rows => rows.map(r => r.dataset.amount)"
+        )
+    ]
+    assert sum(lines_after) + own_after == 244_000
+    assert sum(lines_before) + own_before == 500_000
+    assert own_after < own_before
+    assert all(after <= before for after, before in zip(lines_after, lines_before, strict=True))
     assert_no_axe_violations(jan)
+    jan.screenshot(path=str(tmp_path / "exemptions-after.png"), full_page=True)
+
+    # The apply page shows the same price, names the exemptions and reserves what the plan says.
+    start = re.escape(nl("Apply for the start on %(date)s") % {"date": ""})
+    jan.get_by_role("link", name=re.compile(f"^{start}")).click()
+    expect(jan.locator("dd[data-price]")).to_have_attribute("data-price", "244000")
+    expect(jan.locator("[data-exemptions] li")).to_have_count(2)
+    expect(jan.locator("[data-exemptions]")).to_contain_text("Preventief onderhoud")
+    assert_no_axe_violations(jan)
+    jan.screenshot(path=str(tmp_path / "apply.png"), full_page=True)
+    jan.get_by_label(nl("I checked this. I want to apply.")).check()
+    jan.get_by_role("button", name=nl("Apply")).click()
+    expect(jan.locator("[data-status]")).to_be_visible()
+    applied = Application.objects.get(offer__code="AV-OM")
+    assert applied.amount_cents + applied.own_cents == 244_000
+    assert (applied.amount_cents, applied.own_cents) == (sum(lines_after), own_after)
 
 
 def test_withdrawn_certificate_shows_as_withdrawn_everywhere(
@@ -172,13 +277,12 @@ def test_withdrawn_certificate_shows_as_withdrawn_everywhere(
 ) -> None:
     jan = _page(new_context)
     log_in_as(jan, app, "jan")
-    _demo()
+    _demo(issue_evc=True)
     jan.goto(f"{app}/mijn-certificaten")
     jan.get_by_role("link", name="EVC onderhoudsmonteur").click()
     jan.locator("#id_expires").fill("2099-12-31")
     jan.get_by_role("button", name=nl("Make a link")).click()
     expect(jan.locator(".utrecht-form-field-error-message")).to_be_visible()  # more than a year
-    from llo.core.timeutil import today
 
     soon = today().replace(year=today().year + 1, day=1).isoformat()
     jan.locator("#id_expires").fill(soon)

@@ -319,12 +319,18 @@ def _org(request: HttpRequest) -> Organisation:
     return org
 
 
-@role_required(Role.OPLEIDER)
-def provider_page(request: HttpRequest) -> HttpResponse:
-    org = _org(request)
-    proposals = Exemption.objects.filter(programme__opleider__organisation=org).select_related(
-        "person", "unit", "credential", "programme"
+def _provider_page(
+    request: HttpRequest, org: Organisation, *, refused: tuple[int, str] | None = None
+) -> HttpResponse:
+    """The provider's page; ``refused``: an exemption whose decision was refused, with the
+    reason shown beside its field."""
+    proposals = list(
+        Exemption.objects.filter(programme__opleider__organisation=org).select_related(
+            "person", "unit", "credential", "programme"
+        )
     )
+    for row in proposals:
+        row.error = refused[1] if refused and refused[0] == row.pk else ""  # type: ignore[attr-defined]
     return render(
         request,
         "credentials/provider.html",
@@ -333,7 +339,13 @@ def provider_page(request: HttpRequest) -> HttpResponse:
             "issued": [(c, _kind(c.kind)) for c in selectors.issued_by(org)],
             "proposals": proposals,
         },
+        status=400 if refused else 200,
     )
+
+
+@role_required(Role.OPLEIDER)
+def provider_page(request: HttpRequest) -> HttpResponse:
+    return _provider_page(request, _org(request))
 
 
 @role_required(Role.OPLEIDER)
@@ -450,6 +462,9 @@ def provider_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except Problem as exc:
+        beside = next((p.reason for p in exc.invalid_params if p.name == "reason"), "")
+        if beside:
+            return _provider_page(request, org, refused=(row.pk, beside))
         messages.error(request, exc.detail)
     else:
         messages.success(

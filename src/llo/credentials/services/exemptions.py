@@ -57,7 +57,7 @@ def explain(match: matching.Match, unit: Offer, credential: Credential) -> str:
     if match.outcomes:
         parts.append(
             _("You can already do: %(outcomes)s.")
-            % {"outcomes": "; ".join(o for o, _held in match.outcomes)}
+            % {"outcomes": "; ".join(o.rstrip(".") for o, _held in match.outcomes)}
         )
     return " ".join(parts)
 
