@@ -55,7 +55,7 @@ class EvcForm(forms.Form):
         error_messages=DATE,
     )
     confirm = forms.BooleanField(
-        label=_("The assessor decided that the candidate can do everything in this procedure."),
+        label=_("The assessor decided that the candidate can do everything in this procedure"),
         error_messages={"required": _("Tick the box. Only then can you give the certificate.")},
     )
 
