@@ -33,7 +33,7 @@ from llo.enrolment.services.facts import plan_offer_facts
 from llo.register.models import Offer
 from tests.credentials.conftest import ACTOR, person
 from tests.credentials.test_exemptions import _evc, _programme
-from tests.enrolment.conftest import World
+from tests.enrolment.conftest import DURING, World
 from tests.enrolment.test_pages import funded_person, login
 
 ON = dt.date(2023, 6, 1)
@@ -153,6 +153,18 @@ def test_the_plan_the_preview_and_the_reservation_follow(world: World) -> None:
     assert all(n["passed"] for n in notes)
     app = enrolment.apply(actor=ACTOR, shown=shown, amount_cents=244_000, on=ON)
     assert (app.amount_cents, app.own_cents) == (244_000, 0)
+
+    # Through a window the scheme's amount is capped at the same lower price.
+    windowed = enrolment.preview(
+        actor=ACTOR, person=jan, offering=offering, window=world.window, on=DURING.date()
+    )
+    assert windowed.price_cents == 244_000
+    assert 0 <= windowed.amount_cents <= 244_000
+    assert windowed.own_cents == 244_000 - windowed.amount_cents
+    assert [r["reductionCents"] for r in windowed.reasons if r["condition"] == "exemption"] == [
+        128_000,
+        128_000,
+    ]
 
     # Someone without exemptions pays the whole price of the same programme.
     other = funded_person(300_000)
