@@ -29,7 +29,7 @@ from llo.credentials import matching, services
 from llo.credentials.models import Credential, Exemption
 from llo.credentials.services.exemptions import exemption_reductions
 from llo.enrolment import services as enrolment
-from llo.enrolment.services.facts import plan_offer_facts
+from llo.enrolment.services.facts import offer_facts
 from llo.register.models import Offer
 from tests.credentials.conftest import ACTOR, person
 from tests.credentials.test_exemptions import _evc, _programme
@@ -77,7 +77,15 @@ def test_exempted_price_plus_the_shares_is_the_full_price(
     balances = data.draw(st.lists(st.integers(0, 6_000_000), max_size=4))
     pcts = data.draw(st.lists(st.sampled_from([0, 20, 50]), min_size=4, max_size=4))
     rights = [
-        PlanRight(n, b, None, "employer", True, co_payment_pct=pcts[n])
+        PlanRight(
+            n,
+            b,
+            None,
+            "employer",
+            True,
+            co_payment_cents=-(-price.price_cents * pcts[n] // 100),
+            co_payment_pct=pcts[n],
+        )
         for n, b in enumerate(balances)
     ]
     plan = allocate(price.components, rights, ON)
@@ -130,7 +138,7 @@ def _decided(world: World, jan: object) -> Offer:
 def test_the_plan_the_preview_and_the_reservation_follow(world: World) -> None:
     jan = funded_person(300_000)
     programme = _decided(world, jan)
-    facts = plan_offer_facts(programme)
+    facts, _sources = offer_facts(programme, programme.offerings.get(), ON)
     full = funding_plan(jan, facts, ON)
     assert full.price_cents == 500_000
     assert [line.amount_cents for line in full.lines] == [300_000]
@@ -179,7 +187,7 @@ def test_a_proposal_or_a_refusal_changes_no_price(world: World) -> None:
     )
     programme = _programme()
     rows = services.propose_exemptions(actor=ACTOR, person=jan, programme=programme)
-    facts = plan_offer_facts(programme)
+    facts, _sources = offer_facts(programme, programme.offerings.get(), ON)
     assert funding_plan(jan, facts, ON, offer_id=programme.pk).price_cents == 500_000
     services.decide_exemption(
         actor=ACTOR, provider=programme.opleider.organisation, exemption=rows[0], accept=False,
