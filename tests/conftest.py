@@ -37,7 +37,7 @@ def db_vendor(db: None) -> str:
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush every table, data migrations included: put the CBS regions
-    and gemeenten back, as every real database has them."""
+    and gemeenten and the packaged skills language back, as every real database has them."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")
@@ -50,3 +50,14 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 
     if not Gemeente.objects.exists():
         load(Region, Gemeente)
+    from llo.skills import reference as skills_reference
+    from llo.skills.models import (
+        Occupation,
+        OccupationLabel,
+        OccupationSkill,
+        Skill,
+        SkillLabel,
+    )
+
+    if not Occupation.objects.exists():
+        skills_reference.load(Occupation, Skill, OccupationSkill, OccupationLabel, SkillLabel)

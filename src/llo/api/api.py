@@ -372,6 +372,7 @@ class Health(Schema):
 
 api.add_router("", "llo.regions.api.router")
 api.add_router("", "llo.people.api.router")
+api.add_router("", "llo.skills.api.router")
 api.add_router("", "llo.register.api.router")
 api.add_router("", "llo.accounts.api.router")
 api.add_router("", "llo.enrolment.api.router")
