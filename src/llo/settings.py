@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "llo.regions",
     "llo.people",
     "llo.skills",
+    "llo.notifications",
     "llo.register",
     "llo.schemes",
     "llo.accounts",
@@ -285,6 +286,24 @@ if not STATIC_MANIFEST:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- E-mail (notifications, llo.notifications) -----------------------------------------------
+# SMTP when LLO_EMAIL_HOST is set; otherwise every e-mail is written as a file in var/mail, so
+# `make demo` and a fresh machine never try to reach a mail server. Tests use Django's
+# in-memory backend.
+LLO_SITE_URL = os.environ.get("LLO_SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get("LLO_EMAIL_FROM", "llo <noreply@llo.example.nl>")
+if os.environ.get("LLO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["LLO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("LLO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("LLO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("LLO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("LLO_EMAIL_TLS", True)
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 
 # --- API ------------------------------------------------------------------------------------
 LLO_API_VERSION = "1.0.0"
