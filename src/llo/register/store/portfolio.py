@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""SQL for the regional portfolio (llo.regions.supply): offers, seats and starts per region and
+occupation or skill, in one pass over the register; and a region's offers, page by page.
+
+The live offer is a published offer of an admitted provider. An offer counts in every region
+where it has a place (a gemeente of the region), and once more in the online row (region
+``''``) when it can be followed online. Seats and starts come from the offerings that start in
+a year (cancelled ones left out); an offering without a number of places is counted as a start
+without seats, so an unknown capacity never looks like zero. Decides nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.db import connection
+
+#: The offer's JSON list of codes as rows, per database.
+_CODES = {
+    "postgresql": "CROSS JOIN LATERAL jsonb_array_elements_text(o.{field}) AS c(code)",
+    "sqlite": "CROSS JOIN json_each(o.{field}) AS c",
+}
+_CODE_VALUE = {"postgresql": "c.code", "sqlite": "c.value"}
+_YEAR = {
+    "postgresql": "CAST(EXTRACT(YEAR FROM r.start_date) AS integer)",
+    "sqlite": "CAST(strftime('%%Y', r.start_date) AS integer)",
+}
+
+LIVE = """
+    SELECT o.id, o.online, o.occupations, o.skills
+    FROM register_offer o JOIN register_opleider p ON p.id = o.opleider_id
+    WHERE o.state = 'published' AND p.status = 'admitted'
+"""
+
+
+def figures_sql(years: Sequence[int]) -> str:
+    """One aggregation: per (region or online, dimension, code) the number of offers and, for
+    each year, the seats, starts and starts without a number of places. Dimension ``all``
+    (code ``''``) counts every offer once: the totals of a region."""
+    vendor = connection.vendor
+    codes = " UNION ALL ".join(
+        f"SELECT o.id AS offer_id, '{dim}' AS dim, {_CODE_VALUE[vendor]} AS code "  # noqa: S608
+        f"FROM live o {_CODES[vendor].format(field=field)}"
+        for dim, field in (("occupation", "occupations"), ("skill", "skills"))
+    )
+    # Dimension "all": every offer once, for the totals of a region.
+    codes += " UNION ALL SELECT o.id AS offer_id, 'all' AS dim, '' AS code FROM live o"
+    per_year = ", ".join(
+        f"SUM(CASE WHEN y.year = {y} THEN y.seats END) AS seats_{y}, "
+        f"SUM(CASE WHEN y.year = {y} THEN y.starts END) AS starts_{y}, "
+        f"SUM(CASE WHEN y.year = {y} THEN y.blind END) AS blind_{y}"
+        for y in years
+    )
+    totals = ", ".join(f"SUM(r.seats_{y}), SUM(r.starts_{y}), SUM(r.blind_{y})" for y in years)
+    return f"""
+        WITH live AS ({LIVE}),
+        codes AS ({codes}),
+        places AS (
+            SELECT DISTINCT og.offer_id, g.region_id AS region
+            FROM register_offer_gemeenten og
+            JOIN regions_gemeente g ON g.code = og.gemeente_id
+            JOIN live o ON o.id = og.offer_id
+            UNION ALL
+            SELECT o.id, '' FROM live o WHERE o.online
+        ),
+        runs AS (
+            SELECT y.offer_id, {per_year}
+            FROM (
+                SELECT r.offer_id, {_YEAR[vendor]} AS year,
+                       SUM(COALESCE(r.capacity, 0)) AS seats, COUNT(*) AS starts,
+                       SUM(CASE WHEN r.capacity IS NULL THEN 1 ELSE 0 END) AS blind
+                FROM register_offering r
+                WHERE r.state <> 'cancelled' AND r.start_date >= %s AND r.start_date < %s
+                GROUP BY r.offer_id, {_YEAR[vendor]}
+            ) AS y
+            GROUP BY y.offer_id
+        )
+        SELECT p.region, c.dim, c.code, COUNT(*) AS offers, {totals}
+        FROM codes c
+        JOIN places p ON p.offer_id = c.offer_id
+        LEFT JOIN runs r ON r.offer_id = c.offer_id
+        GROUP BY p.region, c.dim, c.code
+    """  # noqa: S608 - only our own column names and integer years are formatted in
+
+
+def figures(years: Sequence[int]) -> Iterator[tuple[Any, ...]]:
+    """Rows ``(region, dim, code, offers, seats_y, starts_y, blind_y, ...)`` per year."""
+    first = dt.date(min(years), 1, 1)
+    last = dt.date(max(years) + 1, 1, 1)
+    with connection.cursor() as cursor:
+        cursor.execute(figures_sql(years), [first, last])
+        while rows := cursor.fetchmany(5000):
+            yield from rows
+
+
+def _filters(
+    vendor: str, occupation: str, skill: str, provider_kind: str, online: bool | None
+) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    for field, code in (("occupations", occupation), ("skills", skill)):
+        if not code:
+            continue
+        if vendor == "postgresql":
+            where.append(f"o.{field} @> %s::jsonb")
+            params.append(f'["{code}"]')
+        else:
+            where.append(f"EXISTS (SELECT 1 FROM json_each(o.{field}) WHERE value = %s)")  # noqa: S608
+            params.append(code)
+    if provider_kind:
+        where.append("p.kind = %s")
+        params.append(provider_kind)
+    if online is not None:
+        where.append("o.online = %s")
+        params.append(online)
+    return "".join(f" AND {w}" for w in where), params
+
+
+def portfolio_ids(
+    region: str,
+    *,
+    occupation: str = "",
+    skill: str = "",
+    provider_kind: str = "",
+    online: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[int]]:
+    """The number of offers in a region's portfolio and the ids of one page: offers with a
+    place in the region first, then the online ones; each by title."""
+    vendor = connection.vendor
+    extra, params = _filters(vendor, occupation, skill, provider_kind, online)
+    base = f"""
+        FROM register_offer o JOIN register_opleider p ON p.id = o.opleider_id
+        WHERE o.state = 'published' AND p.status = 'admitted'
+          AND (EXISTS (SELECT 1 FROM register_offer_gemeenten og
+                       JOIN regions_gemeente g ON g.code = og.gemeente_id
+                       WHERE og.offer_id = o.id AND g.region_id = %s)
+               OR o.online){extra}
+    """  # noqa: S608 - fixed SQL; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) {base}", [region, *params])
+        total = int(cursor.fetchone()[0])
+        cursor.execute(
+            f"SELECT o.id {base} ORDER BY o.online, o.title, o.id LIMIT %s OFFSET %s",
+            [region, *params, limit, offset],
+        )
+        return total, [int(r[0]) for r in cursor.fetchall()]
