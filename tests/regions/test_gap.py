@@ -251,9 +251,11 @@ def test_bad_input_is_a_named_error_and_writes_nothing(
     data = _input(120, D(2027, 1, 1), D(2027, 12, 31))
     for key, value in change.items():
         setattr(data, key, value)
-    with time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC), tick=False):
-        with pytest.raises(Problem) as caught:
-            demand.record(actor=Actor.system("test"), organisation=rwc, data=data)
+    with (
+        time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC), tick=False),
+        pytest.raises(Problem) as caught,
+    ):
+        demand.record(actor=Actor.system("test"), organisation=rwc, data=data)
     assert caught.value.status == 400
     assert (field, code) in {(p.name, p.code) for p in caught.value.invalid_params}
     assert not rwc.demand_statements.exists()
