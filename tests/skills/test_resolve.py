@@ -51,8 +51,9 @@ def test_an_unknown_label_suggests_close_names() -> None:
         Resolver().resolve("lasserr")
     assert caught.value.code == "unknown"
     assert caught.value.candidates == ("lasser",)
-    with pytest.raises(TermError, match=r"code 9999\.9"):
+    with pytest.raises(TermError) as caught:
         Resolver().resolve("9999.9")
+    assert caught.value.reason == "Er is geen beroep met code 9999.9."
 
 
 def test_skills_resolve_by_label_or_code() -> None:
@@ -68,8 +69,9 @@ def test_listed_codes_are_isco_groups_or_occupations() -> None:
     assert resolve_listed_code("7212") == "7212"
     assert resolve_listed_code("72") == "72"
     assert resolve_listed_code("lasser") == "7212.3"
-    with pytest.raises(TermError, match="no group"):
+    with pytest.raises(TermError) as caught:
         resolve_listed_code("0999")
+    assert caught.value.code == "unknown"
 
 
 def test_search_finds_exact_then_prefix_then_contains() -> None:

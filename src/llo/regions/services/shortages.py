@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from llo.core import audit
 from llo.core.timeutil import now
@@ -52,59 +53,19 @@ def _date(text: str) -> dt.date | None:
 def import_csv(*, actor: audit.Actor, data: str, recompute: bool = True) -> int:
     """Check the whole file, then write it; returns the number of rows."""
     text = data.lstrip("\ufeff")
-    dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=dialect, strict=True)
-    issues: list[Issue] = []
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, strict=True)
     try:
         header = [h.strip() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
-        raise ShortageFileError([Issue(1, "-", f"not a readable CSV file ({exc})")]) from exc
+        raise ShortageFileError([Issue(1, "-", _("This is not a readable CSV file."))]) from exc
     reader.fieldnames = header
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ShortageFileError([Issue(1, "-", f"missing column(s): {', '.join(missing)}")])
-    regions = dict(Region.objects.values_list("code", "code"))
-    regions.update(
-        {name.casefold(): code for code, name in Region.objects.values_list("code", "name")}
-    )
-    resolver = Resolver("occupation", preload=True)
-    rows: dict[tuple[str, str, str, dt.date], tuple[dt.date, str]] = {}
-    line = 2
-    try:
-        for row in reader:
-            cells = {k: (v or "").strip() for k, v in row.items() if k}
-            region = regions.get(cells["region"].upper()) or regions.get(cells["region"].casefold())
-            if region is None:
-                issues.append(Issue(line, "region", f"unknown region '{cells['region']}'"))
-            try:
-                occupation = resolver.resolve(cells["occupation"])
-            except TermError as exc:
-                occupation = ""
-                issues.append(Issue(line, "occupation", exc.reason))
-            kind = cells["kind"].lower()
-            if kind not in ShortageKind.values:
-                issues.append(
-                    Issue(line, "kind", f"'{cells['kind']}' is not kansberoep or krapteberoep")
-                )
-            start, end = _date(cells["validFrom"]), _date(cells["validUntil"])
-            if start is None:
-                issues.append(Issue(line, "validFrom", "not a date (YYYY-MM-DD)"))
-            if end is None:
-                issues.append(Issue(line, "validUntil", "not a date (YYYY-MM-DD)"))
-            if start and end and end < start:
-                issues.append(Issue(line, "validUntil", "before validFrom"))
-            if not cells["source"]:
-                issues.append(Issue(line, "source", "empty"))
-            if region and occupation and kind in ShortageKind.values and start and end:
-                key = (region, occupation, kind, start)
-                if key in rows:
-                    issues.append(
-                        Issue(line, "-", "the same region, occupation, kind and date twice")
-                    )
-                rows[key] = (end, cells["source"][:300])
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        issues.append(Issue(reader.line_num, "-", f"broken CSV ({exc})"))
+        message = _("These columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
+        raise ShortageFileError([Issue(1, "-", message)])
+    rows, issues = _check(reader)
     if issues:
         raise ShortageFileError(issues)
     at = now()
@@ -127,3 +88,64 @@ def import_csv(*, actor: audit.Actor, data: str, recompute: bool = True) -> int:
             for region in sorted({key[0] for key in rows}):
                 gap.refresh_demand(region)
     return len(rows)
+
+
+Rows = dict[tuple[str, str, str, dt.date], tuple[dt.date, str]]
+
+
+def _check(reader: csv.DictReader[str]) -> tuple[Rows, list[Issue]]:
+    regions = dict(Region.objects.values_list("code", "code"))
+    for code, name in Region.objects.values_list("code", "name"):
+        regions[name.casefold()] = code
+    resolver = Resolver("occupation", preload=True)
+    rows: Rows = {}
+    issues: list[Issue] = []
+
+    def bad(line: int, column: str, message: str) -> None:
+        issues.append(Issue(line, column, message))
+
+    line = 2
+    try:
+        for row in reader:
+            cells = {k: (v or "").strip() for k, v in row.items() if k}
+            region = regions.get(cells["region"].upper()) or regions.get(cells["region"].casefold())
+            if region is None:
+                bad(
+                    line,
+                    "region",
+                    _("We do not know the region '%(region)s'.") % {"region": cells["region"]},
+                )
+            occupation = ""
+            try:
+                occupation = resolver.resolve(cells["occupation"])
+            except TermError as exc:
+                bad(line, "occupation", exc.reason)
+            kind = cells["kind"].lower()
+            if kind not in ShortageKind.values:
+                bad(
+                    line,
+                    "kind",
+                    _("'%(kind)s' is not kansberoep or krapteberoep.") % {"kind": cells["kind"]},
+                )
+            start, end = _date(cells["validFrom"]), _date(cells["validUntil"])
+            if start is None:
+                bad(line, "validFrom", _("Give a date such as 2027-01-31."))
+            if end is None:
+                bad(line, "validUntil", _("Give a date such as 2027-01-31."))
+            if start and end and end < start:
+                bad(line, "validUntil", _("This date is before validFrom."))
+            if not cells["source"]:
+                bad(line, "source", _("Say where the list comes from."))
+            if region and occupation and kind in ShortageKind.values and start and end:
+                key = (region, occupation, kind, start)
+                if key in rows:
+                    bad(
+                        line,
+                        "-",
+                        _("The same region, occupation, kind and date are on an earlier line."),
+                    )
+                rows[key] = (end, cells["source"][:300])
+            line = reader.line_num + 1
+    except csv.Error:
+        bad(reader.line_num, "-", _("The file breaks off here (a quote is not closed?)."))
+    return rows, issues
