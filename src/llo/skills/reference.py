@@ -4,6 +4,8 @@ llo's own small set of skills and relations. Loaded by a migration, so every dat
 
 from __future__ import annotations
 
+import csv
+import io
 from importlib import resources
 from typing import Any
 
@@ -11,12 +13,19 @@ from llo.skills import taxonomy
 from llo.skills.store import taxonomy as store
 
 FILES = ("occupations_nl.csv", "skills_nl.csv", "occupationSkillRelations_nl.csv")
+LLO_LABELS = "llo_labels.csv"
 
 
 def read_packaged() -> taxonomy.Taxonomy:
     data = resources.files("llo.skills").joinpath("data")
     texts = [data.joinpath(name).read_text(encoding="utf-8-sig") for name in FILES]
     return taxonomy.read(occupations=texts[0], skills=texts[1], relations=texts[2])
+
+
+def llo_labels() -> list[tuple[str, str]]:
+    """(label, occupation code) of the Dutch names llo adds (data/llo_labels.csv)."""
+    text = resources.files("llo.skills").joinpath(f"data/{LLO_LABELS}").read_text("utf-8")
+    return [(row["label"], row["occupation"]) for row in csv.DictReader(io.StringIO(text))]
 
 
 def load(
@@ -26,8 +35,8 @@ def load(
     occupation_label_model: Any,
     skill_label_model: Any,
 ) -> dict[str, int]:
-    """Insert or update the packaged taxonomy; safe to run again."""
-    return store.write(
+    """Insert or update the packaged taxonomy and llo's own labels; safe to run again."""
+    counts = store.write(
         read_packaged(),
         occupation_model=occupation_model,
         skill_model=skill_model,
@@ -35,3 +44,5 @@ def load(
         occupation_label_model=occupation_label_model,
         skill_label_model=skill_label_model,
     )
+    store.add_labels(llo_labels(), occupation_model, occupation_label_model)
+    return counts

@@ -2,10 +2,10 @@
 """Turn what a person or a file says (a code, a URI, or any Dutch label) into one code, or say
 clearly why not: unknown, ambiguous, or a group where an occupation is meant.
 
-The rule for labels: a preferred label wins over alternative labels and search terms.
-"magazijnmedewerker" is the preferred name of one ESCO occupation and another name of two
-more; whoever types it means the first. Only when no single occupation has the label as its
-preferred name and several have it as another name is it ambiguous
+The rule for labels: a preferred label wins over alternative labels, an alternative label over
+a search term (ESCO's hidden labels). "magazijnmedewerker" is the preferred name of one ESCO
+occupation and another name of two more; whoever types it means the first. Within the first
+kind of label that matches, several occupations make the text ambiguous
 (docs/decisions/007-skills-language.md).
 
 :class:`Resolver` looks labels up in the database one by one (forms, the API) or, with
@@ -147,16 +147,14 @@ class Resolver:
             if found is not None:
                 return found
         hits = self._by_label(normalise(text))
-        preferred = sorted({h.code for h in hits if h.kind == LabelKind.PREFERRED})
-        others = sorted({h.code for h in hits})
-        if len(preferred) == 1:
-            return preferred[0]
-        if len(preferred) > 1 or len(others) > 1:
-            choice = preferred if len(preferred) > 1 else others
-            names = self._distinct_names(choice, hits)
-            return self._ambiguous(text, names)
-        if len(others) == 1:
-            return others[0]
+        # A preferred name wins over another name, another name over a search term; within
+        # the first kind that matches, one occupation is an answer, several are a question.
+        for kind in (LabelKind.PREFERRED, LabelKind.ALTERNATIVE, LabelKind.HIDDEN):
+            codes = sorted({h.code for h in hits if h.kind == kind})
+            if len(codes) == 1:
+                return codes[0]
+            if len(codes) > 1:
+                return self._ambiguous(text, self._distinct_names(codes, hits))
         raise self._unknown(text)
 
     def _group_examples(self, group: str) -> list[selectors.Term]:

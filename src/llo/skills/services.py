@@ -12,7 +12,7 @@ from typing import IO
 from django.db import transaction
 
 from llo.core import audit
-from llo.skills import selectors, taxonomy
+from llo.skills import reference, selectors, taxonomy
 from llo.skills.models import Occupation, OccupationLabel, OccupationSkill, Skill, SkillLabel
 from llo.skills.store import taxonomy as store
 from llo.skills.taxonomy import TaxonomyError
@@ -61,6 +61,8 @@ def import_taxonomy(
             skill_label_model=SkillLabel,
             progress=progress,
         )
+        # An ESCO import writes the labels of its occupations again: put llo's own back.
+        store.add_labels(reference.llo_labels(), Occupation, OccupationLabel)
         audit.record(
             actor=actor,
             action="skills.taxonomy.imported",

@@ -186,3 +186,28 @@ def write(
         "skills": len(taxonomy.skills),
         "relations": len(relations),
     }
+
+
+def add_labels(labels: Iterable[tuple[str, str]], occupation_model: Any, label_model: Any) -> int:
+    """Add alternative labels to occupations (by code) where they lack them; returns how many
+    were added. Used for llo's own Dutch names after the ESCO files are written."""
+    wanted = list(labels)
+    ids = dict(
+        occupation_model.objects.filter(code__in=[c for _t, c in wanted]).values_list("code", "id")
+    )
+    missing = [c for _t, c in wanted if c not in ids]
+    if missing:
+        raise ValueError(f"llo's own labels name unknown occupations: {', '.join(missing)}")
+    have = set(
+        label_model.objects.filter(occupation_id__in=list(ids.values())).values_list(
+            "occupation_id", "key"
+        )
+    )
+    new = []
+    for text, code in wanted:
+        key = normalise(text)
+        if (ids[code], key) not in have:
+            have.add((ids[code], key))
+            new.append(label_model(occupation_id=ids[code], text=text, key=key, kind="alternative"))
+    label_model.objects.bulk_create(new)
+    return len(new)
