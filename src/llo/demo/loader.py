@@ -26,6 +26,7 @@ from llo.demo.accounts import load_accounts
 from llo.demo.credentials import load_credentials
 from llo.demo.enrolment import load_enrolment
 from llo.demo.offers import load_offers
+from llo.demo.regions import load_regions
 from llo.people.models import (
     GRANTED_ROLES,
     Employment,
@@ -587,6 +588,10 @@ def load(
         _merge(result, "accounts", load_accounts(seed=seed))
         _merge(result, "enrolment", load_enrolment(seed=seed))
         _merge(result, "credentials", load_credentials(seed=seed))
+        # Regions: shortage lists, demand of region partners, the gap table (llo.demo.regions).
+        progress("regions", 0, 1)
+        _merge(result, "regions", load_regions())
+        progress("regions", 1, 1)
 
         result.totals = {
             "persons": Person.objects.count(),

@@ -16,10 +16,11 @@ invented but in realistic ranges for the Dutch market (mbo derde leerweg, NRTO-t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -42,6 +43,7 @@ from llo.register.models import (
 from llo.register.search import indexer
 from llo.register.services.inputs import CONTENT_FIELDS
 from llo.register.store import bulk
+from llo.skills.resolve import Resolver
 
 ROC_MAASSTAD_KVK = "90000008"
 ACADEMIE_VAKWERK_KVK = "90000009"
@@ -88,7 +90,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(("Dementie in de praktijk", "Palliatieve zorg", "Tillen en verplaatsen",
            "Omgaan met agressie in de zorg", "Zorg voor ouderen thuis"), "course",
           ("eqf_2", "eqf_3", "eqf_4"), (195, 1250), (8, 60), "none",
-          ("Dementiezorg", "Communicatie met cliënten"), ("Zorgmedewerker",)),
+          ("Dementiezorg", "Communicatie met cliënten"), ("zorghulp",)),
     Topic(("Doktersassistent", "Apothekersassistent", "Pedagogisch medewerker kinderopvang",
            "Onderwijsassistent"), "programme", ("eqf_4",), (3800, 8500), (1600, 3200),
           "diploma", ("Plannen", "Communicatie"), ("Doktersassistent", "Onderwijsassistent"),
@@ -110,7 +112,7 @@ TOPICS: tuple[Topic, ...] = (
            "Storingzoeken in installaties", "Lastechniek voor onderhoudsmonteurs"), "course",
           ("eqf_2", "eqf_3", "eqf_4"), (295, 2600), (8, 120), "none",
           ("Installatietechniek", "Veilig werken", "Storingsanalyse"),
-          ("Installatiemonteur", "Onderhoudsmonteur", "CNC-verspaner"), exam=(0, 250)),
+          ("verwarmingsmonteur", "Onderhoudsmonteur", "operator CNC-machine"), exam=(0, 250)),
     # --- ICT -------------------------------------------------------------------------------
     Topic(("Programmeren in Python", "Data-analyse met Python", "Cybersecurity basis",
            "Netwerkbeheer", "Cloud fundamentals", "Excel voor gevorderden",
@@ -121,7 +123,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(("Data-analyse (microcredential)", "Cybersecurity (microcredential)",
            "Artificiële intelligentie in de praktijk (microcredential)"), "microcredential",
           ("eqf_5", "eqf_6"), (900, 2900), (84, 140), "microcredential",
-          ("Data-analyse", "Informatiebeveiliging"), ("Data-analist", "Securityspecialist")),
+          ("Data-analyse", "Informatiebeveiliging"), ("Data-analist", "ICT-beveiligingsingenieur")),
     # --- finance and office ----------------------------------------------------------------
     Topic(("Boekhouden voor het mkb", "Basisboekhouden", "Praktijkdiploma boekhouden (PDB)",
            "Loonadministratie", "Salarisadministratie", "Btw-aangifte voor ondernemers",
@@ -150,7 +152,7 @@ TOPICS: tuple[Topic, ...] = (
            "Lean Six Sigma Yellow Belt", "Coachend leidinggeven", "Agile en Scrum"),
           "course", ("eqf_4", "eqf_5", "eqf_6"), (595, 3950), (16, 120), "none",
           ("Leidinggeven", "Projectmanagement", "Procesverbetering"),
-          ("Teamleider", "Projectleider")),
+          ("afdelingsmanager", "Projectleider")),
     # --- basic skills (seed 003: basisvaardigheden NT1; JOURNEYS.md: the gemeente pays) -------
     Topic(("Taal op de werkvloer (NT1)", "Beter lezen en schrijven (NT1)",
            "Nederlands voor je werk (NT1)", "Rekenen in het dagelijks leven",
@@ -327,8 +329,8 @@ def _offer_fields(
         "study_load_unit": "hour" if not formal else "sbu",
         "leads_to": topic.leads_to,
         "unit_code": "",
-        "skills": skills,
-        "occupations": occupations,
+        "skills": skill_codes(skills),
+        "occupations": occupation_codes(occupations),
         "language": "nl",
         "modes": [mode],
         "online": online,
@@ -388,6 +390,21 @@ PERSONA_OFFERS: dict[str, list[dict[str, Any]]] = {
 }  # fmt: skip
 
 
+@functools.cache
+def _resolver(what: str) -> Resolver:
+    return Resolver(what, preload=True)
+
+
+def occupation_codes(names: Sequence[str]) -> list[str]:
+    """The ESCO codes of the occupations the topics name in Dutch (offers point at codes;
+    a name that does not resolve is a mistake in this file and fails the load)."""
+    return [_resolver("occupation").resolve(n) for n in names]
+
+
+def skill_codes(names: Sequence[str]) -> list[str]:
+    return [_resolver("skill").resolve(n) for n in names]
+
+
 def _persona_fields(
     spec: dict[str, Any], first_of_month: dt.date
 ) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
@@ -407,8 +424,8 @@ def _persona_fields(
         "study_load_unit": "sbu" if formal else "hour",
         "leads_to": spec["leads_to"],
         "unit_code": "",
-        "skills": spec["skills"],
-        "occupations": spec["occupations"],
+        "skills": skill_codes(spec["skills"]),
+        "occupations": occupation_codes(spec["occupations"]),
         "language": "nl",
         "modes": ["online"] if spec.get("online") else ["presential"],
         "online": bool(spec.get("online")),

@@ -269,6 +269,18 @@ ORGANISATIONS = [
         "GM0599",
         N_("Care employer in Rijnmond, where Fatima would like to work."),
     ),
+    # The regional partners of Twente (JOURNEYS.md): they state demand for 120 welders and 60
+    # maintenance technicians and see which regional offers fill it (llo.demo.regions).
+    OrgPersona(
+        "rwc_twente",
+        "90000017",
+        "Regionaal Werkcentrum Twente",
+        "work_centre",
+        "",
+        None,
+        "GM0153",
+        N_("The regional work centre of Twente: states the region's demand for training."),
+    ),
 ]
 
 EMPLOYMENTS = [
@@ -321,6 +333,13 @@ LOGINS = [
         Role.BELEID,
         kvk="90000011",
         story=N_("Policy officer: what-if of the new LLO scheme."),
+    ),
+    Login(
+        "twente",
+        "Regionaal Werkcentrum Twente",
+        Role.ADVISEUR,
+        kvk="90000017",
+        story=N_("Regional partners of Twente: state demand and see where training is short."),
     ),
     Login(
         "register",

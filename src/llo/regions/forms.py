@@ -110,7 +110,7 @@ class DemandForm(ProblemForm):
     def initial_for(region: str, today: dt.date) -> dict[str, Any]:
         return {
             "region": region,
-            "period_start": dt.date(today.year + 1, 1, 1),
+            "period_start": today,
             "period_end": dt.date(today.year + 1, 12, 31),
             "urgency": Urgency.NORMAL,
         }
