@@ -139,7 +139,7 @@ def test_the_api_without_login_returns_exactly_the_open_fields(
         twente_row = next(r for r in map_rows if r["region"] == TWENTE)
         assert (twente_row["label"], twente_row["gap"]) == ("lasser", 92)
         bad = client.get("/api/v1/gap-map", {"occupation": "verzorgende"})
-        assert bad.status_code == 400
+        assert bad.status_code == 404
         assert bad.json()["invalidParams"][0]["code"] == "ambiguous"
 
 

@@ -7,16 +7,18 @@ state demand and providers subscribe to it when logged in."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Count
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
+from pydantic import BeforeValidator
 
 from llo.core import audit
-from llo.core.problems import InvalidParam, Problem, invalid, not_found
+from llo.core.problems import InvalidParam, Problem, not_found
 from llo.core.roles import Role
 from llo.regions import exports, selectors
 from llo.regions.models import Gemeente, Region
@@ -25,7 +27,28 @@ from llo.skills.resolve import Resolver, TermError
 
 router = Router(tags=["regions"])
 
+
+def _iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD``: pydantic would also read ``0`` as a Unix time (1970-01-01)."""
+    if not isinstance(value, dt.date) and not (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+#: The years a table can be asked for; a year without figures gives an empty table.
+Year = Annotated[int, Field(ge=2000, le=2100)]
+
 CSV = {"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}}
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+NOT_FOUND = {
+    404: {
+        "description": "No region, occupation or skill by that code or name (or more than one).",
+        "content": _PROBLEM,
+    }
+}
 
 
 class GemeenteOut(Schema):
@@ -128,8 +151,8 @@ class StatementOut(Schema):
     people: int
     level: str | None
     levelLabel: str | None
-    periodStart: dt.date
-    periodEnd: dt.date
+    periodStart: IsoDate
+    periodEnd: IsoDate
     urgency: str
     source: str
     note: str
@@ -196,13 +219,7 @@ def _csv(
 
 
 def _year(year: int | None) -> int:
-    years = selectors.years()
-    if year is None:
-        return years.current
-    if year not in years.available:
-        reason = f"There are figures for the years {', '.join(map(str, years.available))}."
-        raise invalid(reason, [InvalidParam("year", reason, "range")])
-    return year
+    return selectors.years().current if year is None else year
 
 
 def _region(code: str) -> selectors.Named:
@@ -213,7 +230,7 @@ def _region(code: str) -> selectors.Named:
 
 
 class GapParams(Schema):
-    year: int | None = Field(None, description="Default: this year")
+    year: Year | None = Field(None, description="Default: this year")
     dimension: Literal["occupation", "skill"] = "occupation"
     format: Literal["json", "csv"] = "json"
 
@@ -238,7 +255,7 @@ def region_gap(request: HttpRequest, code: str, params: Query[GapParams]) -> Any
 
 
 class MapParams(Schema):
-    year: int | None = None
+    year: Year | None = None
     occupation: str = Field("", max_length=200, description="A code or any Dutch label")
     skill: str = Field("", max_length=200, description="A code or any Dutch label")
     format: Literal["json", "csv"] = "json"
@@ -248,7 +265,11 @@ class MapParams(Schema):
     "/gap-map",
     response=list[MapRowOut],
     summary="Per region: demand, places and gap for one occupation or skill, or all together",
-    openapi_extra=CSV,
+    description=(
+        "occupation or skill: a code or any Dutch label. A name that fits no occupation, or "
+        "more than one, is a 404 problem that says which names fit (invalidParams)."
+    ),
+    openapi_extra={"responses": {**CSV["responses"], **NOT_FOUND}},
 )
 def gap_map(request: HttpRequest, params: Query[MapParams]) -> Any:
     year = _year(params.year)
@@ -260,7 +281,12 @@ def gap_map(request: HttpRequest, params: Query[MapParams]) -> Any:
         elif params.skill.strip():
             dimension, code = "skill", Resolver("skill").resolve(params.skill)
     except TermError as exc:
-        raise invalid(exc.reason, [InvalidParam(field, exc.reason, exc.code)]) from exc
+        raise Problem(
+            404,
+            exc.reason,
+            code=exc.code,
+            invalid_params=[InvalidParam(field, exc.reason, exc.code)],
+        ) from exc
     label = selectors.label_of(dimension, [code]).get(code, "") if code else ""
     term = selectors.Named(code, label) if code else None
     rows = [
@@ -272,7 +298,7 @@ def gap_map(request: HttpRequest, params: Query[MapParams]) -> Any:
 
 
 class PortfolioParams(Schema):
-    year: int | None = None
+    year: Year | None = None
     occupation: str = Field("", max_length=64, description="An ESCO occupation code")
     skill: str = Field("", max_length=64, description="A skill code")
     providerKind: Literal["", "public", "private"] = ""
@@ -350,13 +376,21 @@ def get_statement(request: HttpRequest, pk: int) -> dict[str, Any]:
     return exports.statement(found)
 
 
-@router.get("/shortages", response=list[ShortageOut], summary="Shortage lists per region")
-def list_shortages(
-    request: HttpRequest, region: str = "", on: dt.date | None = None
-) -> list[dict[str, Any]]:
-    if region:
-        _region(region)
-    return [exports.shortage(s) for s in selectors.shortages(region.upper(), on)]
+class ShortageParams(Schema):
+    region: str = Field("", max_length=4)
+    on: IsoDate | None = Field(None, description="Only the lists valid on this date")
+
+
+@router.get(
+    "/shortages",
+    response=list[ShortageOut],
+    summary="Shortage lists per region",
+    openapi_extra={"responses": NOT_FOUND},
+)
+def list_shortages(request: HttpRequest, params: Query[ShortageParams]) -> list[dict[str, Any]]:
+    if params.region:
+        _region(params.region)
+    return [exports.shortage(s) for s in selectors.shortages(params.region.upper(), params.on)]
 
 
 # --- region partners and providers (logged in) ----------------------------------------------
@@ -368,8 +402,8 @@ class DemandIn(Schema):
     skills: list[str] = Field(default_factory=list, max_length=50)
     people: int = Field(..., description="At least 1")
     level: str = Field("", max_length=12, description="OOAPI levelOfQualification, or empty")
-    periodStart: dt.date
-    periodEnd: dt.date
+    periodStart: IsoDate
+    periodEnd: IsoDate
     urgency: Literal["low", "normal", "high"] = "normal"
     source: str = Field(..., max_length=300)
     note: str = Field("", max_length=2000)
