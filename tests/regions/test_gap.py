@@ -91,6 +91,7 @@ def test_the_hand_checked_example_without_a_database() -> None:
 
 def test_gap_never_goes_below_zero_and_trend_words() -> None:
     assert Cell(demand_people=10, seats=40).gap == 0
+    assert Cell(shortage={"kansberoep", "krapteberoep"}).shortage_text == "krapteberoep+kansberoep"
     assert arithmetic.trend(0, None) == "same"
     assert arithmetic.trend(5, 0) == "new"
     assert arithmetic.trend(5, 9) == "down"

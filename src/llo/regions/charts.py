@@ -9,10 +9,13 @@ from the packaged TopoJSON, looked up by the CBS code (``statcode``).
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from llo.regions.selectors import GapRow, MapRow
@@ -20,6 +23,18 @@ from llo.regions.selectors import GapRow, MapRow
 #: Colours with enough contrast on white (WCAG 1.4.11), light to dark.
 BAR_DEMAND = "#b3470b"
 BAR_SEATS = "#1f5f8b"
+
+
+#: Numbers in the charts as in the tables: 12.300 (Vega-Lite config.locale, d3-format).
+DUTCH_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
+
+
+def _finish(spec: dict[str, Any], title: str, description: str) -> dict[str, Any]:
+    spec["title"] = title
+    spec["description"] = description
+    if (get_language() or "nl").startswith("nl"):
+        spec.setdefault("config", {})["locale"] = {"number": DUTCH_NUMBERS}
+    return spec
 
 
 def map_spec(
@@ -38,6 +53,16 @@ def map_spec(
         }
         for r in rows
     ]
+    spec = copy.deepcopy(_map_template(topojson_url, measure, get_language() or "nl"))
+    spec["transform"][0]["from"]["data"]["values"] = values
+    return _finish(spec, title, description)
+
+
+@functools.lru_cache(maxsize=32)
+def _map_template(topojson_url: str, measure: str, language: str) -> dict[str, Any]:
+    """The map without its figures, made by altair once per language and measure (altair
+    takes tens of milliseconds to build a chart; the page fills in the figures)."""
+    values: list[dict[str, Any]] = []
     field = {"gap": "gap", "demand_people": "demand", "seats": "seats"}[measure]
     legend = {
         "gap": _("Too few training places"),
@@ -73,7 +98,7 @@ def map_spec(
             ],
         )
         .project(type="mercator")
-        .properties(width=360, height=420, title=title, description=description)
+        .properties(width=360, height=420)
     )
     spec: dict[str, Any] = chart.to_dict(validate=False)
     return spec
@@ -86,7 +111,17 @@ def bars_spec(rows: Sequence[GapRow], *, title: str, description: str) -> dict[s
     for r in rows:
         values.append({"label": r.label, "what": demand, "value": r.demand_people})
         values.append({"label": r.label, "what": seats, "value": r.seats})
-    labels = [r.label for r in rows]
+    spec = copy.deepcopy(_bars_template(get_language() or "nl"))
+    spec["data"]["values"] = values
+    spec["encoding"]["y"]["sort"] = [r.label for r in rows]
+    return _finish(spec, title, description)
+
+
+@functools.lru_cache(maxsize=8)
+def _bars_template(language: str) -> dict[str, Any]:
+    demand, seats = _("People needed"), _("Training places in the region")
+    values: list[dict[str, Any]] = []
+    labels: list[str] = []
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar()
@@ -102,7 +137,7 @@ def bars_spec(rows: Sequence[GapRow], *, title: str, description: str) -> dict[s
                 legend=alt.Legend(orient="bottom"),
             ),
         )
-        .properties(width=300, title=title, description=description)
+        .properties(width=300)
     )
     spec: dict[str, Any] = chart.to_dict(validate=False)
     return spec

@@ -255,7 +255,8 @@ class GapCell(models.Model):
     seats = models.IntegerField(default=0)
     starts = models.IntegerField(default=0)
     starts_without_seats = models.IntegerField(default=0)
-    shortage = models.CharField(max_length=12, blank=True)
+    #: "kansberoep", "krapteberoep" or both ("krapteberoep+kansberoep").
+    shortage = models.CharField(max_length=40, blank=True)
     gap = models.IntegerField(default=0)
     computed_at = models.DateTimeField()
 

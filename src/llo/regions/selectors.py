@@ -238,7 +238,9 @@ def _rows(cells: list[GapCell], year: int, dimension: str, region_code: str) -> 
             region_code=region_code, year=year - 1, dimension=dimension, code__in=codes
         ).values_list("code", "gap")
     )
-    has_previous = GapCell.objects.filter(year=year - 1).exists()
+    has_previous = GapRun.objects.filter(
+        region_code="", first_year__lte=year - 1, last_year__gte=year - 1
+    ).exists()
     labels = label_of(dimension, codes)
     rows = []
     for c in cells:

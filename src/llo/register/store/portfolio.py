@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 #: The offer's JSON list of codes as rows, per database.
 _CODES = {
@@ -27,6 +27,12 @@ _YEAR = {
     "postgresql": "CAST(EXTRACT(YEAR FROM r.start_date) AS integer)",
     "sqlite": "CAST(strftime('%%Y', r.start_date) AS integer)",
 }
+
+#: PostgreSQL guesses 100 rows for every jsonb_array_elements_text call, so it thinks the
+#: aggregation is a hundred times larger than it is and spends seconds JIT-compiling it
+#: (measured: 3.3 s of JIT for a 1.4 s query on 20,000 offers); and the per-offer pivot of
+#: the offerings spills to disk with the default 4 MB work_mem. For this one statement only.
+PLANNER = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
 
 LIVE = """
     SELECT o.id, o.online, o.occupations, o.skills
@@ -89,7 +95,9 @@ def figures(years: Sequence[int]) -> Iterator[tuple[Any, ...]]:
     """Rows ``(region, dim, code, offers, seats_y, starts_y, blind_y, ...)`` per year."""
     first = dt.date(min(years), 1, 1)
     last = dt.date(max(years) + 1, 1, 1)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(PLANNER)
         cursor.execute(figures_sql(years), [first, last])
         while rows := cursor.fetchmany(5000):
             yield from rows

@@ -1,0 +1,407 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""bench/gap: the regions' gap table on PostgreSQL, 35 regions x 1,000 occupations x 500,000
+offers (issue 17).
+
+1. **load** (a child process): 500,000 published offers of 300 providers, each for one or two
+   of 1,000 ESCO occupations and one to three of the 50 skills, with a place in one or two of
+   the 342 gemeenten (one in five online only), and zero to three offerings with places
+   (one in ten without a number) over last, this and next year; 10,000 demand statements of
+   region partners over the 35 regions and the 1,000 occupations (a third with skills); 700
+   shortage rows. Written with COPY.
+2. **measure** (a child process), each side warmed up once, then three times alternately with
+   a CHECKPOINT before every timed run (median reported):
+   * *recompute*: ``llo.regions.services.gap.recompute`` — the whole table for three years:
+     the register's supply aggregation (occupations, skills and totals; in the region and
+     online), the demand and shortage figures, the arithmetic, and COPY of every cell, in one
+     transaction with its audit record;
+   * *baseline*: one plain SQL aggregation over the same tables — places and starts per
+     region x occupation x year (offers x their occupations x their gemeenten x offerings);
+   * *region page*: GET /regio/<code> for every region, 6 rounds, server time per request
+     (Django's test client in process: view, queries, template; no network).
+
+Goals: recompute <= 2x the aggregation and <= 10 s; a region's page p95 <= 100 ms.
+Sizes for a quick run: LLO_BENCH_GAP_OFFERS, _OCCUPATIONS, _STATEMENTS, _ROUNDS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from bench.common import checkpoint, migrate, recreate_database, run_part
+
+DB = "llo_bench_gap"
+SEED = 20261207
+OFFERS = int(os.environ.get("LLO_BENCH_GAP_OFFERS", "500000"))
+OCCUPATIONS = int(os.environ.get("LLO_BENCH_GAP_OCCUPATIONS", "1000"))
+STATEMENTS = int(os.environ.get("LLO_BENCH_GAP_STATEMENTS", "10000"))
+ROUNDS = int(os.environ.get("LLO_BENCH_GAP_ROUNDS", "6"))
+PROVIDERS = 300
+GOALS = {"ratio": 2.0, "recompute_s": 10.0, "page_p95_ms": 100.0}
+BATCH = 50_000
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "llo.settings")
+    import django
+
+    django.setup()
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def _copy(table: str, columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> int:
+    from django.db import connection
+
+    count = 0
+    with connection.cursor() as cursor:
+        raw: Any = cursor.cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+    return count
+
+
+# --- load -----------------------------------------------------------------------------------
+
+
+def part_load() -> dict[str, Any]:
+    _django()
+    from django.db import connection, transaction
+
+    from llo.core.timeutil import now
+    from llo.people.models import Organisation, OrganisationKind
+    from llo.regions.models import Gemeente, Region
+    from llo.register.models import Opleider
+    from llo.skills.models import Occupation, Skill
+
+    rng = random.Random(SEED)
+    started = time.perf_counter()
+    today = dt.date.today()
+    years = (today.year - 1, today.year, today.year + 1)
+    codes = sorted(Occupation.objects.values_list("code", flat=True))
+    occupations = sorted(rng.sample(codes, OCCUPATIONS))
+    skills = sorted(Skill.objects.values_list("code", flat=True))
+    gemeenten = list(Gemeente.objects.values_list("code", "region_id"))
+    regions = sorted(Region.objects.values_list("code", flat=True))
+    # Popular occupations get more offers (a long tail, as in a real register).
+    weights = [1.0 / (1 + i) ** 0.8 for i in range(len(occupations))]
+    rng.shuffle(weights)
+    at = now()
+    with transaction.atomic():
+        orgs = Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    kvk=str(83_000_000 + i),
+                    name=f"Opleider {i}",
+                    kind=OrganisationKind.PROVIDER,
+                    gemeente_id=gemeenten[i % len(gemeenten)][0],
+                )
+                for i in range(PROVIDERS)
+            ]
+        )
+        providers = Opleider.objects.bulk_create(
+            [
+                Opleider(
+                    organisation=o,
+                    kind="public" if i % 7 == 0 else "private",
+                    funded=i % 7 == 0,
+                    institution_code="25PZ" if i % 7 == 0 else "",
+                    status_changed_at=at,
+                )
+                for i, o in enumerate(orgs)
+            ]
+        )
+        provider_ids = [p.pk for p in providers]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('register_offer', 'id'))")
+            first_id = int(cursor.fetchone()[0]) + 1
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('register_offer', 'id'), %s)",
+                [first_id + OFFERS],
+            )
+        places: list[tuple[int, str]] = []
+        runs: list[tuple[Any, ...]] = []
+
+        def offers() -> Iterator[tuple[Any, ...]]:
+            for i in range(OFFERS):
+                pk = first_id + i
+                occ = rng.choices(occupations, weights, k=rng.choice((1, 1, 2)))
+                sk = rng.sample(skills, rng.randint(1, 3))
+                online = rng.random() < 0.2
+                if not online:
+                    for g, _region in rng.sample(gemeenten, rng.choice((1, 1, 2))):
+                        places.append((pk, g))
+                for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
+                    start = dt.date(rng.choice(years), rng.randint(1, 12), rng.randint(1, 28))
+                    capacity = None if rng.random() < 0.1 else rng.choice((8, 10, 12, 16, 20, 24))
+                    runs.append(
+                        (
+                            pk,
+                            "",
+                            uuid.UUID(int=rng.getrandbits(128)),
+                            start,
+                            None,
+                            capacity,
+                            "active",
+                        )
+                    )
+                fee = rng.randrange(100, 3000, 5) * 100
+                yield (
+                    pk, provider_ids[i % len(provider_ids)], f"B{i:07d}",
+                    uuid.UUID(int=rng.getrandbits(128)), "course", f"Opleiding {i}", "", False,
+                    "eqf_3", "indicative", None, "", "none", None, "",
+                    json.dumps(sorted(set(sk))), json.dumps(list(dict.fromkeys(occ))), "nl",
+                    json.dumps(["online" if online else "presential"]), online,
+                    fee, 0, 0, fee, True, "cursist", "published", at, "", 1, "[]", at, at,
+                )  # fmt: skip
+
+        columns = (
+            "id", "opleider_id", "code", "ooapi_id", "offer_type", "title", "description",
+            "formal", "level", "level_basis", "study_load_value", "study_load_unit", "leads_to",
+            "part_of_id", "unit_code", "skills", "occupations", "language", "modes", "online",
+            "fee_cents", "exam_cents", "materials_cents", "price_cents", "vat_exempt",
+            "legal_status", "state", "state_changed_at", "removal_reason", "version", "checks",
+            "created_at", "updated_at",
+        )  # fmt: skip
+        n_offers = _copy("register_offer", columns, offers())
+        _copy("register_offer_gemeenten", ("offer_id", "gemeente_id"), iter(places))
+        _copy(
+            "register_offering",
+            ("offer_id", "code", "ooapi_id", "start_date", "end_date", "capacity", "state"),
+            iter(runs),
+        )
+        # Demand: statements of the region partners (one work centre per region).
+        centres = Organisation.objects.bulk_create(
+            [
+                Organisation(kvk=str(84_000_000 + i), name=f"Werkcentrum {r}", kind="work_centre")
+                for i, r in enumerate(regions)
+            ]
+        )
+        statements = []
+        skill_rows = []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('regions_demandstatement', 'id'), %s)",
+                [STATEMENTS + 1],
+            )
+        for i in range(STATEMENTS):
+            region = i % len(regions)
+            year = rng.choice(years)
+            start = dt.date(year, rng.randint(1, 6), 1)
+            statements.append(
+                (
+                    i + 1, regions[region], centres[region].pk,
+                    rng.choices(occupations, weights)[0],
+                    rng.randint(5, 150), "", start, start + dt.timedelta(days=rng.randint(90, 540)),
+                    rng.choice(("low", "normal", "normal", "high")), "bench", "", "open", None, "",
+                    1, at, at,
+                )
+            )  # fmt: skip
+            if rng.random() < 0.33:
+                skill_rows += [(i + 1, s) for s in rng.sample(skills, 2)]
+        _copy(
+            "regions_demandstatement",
+            ("id", "region_id", "organisation_id", "occupation_code", "people", "level",
+             "period_start", "period_end", "urgency", "source", "note", "status", "closed_at",
+             "close_reason", "version", "created_at", "updated_at"),
+            iter(statements),
+        )  # fmt: skip
+        _copy("regions_demandskill", ("statement_id", "skill_code"), iter(skill_rows))
+        shortage = {
+            (r, rng.choice(occupations), rng.choice(("kansberoep", "krapteberoep")))
+            for r in regions
+            for _ in range(20)
+        }
+        _copy(
+            "regions_shortageentry",
+            ("region_id", "occupation_code", "kind", "valid_from", "valid_until", "source",
+             "imported_at"),
+            ((r, c, k, dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31), "bench", at)
+             for r, c, k in shortage),
+        )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {
+        "offers": n_offers,
+        "places": len(places),
+        "offerings": len(runs),
+        "occupations": len(occupations),
+        "statements": STATEMENTS,
+        "load_s": round(time.perf_counter() - started, 1),
+    }
+
+
+# --- measure --------------------------------------------------------------------------------
+
+
+BASELINE = """
+    SELECT g.region_id, c.code, CAST(EXTRACT(YEAR FROM r.start_date) AS integer),
+           SUM(r.capacity), COUNT(*)
+    FROM register_offer o
+    JOIN register_opleider p ON p.id = o.opleider_id
+    CROSS JOIN LATERAL jsonb_array_elements_text(o.occupations) AS c(code)
+    JOIN register_offer_gemeenten og ON og.offer_id = o.id
+    JOIN regions_gemeente g ON g.code = og.gemeente_id
+    JOIN register_offering r ON r.offer_id = o.id
+    WHERE o.state = 'published' AND p.status = 'admitted' AND r.state <> 'cancelled'
+      AND r.start_date >= %s AND r.start_date <= %s
+    GROUP BY 1, 2, 3
+"""
+
+
+def part_measure() -> dict[str, Any]:
+    _django()
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from llo.core.audit import Actor
+    from llo.regions.models import GapCell, Region
+    from llo.regions.services import gap
+    from llo.register.store.portfolio import PLANNER
+
+    today = dt.date.today()
+    years = (today.year - 1, today.year, today.year + 1)
+    first, last = dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
+
+    def baseline() -> tuple[float, int]:
+        # The same planner settings as the recompute's aggregation (no JIT, 64 MB work_mem):
+        # with the server's defaults the baseline would pay seconds of JIT compilation and
+        # the ratio would flatter the recompute.
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(PLANNER)
+            cursor.execute(BASELINE, [first, last])
+            rows = cursor.fetchall()
+        return time.perf_counter() - started, len(rows)
+
+    def recompute() -> tuple[float, int]:
+        started = time.perf_counter()
+        run = gap.recompute(actor=Actor.system("bench"), years=years)
+        return time.perf_counter() - started, run.cells
+
+    # Warm up each side once, uncounted (caches, plans, imports such as altair).
+    recompute()
+    baseline()
+    base_s: list[float] = []
+    rec_s: list[float] = []
+    cells = base_rows = 0
+    for _ in range(3):
+        checkpoint()
+        t, base_rows = baseline()
+        base_s.append(t)
+        checkpoint()
+        t, cells = recompute()
+        rec_s.append(t)
+    client = Client(HTTP_HOST="127.0.0.1")
+    codes = list(Region.objects.order_by("code").values_list("code", flat=True))
+    client.get(f"/regio/{codes[0]}?jaar={years[1]}")  # templates compiled, charts imported
+    page_ms: list[float] = []
+    for _ in range(ROUNDS):
+        for code in codes:
+            started = time.perf_counter()
+            response = client.get(f"/regio/{code}?jaar={years[1]}")
+            page_ms.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"/regio/{code}: {response.status_code}")
+    map_ms: list[float] = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        client.get(f"/regio?jaar={years[1]}")
+        map_ms.append((time.perf_counter() - started) * 1000)
+    return {
+        "baseline_s": base_s,
+        "recompute_s": rec_s,
+        "baseline_rows": base_rows,
+        "cells": cells,
+        "cells_in_table": GapCell.objects.count(),
+        "page_ms": page_ms,
+        "map_ms": map_ms,
+    }
+
+
+def main() -> dict[str, Any]:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("bench/gap needs PostgreSQL: run it with scripts/with-postgres.sh")
+        return {"skipped": "needs PostgreSQL"}
+    recreate_database(DB)
+    migrate(DB)
+    loaded = run_part("gap", DB, "load", timeout=7200)
+    measured = run_part("gap", DB, "measure", timeout=7200)
+    base = statistics.median(measured["baseline_s"])
+    rec = statistics.median(measured["recompute_s"])
+    ratio = rec / base
+    p50 = percentile(measured["page_ms"], 0.5)
+    p95 = percentile(measured["page_ms"], 0.95)
+    map_p95 = percentile(measured["map_ms"], 0.95)
+    ok = {
+        "ratio": ratio <= GOALS["ratio"],
+        "recompute_s": rec <= GOALS["recompute_s"],
+        "page_p95_ms": p95 <= GOALS["page_p95_ms"],
+    }
+
+    def verdict(key: str) -> str:
+        return "ok" if ok[key] else "MISSED"
+
+    requests = len(measured["page_ms"])
+    rows = [
+        (
+            "data",
+            f"{loaded['offers']:,} offers, {loaded['places']:,} places, "
+            f"{loaded['offerings']:,} offerings, {loaded['occupations']:,} occupations, "
+            f"{loaded['statements']:,} statements, 35 regions",
+        ),
+        (
+            "baseline: one SQL aggregation (median of 3)",
+            f"{base:.2f} s ({measured['baseline_rows']:,} rows)",
+        ),
+        ("recompute the gap table (median of 3)", f"{rec:.2f} s ({measured['cells']:,} cells)"),
+        (
+            "ratio recompute / aggregation",
+            f"{ratio:.2f}x (goal <= {GOALS['ratio']}x: {verdict('ratio')})",
+        ),
+        ("recompute <= 10 s", verdict("recompute_s")),
+        (
+            "region page: p50 / p95",
+            f"{p50:.1f} / {p95:.1f} ms over {requests} requests "
+            f"(goal p95 <= {GOALS['page_p95_ms']:.0f} ms: {verdict('page_p95_ms')})",
+        ),
+        ("map page (35 regions): p95", f"{map_p95:.1f} ms"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure'.ljust(width)} | value")
+    print(f"{'-' * width}-|-{'-' * 60}")
+    for name, value in rows:
+        print(f"{name.ljust(width)} | {value}")
+    return {
+        "loaded": loaded,
+        "baseline_s_median": base,
+        "recompute_s_median": rec,
+        "ratio": ratio,
+        "page_p50_ms": p50,
+        "page_p95_ms": p95,
+        "map_p95_ms": map_p95,
+        "goals": GOALS,
+        "goals_met": ok,
+        "measured": measured,
+    }
+
+
+if __name__ == "__main__":
+    part = sys.argv[1]
+    result = part_load() if part == "load" else part_measure()
+    print(json.dumps(result))
