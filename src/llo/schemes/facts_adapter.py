@@ -42,6 +42,7 @@ from llo.register.models import Offer, OfferState, QualityMarkKind
 from llo.schemes.decision import FunderFacts
 from llo.schemes.facts import INSURED_MONTHS_KEPT, OfferFacts, PersonFacts, sector_code
 from llo.schemes.funder_conditions import FunderConditions, parse_conditions
+from llo.skills import codes as occupation_codes
 
 #: How long a person's own statement is used for decisions (days after the day it was made).
 STATEMENT_VALID_DAYS = 92
@@ -184,11 +185,15 @@ OCW_MARKS = (QualityMarkKind.OCW, QualityMarkKind.NVAO)
 
 
 def _occupation_codes(values: Iterable[Any]) -> tuple[int, ...] | None:
-    """ISCO-08 codes of the register's occupations; ``None`` when it names occupations without
-    their codes (the journeys issue adds codes to offers)."""
+    """ISCO-08 codes of the register's occupations: an ESCO occupation (``7212.3``, what offers
+    name since issue 17) gives its unit group (``7212``, llo.skills.codes; the funders' lists
+    and the schemes' sector lists hold unit groups); ``None`` when it names occupations
+    without their codes."""
     codes: list[int] = []
     for value in values:
         text = str(value).strip()
+        if occupation_codes.is_esco_code(text):
+            text = occupation_codes.unit_group(text)
         if not (text.isdigit() and 1 <= len(text) <= 4 and int(text) > 0):
             return None
         codes.append(int(text))

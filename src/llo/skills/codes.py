@@ -71,8 +71,14 @@ def meets(occupations: Iterable[str], listed: Iterable[str]) -> bool:
 
 
 def unit_groups(codes: Iterable[str]) -> tuple[str, ...]:
-    """The distinct ISCO-08 unit groups of ESCO occupation codes, in their order."""
-    return tuple(dict.fromkeys(unit_group(c) for c in codes if is_esco_code(c)))
+    """The distinct ISCO-08 unit groups of occupation codes (ESCO codes, or unit groups
+    themselves), in their order: what the OpenFisca rules take (``offer_occupation_1..3``)."""
+    found = (
+        unit_group(c) if is_esco_code(c) else c
+        for c in (str(c) for c in codes)
+        if is_esco_code(c) or (is_isco_code(c) and len(c) == 4)
+    )
+    return tuple(dict.fromkeys(found))
 
 
 def skill_code_of(uri: str) -> str:

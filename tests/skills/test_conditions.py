@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Issue 15 item 1: offers name ESCO occupations, funders' conditions ISCO-08 groups; the
+condition is met by every occupation inside the listed group, in both checkers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from llo.accounts.conditions import OfferFacts, PersonFacts, RuleChecker, SchemesChecker
+from llo.core.identifiers import Level
+
+ON = dt.date(2026, 3, 1)
+JAN = PersonFacts(
+    level=Level.EQF_4, region="AM05", labour_position="employed", sectors=frozenset({"metal"})
+)
+# O&O-fonds Techniek: its sector list in ISCO-08 unit groups (JOURNEYS.md).
+FUND = {"occupations": ["7212", "7233"], "sectors": ["metal"]}
+
+
+def welding(*occupations: str) -> OfferFacts:
+    return OfferFacts(
+        {"tuition": 145_000}, Level.EQF_3, "microcredential", frozenset(occupations), purpose="grow"
+    )
+
+
+@pytest.mark.parametrize("checker", [RuleChecker(), SchemesChecker()])
+@pytest.mark.parametrize(
+    ("occupations", "eligible"),
+    [
+        (("7212.3",), True),  # lasser, in unit group 7212
+        (("7212.3.4",), True),  # puntlasser, a narrower welder
+        (("7233.7",), True),  # monteur industriële machines: Jan's trade
+        (("5120.1",), False),  # kok
+        (("5120.1", "7212.3"), True),  # one of the offer's occupations is enough
+        ((), False),
+    ],
+)
+def test_an_esco_occupation_meets_the_isco_group_it_lies_in(
+    checker: RuleChecker | SchemesChecker, occupations: tuple[str, ...], eligible: bool
+) -> None:
+    verdict = checker.check(FUND, JAN, welding(*occupations), ON)
+    assert verdict.eligible is eligible, [r.text for r in verdict.reasons]
