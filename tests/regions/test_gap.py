@@ -45,13 +45,8 @@ YEARS = (2026, 2027, 2028)
 
 def _hand_supply() -> list[SupplyFigure]:
     return [
-        SupplyFigure(TWENTE, "occupation", LASSER, 0, offers=3),
-        SupplyFigure(
-            TWENTE, "occupation", LASSER, 2027, seats=28, starts=3, starts_without_seats=1
-        ),
-        SupplyFigure(TWENTE, "occupation", LASSER, 2028, seats=20, starts=1),
-        SupplyFigure("", "occupation", LASSER, 0, offers=1),
-        SupplyFigure("", "occupation", LASSER, 2027, seats=24, starts=1),
+        SupplyFigure(TWENTE, "occupation", LASSER, 3, {2027: (28, 3, 1), 2028: (20, 1, 0)}),
+        SupplyFigure("", "occupation", LASSER, 1, {2027: (24, 1, 0)}),
     ]
 
 

@@ -91,7 +91,6 @@ def build(
 ) -> dict[Key, Cell]:
     """Every cell of the gap table for the years: one per (year, region or online, dimension,
     code) that has supply, demand or a shortage flag."""
-    wanted = set(years)
     cells: dict[Key, Cell] = {}
 
     def cell(year: int, region: str, dimension: str, code: str) -> Cell:
@@ -102,14 +101,16 @@ def build(
         return found
 
     for s in supply:
-        if s.year == 0:
-            for year in years:
-                cell(year, s.region, s.dimension, s.code).offers += s.offers
-        elif s.year in wanted:
-            c = cell(s.year, s.region, s.dimension, s.code)
-            c.seats += s.seats
-            c.starts += s.starts
-            c.starts_without_seats += s.starts_without_seats
+        for year in years:
+            per_year = s.years.get(year)
+            if not s.offers and per_year is None:
+                continue
+            c = cell(year, s.region, s.dimension, s.code)
+            c.offers += s.offers
+            if per_year is not None:
+                c.seats += per_year[0]
+                c.starts += per_year[1]
+                c.starts_without_seats += per_year[2]
     for d in demand:
         if d.people < 0:
             raise ValueError("a statement never asks for a negative number of people")

@@ -15,7 +15,7 @@ providers alike (seed 003: "gedeeld met private aanbieders").
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -24,17 +24,15 @@ from typing import Protocol
 class SupplyFigure:
     """Offers, seats and starts for one code: in a region, or online (``region`` empty).
 
-    ``year`` 0 holds the number of offers (independent of the year); a year holds the seats
-    and starts of the offerings that start in that year."""
+    ``offers`` counts the offers (whatever their start dates); ``years`` holds, per year, the
+    seats, the starts and the starts without a number of places of the offerings that start
+    in that year."""
 
     region: str
-    dimension: str  # "occupation" | "skill"
+    dimension: str  # "occupation" | "skill" | "all"
     code: str
-    year: int
     offers: int = 0
-    seats: int = 0
-    starts: int = 0
-    starts_without_seats: int = 0
+    years: Mapping[int, tuple[int, int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -19,20 +19,14 @@ class RegisterSupply:
 
     def figures(self, first_year: int, last_year: int) -> Iterator[SupplyFigure]:
         years = list(range(first_year, last_year + 1))
-        for region, dim, code, offers, *per_year in store.figures(years):
-            yield SupplyFigure(str(region), str(dim), str(code), 0, offers=int(offers))
-            for i, year in enumerate(years):
-                seats, starts, blind = per_year[3 * i : 3 * i + 3]
+        columns = [(year, 4 + 3 * i) for i, year in enumerate(years)]
+        for row in store.figures(years):
+            per_year = {}
+            for year, at in columns:
+                starts = row[at + 1]
                 if starts:
-                    yield SupplyFigure(
-                        str(region),
-                        str(dim),
-                        str(code),
-                        year,
-                        seats=int(seats or 0),
-                        starts=int(starts),
-                        starts_without_seats=int(blind or 0),
-                    )
+                    per_year[year] = (int(row[at] or 0), int(starts), int(row[at + 2] or 0))
+            yield SupplyFigure(row[0], row[1], row[2], int(row[3]), per_year)
 
     def portfolio(
         self,

@@ -83,28 +83,28 @@ def refresh_demand(region: str) -> None:
         return
     years = list(range(run.first_year, run.last_year + 1))
     first, last = _window(years)
-    kept = [
-        supply.SupplyFigure(
-            region, dim, code, year, seats=seats, starts=starts, starts_without_seats=blind
-        )
-        for dim, code, year, seats, starts, blind in GapCell.objects.filter(
-            region_code=region, year__in=years
-        ).values_list("dimension", "code", "year", "seats", "starts", "starts_without_seats")
-    ]
-    offers = {
-        (dim, code): n
-        for dim, code, n in GapCell.objects.filter(region_code=region, year=years[-1]).values_list(
-            "dimension", "code", "offers"
-        )
-    }
-    kept += [
-        supply.SupplyFigure(region, dim, code, 0, offers=n)
+    kept: dict[tuple[str, str], dict[int, tuple[int, int, int]]] = {}
+    for dim, code, year, seats, starts, blind in GapCell.objects.filter(
+        region_code=region, year__in=years, starts__gt=0
+    ).values_list("dimension", "code", "year", "seats", "starts", "starts_without_seats"):
+        kept.setdefault((dim, code), {})[year] = (seats, starts, blind)
+    offers = dict(
+        ((dim, code), n)
+        for dim, code, n in GapCell.objects.filter(
+            region_code=region, year=years[-1], offers__gt=0
+        ).values_list("dimension", "code", "offers")
+    )
+    figures = [
+        supply.SupplyFigure(region, dim, code, offers.get((dim, code), 0), per_year)
+        for (dim, code), per_year in kept.items()
+    ] + [
+        supply.SupplyFigure(region, dim, code, n)
         for (dim, code), n in offers.items()
-        if n
+        if (dim, code) not in kept
     ]
     cells = arithmetic.build(
         years,
-        kept,
+        figures,
         store.demand_figures(first, last, region=region),
         store.shortage_figures(first, last, region=region),
     )
