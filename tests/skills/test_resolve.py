@@ -85,3 +85,10 @@ def test_isco_groups_are_named_after_their_occupations() -> None:
     assert "lasser" in label
     assert "soldeerder" in label
     assert selectors.code_labels(["7212", "7212.3"]) == {"7212": label, "7212.3": "lasser"}
+
+
+def test_a_shared_name_with_its_code_resolves_and_forms_show_it_so() -> None:
+    assert Resolver().resolve("banketbakker (7512.3)") == "7512.3"
+    assert selectors.form_names(["7512.3", "7212.3"]) == ["banketbakker (7512.3)", "lasser"]
+    for name in selectors.form_names(["7512.3", "3434.1.2", "7212.3"]):
+        assert Resolver().resolve(name) in {"7512.3", "3434.1.2", "7212.3"}

@@ -15,6 +15,7 @@ kind of label that matches, several occupations make the text ambiguous
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from django.utils.translation import gettext as _
 from llo.skills import selectors
 from llo.skills.codes import is_esco_code, is_isco_code, normalise
 from llo.skills.models import LabelKind, Occupation, OccupationLabel, Skill, SkillLabel
+
+_NAMED_CODE = re.compile(r"^.*\((?P<code>\d{4}(\.\d{1,3})+)\)$")
 
 
 class TermError(ValueError):
@@ -116,6 +119,11 @@ class Resolver:
     def _resolve(self, text: str) -> str:
         if not text:
             raise TermError(text, "required", _("Fill in a name."))
+        # "banketbakker (7512.3)": a name with its code, as the choices of an ambiguous name
+        # and a form's current value show it; the code decides.
+        named = _NAMED_CODE.match(text)
+        if named and self.what == "occupation" and self._by_code(named["code"]):
+            return named["code"]
         if "://" in text or text.startswith("urn:"):
             found = self._by_uri(text)
             if found is None:

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -148,6 +148,22 @@ def occupation_terms(codes: Iterable[str]) -> list[Term]:
     ordered = [str(c) for c in codes]
     names = occupation_labels(ordered)
     return [Term(c, names[c]) for c in dict.fromkeys(ordered) if c in names]
+
+
+def form_names(occupation_codes: Iterable[str]) -> list[str]:
+    """How a form shows the occupations so that they resolve back to the same codes: the name,
+    or the name with the code for the few ESCO names two occupations share
+    ("banketbakker (7512.3)")."""
+    terms = occupation_terms(occupation_codes)
+    keys = {t.code: normalise(t.label) for t in terms}
+    shared = set(
+        OccupationLabel.objects.filter(kind=LabelKind.PREFERRED, key__in=set(keys.values()))
+        .values("key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("key", flat=True)
+    )
+    return [f"{t.label} ({t.code})" if keys[t.code] in shared else t.label for t in terms]
 
 
 def skill_terms(codes: Iterable[str]) -> list[Term]:
