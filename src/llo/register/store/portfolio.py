@@ -136,6 +136,30 @@ def figures_sql_v2(years: Sequence[int]) -> str:
     """  # noqa: S608 - only integer years are formatted in
 
 
+def figures_sql_v2b(years: Sequence[int]) -> str:
+    """v2 with the pivot on date ranges (no EXTRACT per offering)."""
+    cut = {y: f"DATE '{y}-01-01'" for y in [*years, years[-1] + 1]}
+    runs = ", ".join(
+        f"SUM(COALESCE(capacity, 0)) FILTER (WHERE start_date < {cut[y + 1]} "
+        f"AND start_date >= {cut[y]}) AS seats_{y}, "
+        f"COUNT(*) FILTER (WHERE start_date < {cut[y + 1]} AND start_date >= {cut[y]}) "
+        f"AS starts_{y}, "
+        f"COUNT(*) FILTER (WHERE start_date < {cut[y + 1]} AND start_date >= {cut[y]} "
+        f"AND capacity IS NULL) AS blind_{y}"
+        for y in years
+    )
+    v2 = figures_sql_v2(years)
+    head, tail = v2.split("places AS (", 1)
+    return f"""
+        WITH runs AS (
+            SELECT offer_id, {runs}
+            FROM register_offering
+            WHERE state <> 'cancelled' AND start_date >= %s AND start_date < %s
+            GROUP BY offer_id
+        ),
+        places AS ({tail}"""  # noqa: S608
+
+
 def figures(years: Sequence[int]) -> Iterator[tuple[Any, ...]]:
     """Rows ``(region, dim, code, offers, seats_y, starts_y, blind_y, ...)`` per year."""
     first = dt.date(min(years), 1, 1)
