@@ -42,3 +42,27 @@ def test_an_esco_occupation_meets_the_isco_group_it_lies_in(
 ) -> None:
     verdict = checker.check(FUND, JAN, welding(*occupations), ON)
     assert verdict.eligible is eligible, [r.text for r in verdict.reasons]
+
+
+@pytest.mark.django_db
+def test_the_schemes_get_the_isco_unit_groups_of_an_offer() -> None:
+    from llo.enrolment.services.facts import scheme_offer_facts
+    from llo.people.models import Organisation
+    from llo.register.models import Offer, Offering, Opleider
+
+    org = Organisation.objects.create(kvk="81999555", name="Lasschool", kind="provider")
+    opleider = Opleider.objects.create(organisation=org, kind="private")
+    offer = Offer.objects.create(
+        opleider=opleider,
+        code="L1",
+        offer_type="microcredential",
+        title="Lassen MIG/MAG",
+        level="eqf_3",
+        leads_to="microcredential",
+        legal_status="cursist",
+        occupations=["7212.3", "7214.3", "7212.4"],
+        fee_cents=145_000,
+        price_cents=145_000,
+    )
+    offering = Offering.objects.create(offer=offer, start_date=ON)
+    assert scheme_offer_facts(offer, offering, ON).occupations == (7212, 7214)
