@@ -66,3 +66,28 @@ def test_the_schemes_get_the_isco_unit_groups_of_an_offer() -> None:
     )
     offering = Offering.objects.create(offer=offer, start_date=ON)
     assert scheme_offer_facts(offer, offering, ON).occupations == (7212, 7214)
+
+
+@pytest.mark.django_db
+def test_a_fund_names_occupations_in_words_and_reads_them_back_in_words() -> None:
+    from django.test import Client
+
+    from llo.accounts.models import Budget
+    from llo.people.models import Organisation, User
+    from tests.accounts.test_views import form_budget
+
+    fund = Organisation.objects.create(kvk="90000004", name="O&O-fonds Techniek", kind="oo_fund")
+    client = Client()
+    client.force_login(User.objects.create_user("fonds:90000004", "fonds", organisation=fund))
+    bad = client.post("/financier/budgetten/nieuw", form_budget(occupations="verzorgende\n72"))
+    assert bad.status_code == 400
+    html = bad.content.decode()
+    assert "woonbegeleider; zorghulp; verpleeghulp" in html
+    assert "72 is een grote groep" in html
+    ok = client.post(
+        "/financier/budgetten/nieuw", form_budget(occupations="lasser\nonderhoudsmonteur\n7411")
+    )
+    assert ok.status_code == 302
+    assert Budget.objects.get().conditions["occupations"] == ["7212", "7233", "7411"]
+    page = client.get(ok["Location"]).content.decode()
+    assert "beroepen zoals hardsoldeerder, soldeerder, lasser" in page

@@ -8,6 +8,7 @@ beside the field.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -23,6 +24,9 @@ from llo.core.vocabulary import CostComponent, LabourPosition, OfferType, Purpos
 from llo.regions.models import Region
 from llo.schemes.errors import ConditionsError
 from llo.schemes.funder_conditions import canonical
+from llo.skills import codes as occupation_codes
+from llo.skills import selectors as skill_selectors
+from llo.skills.resolve import TermError, resolve_listed_code
 
 
 class EuroField(forms.CharField):
@@ -59,6 +63,54 @@ class CodesField(forms.CharField):
     def clean(self, value: Any) -> list[str]:
         text = super().clean(value) or ""
         return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+_LEADING_GROUP = re.compile(r"^(\d{4})(\s*[-\u2013\u2014:(].*)?$")
+
+
+class OccupationsField(forms.CharField):
+    """The occupations a funder's money is for, as ISCO-08 unit groups: what the schemes' rules
+    compare (docs/decisions/007-skills-language.md). Typed one per line as a unit group
+    ("7212") or any Dutch name of an occupation ("lasser": its group, 7212); shown back as
+    the group with the occupations in it, so a funder reads words, not only numbers."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            names = skill_selectors.code_labels(value)
+            return "\n".join(f"{c} — {names[c]}" if c in names else str(c) for c in value)
+        return value
+
+    def clean(self, value: Any) -> list[str]:
+        text = super().clean(value) or ""
+        parts = [p.strip() for line in text.splitlines() for p in line.split(";") if p.strip()]
+        # "7212, 7233" as before: commas between group codes only (names may hold commas).
+        split: list[str] = []
+        for part in parts:
+            pieces = [p.strip() for p in part.split(",") if p.strip()]
+            split.extend(pieces if all(p.isdigit() for p in pieces) else [part])
+        groups: list[str] = []
+        errors: list[str] = []
+        for part in split:
+            leading = _LEADING_GROUP.match(part)
+            try:
+                code = resolve_listed_code(leading[1] if leading else part)
+            except TermError as exc:
+                errors.append(exc.reason)
+                continue
+            group = occupation_codes.unit_group(code)
+            if len(group) != 4:
+                errors.append(
+                    str(_("%(code)s is a large group. Give a group of 4 digits or an occupation."))
+                    % {"code": code}
+                )
+                continue
+            if group not in groups:
+                groups.append(group)
+        if errors:
+            raise forms.ValidationError(errors)
+        return groups
 
 
 LEVELS = [("", _("No condition")), *LEVEL_CHOICES]
@@ -109,7 +161,10 @@ def conditions_text(conditions: dict[str, Any]) -> list[tuple[str, str]]:
         value = conditions[key]
         field = form.fields[name]
         choices = dict(getattr(field, "choices", []) or [])
-        if isinstance(value, list):
+        if key == "occupations":
+            names = skill_selectors.code_labels(value)
+            text = "; ".join(str(names.get(c, c)) for c in value)
+        elif isinstance(value, list):
             text = ", ".join(str(choices.get(v, v)) for v in value)
         elif key.endswith("_cents"):
             text = Money(int(value)).format()
@@ -192,13 +247,12 @@ class BudgetForm(IdempotentForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose none for every goal."),
     )
-    occupations = CodesField(
+    occupations = OccupationsField(
         label=_("Occupations the training must lead to"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "ISCO-08 codes separated by commas, for example 7212 (welders). "
-            "Empty: every occupation."
+            "One per line: the name of an occupation (for example lasser) or a group of "
+            "occupations (for example 7212). Empty: every occupation."
         ),
     )
     regions = forms.MultipleChoiceField(
