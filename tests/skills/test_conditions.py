@@ -91,3 +91,30 @@ def test_a_fund_names_occupations_in_words_and_reads_them_back_in_words() -> Non
     assert Budget.objects.get().conditions["occupations"] == ["7212", "7233", "7411"]
     page = client.get(ok["Location"]).content.decode()
     assert "beroepen zoals hardsoldeerder, soldeerder, lasser" in page
+
+
+@pytest.mark.django_db
+def test_the_sector_lists_of_the_llo_scheme_are_known_isco_unit_groups() -> None:
+    from importlib import resources
+
+    import yaml
+
+    from llo.skills import selectors
+
+    folder = resources.files("llo.schemes").joinpath("llo_regeling/parameters/desired_occupations")
+    # A real ISCO-08 unit group in which ESCO puts no occupation: no offer can lead to it
+    # (ESCO's nurses lie in 2221). Harmless, but a new code here is more likely a typo.
+    without_esco = {3221}
+    empty = set()
+    seen = 0
+    for item in folder.iterdir():
+        if not item.name.endswith(".yaml"):
+            continue
+        for dated in yaml.safe_load(item.read_text("utf-8"))["values"].values():
+            for code in dated["value"]:
+                assert len(str(code)) == 4, (item.name, code)
+                if selectors.isco_group(str(code)) is None:
+                    empty.add(code)
+                seen += 1
+    assert seen >= 20
+    assert empty == without_esco

@@ -149,7 +149,7 @@ def figures_sql_v2b(years: Sequence[int]) -> str:
         for y in years
     )
     v2 = figures_sql_v2(years)
-    head, tail = v2.split("places AS (", 1)
+    _head, tail = v2.split("places AS (", 1)
     return f"""
         WITH runs AS (
             SELECT offer_id, {runs}
