@@ -51,7 +51,7 @@ class ShortageFigure:
     valid_until: dt.date
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     demand_people: int = 0
     demand_urgent: int = 0
