@@ -17,7 +17,7 @@ from llo.register.models import Offer
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("llo.register.migrations.0004_offer_terms")
+migration = importlib.import_module("llo.register.migrations.0005_offer_terms")
 
 
 def test_the_migration_maps_free_text_to_codes_and_keeps_what_it_could_not(

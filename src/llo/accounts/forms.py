@@ -70,7 +70,7 @@ _LEADING_GROUP = re.compile(r"^(\d{4})(\s*[-\u2013\u2014:(].*)?$")
 
 class OccupationsField(forms.CharField):
     """The occupations a funder's money is for, as ISCO-08 unit groups: what the schemes' rules
-    compare (docs/decisions/007-skills-language.md). Typed one per line as a unit group
+    compare (docs/decisions/010-skills-language.md). Typed one per line as a unit group
     ("7212") or any Dutch name of an occupation ("lasser": its group, 7212); shown back as
     the group with the occupations in it, so a funder reads words, not only numbers."""
 
