@@ -29,6 +29,8 @@ from llo.register.models import (
 from llo.register.search import SORTS
 from llo.register.search.base import region_names
 from llo.register.services import inputs
+from llo.skills import selectors as skill_selectors
+from llo.skills.resolve import Resolver, TermError
 
 
 class EuroField(forms.Field):
@@ -60,6 +62,12 @@ class EuroField(forms.Field):
 
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+
+
+def _lines(value: str) -> list[str]:
+    """Names of occupations and skills: one per line or separated by semicolons (some names
+    hold a comma, such as 'verkoopspecialist vis, schaal- en weekdieren')."""
+    return [p.strip() for line in value.splitlines() for p in line.split(";") if p.strip()]
 
 
 class OfferForm(forms.Form):
@@ -101,13 +109,15 @@ class OfferForm(forms.Form):
         label=_("Skills"),
         required=False,
         max_length=2_000,
-        help_text=_("Separate them with commas."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, for example: TIG-lassen."),
     )
     occupations = forms.CharField(
-        label=_("Occupations"),
+        label=_("Occupations the course leads to"),
         required=False,
         max_length=2_000,
-        help_text=_("Separate them with commas."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, any name of the occupation, for example: lasser."),
     )
     language = forms.CharField(label=_("Language"), max_length=12, initial="nl")
     modes = forms.MultipleChoiceField(
@@ -151,6 +161,8 @@ class OfferForm(forms.Form):
         "materials": "materials",
         "vatExempt": "vat_exempt",
         "language": "language",
+        "occupations": "occupations",
+        "skills": "skills",
     }
 
     def __init__(
@@ -183,8 +195,8 @@ class OfferForm(forms.Form):
             "legal_status": offer.legal_status,
             "part_of": offer.part_of.code if offer.part_of else "",
             "unit_code": offer.unit_code,
-            "skills": ", ".join(offer.skills or []),
-            "occupations": ", ".join(offer.occupations or []),
+            "skills": "\n".join(t.label for t in skill_selectors.skill_terms(offer.skills or [])),
+            "occupations": "\n".join(skill_selectors.form_names(offer.occupations or [])),
             "language": offer.language,
             "modes": offer.modes,
             "online": offer.online,
@@ -226,8 +238,8 @@ class OfferForm(forms.Form):
             legal_status=d["legal_status"],
             part_of_code=d.get("part_of") or "",
             unit_code=d.get("unit_code") or "",
-            skills=_split(d.get("skills") or ""),
-            occupations=_split(d.get("occupations") or ""),
+            skills=_lines(d.get("skills") or ""),
+            occupations=_lines(d.get("occupations") or ""),
             language=d.get("language") or "nl",
             modes=list(d.get("modes") or []),
             online=bool(d.get("online")),
@@ -382,4 +394,11 @@ class SearchForm(forms.Form):
         start, end = data.get("startFrom"), data.get("startTo")
         if start and end and end < start:
             self.add_error("startTo", _("This date is before the first date."))
+        # Any name of an occupation or skill finds the offers that lead to it (by code).
+        for name, what in (("occupation", "occupation"), ("skill", "skill")):
+            if data.get(name):
+                try:
+                    data[name] = Resolver(what).resolve(data[name])
+                except TermError as exc:
+                    self.add_error(name, exc.reason)
         return data

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -70,6 +71,28 @@ def resolve(
             )
         resolved.append(codes)
     return resolved[0], resolved[1], problems
+
+
+def apply(data: Any, terms: Terms | None = None) -> list[InvalidParam]:
+    """Replace the occupations and skills of an offer's input (``data.occupations``,
+    ``data.skills``: what a provider typed) by their codes; a problem per text that does not
+    resolve. The API, the pages and the importers all pass through here."""
+    occupations, skills, problems = resolve(data.occupations, data.skills, terms)
+    data.occupations, data.skills = occupations, skills
+    return problems
+
+
+def filter_codes(texts: Iterable[str], what: str) -> tuple[str, ...]:
+    """Search filters (API): a code or any label becomes its code; a text that names no single
+    occupation or skill stays as it is, and so finds nothing."""
+    resolver = Resolver(what)
+    out = []
+    for text in texts:
+        try:
+            out.append(resolver.resolve(text))
+        except TermError:
+            out.append(str(text))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from llo.core import jobs
 from llo.core.problems import Problem
 from llo.core.timeutil import today
-from llo.register import checks, exports, importers, selectors, transitions
+from llo.register import checks, exports, importers, selectors, terms, transitions
 from llo.register.forms import (
     ImportForm,
     OfferForm,
@@ -114,6 +114,7 @@ def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
             "offerings": [o for o in offer.offerings.all() if o.start_date >= on],
             "versions": selectors.price_history(offer) if (is_owner or is_staff) else [],
             "places": list(offer.gemeenten.all()),
+            "terms": terms.labels(offer.occupations or [], offer.skills or []),
             "parts": selectors.published_parts(offer),
         },
     )

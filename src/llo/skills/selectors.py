@@ -188,6 +188,16 @@ def every_label(occupation_codes: Iterable[str], skill_codes: Iterable[str] = ()
 
 
 @functools.lru_cache(maxsize=1)
+def names() -> tuple[dict[str, str], dict[str, str]]:
+    """code → Dutch name of every occupation and skill (for lists of many offers). Cached per
+    process; :func:`clear_caches` after an import."""
+    return (
+        dict(Occupation.objects.values_list("code", "preferred_label")),
+        dict(Skill.objects.values_list("code", "preferred_label")),
+    )
+
+
+@functools.lru_cache(maxsize=1)
 def label_index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """code → every label, for occupations and skills: for indexing many offers at once.
     Cached per process; :func:`clear_caches` after an import."""
@@ -342,3 +352,4 @@ def clear_caches() -> None:
     """After a taxonomy import: names and indexes are read again."""
     _group_label.cache_clear()
     label_index.cache_clear()
+    names.cache_clear()

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from llo.core.money import Money, MoneyError
 from llo.core.problems import InvalidParam, invalid
 from llo.core.timeutil import today
-from llo.register import checks, selectors, transitions
+from llo.register import checks, selectors, terms, transitions
 from llo.register.api.schemas import OfferIn, OfferingIn, SearchParams
 from llo.register.models import Offer, Offering, Opleider
 from llo.register.search import SearchQuery, SearchResult
 from llo.register.services.access import workflow_actor
 from llo.register.services.inputs import OfferingInput, OfferInput
+from llo.skills import selectors as skill_selectors
 
 # --- out ---------------------------------------------------------------------------------------
 
@@ -50,6 +51,7 @@ def offer_out(offer: Offer) -> dict[str, Any]:
     load = None
     if offer.study_load_value is not None and offer.study_load_unit:
         load = {"value": float(offer.study_load_value), "studyLoadUnit": offer.study_load_unit}
+    occ_names, skill_names = skill_selectors.names()
     return {
         "id": offer.pk,
         "ooapiId": str(offer.ooapi_id),
@@ -65,7 +67,9 @@ def offer_out(offer: Offer) -> dict[str, Any]:
         "partOf": offer.part_of_id,
         "unitCode": offer.unit_code,
         "skills": [str(s) for s in offer.skills or []],
+        "skillLabels": [skill_names.get(str(s), str(s)) for s in offer.skills or []],
         "occupations": [str(s) for s in offer.occupations or []],
+        "occupationLabels": [occ_names.get(str(s), str(s)) for s in offer.occupations or []],
         "language": offer.language,
         "modesOfDelivery": list(offer.modes or []),
         "online": offer.online,
@@ -189,8 +193,8 @@ def query_from(params: SearchParams) -> SearchQuery:
         max_price_cents=max_price,
         start_from=params.startFrom,
         start_to=params.startTo,
-        skills=tuple(params.skill),
-        occupations=tuple(params.occupation),
+        skills=terms.filter_codes(params.skill, "skill"),
+        occupations=terms.filter_codes(params.occupation, "occupation"),
         sort=params.sort,
         page=params.page,
         page_size=params.pageSize,

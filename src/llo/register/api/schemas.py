@@ -90,8 +90,10 @@ class OfferOut(Schema):
     leadsTo: str
     partOf: int | None
     unitCode: str
-    skills: list[str]
-    occupations: list[str]
+    skills: list[str] = Field(description="Skill codes of the skills language")
+    skillLabels: list[str] = Field(description="Their Dutch names, in the same order")
+    occupations: list[str] = Field(description="ESCO occupation codes, for example 7212.3")
+    occupationLabels: list[str] = Field(description="Their Dutch names, in the same order")
     language: str
     modesOfDelivery: list[str]
     online: bool
@@ -203,8 +205,14 @@ class OfferIn(Schema):
     legalStatus: LegalStatus
     partOf: str = Field("", max_length=64, description="code of your programme")
     unitCode: str = Field("", max_length=64)
-    skills: list[str] = Field(default_factory=list, max_length=100)
-    occupations: list[str] = Field(default_factory=list, max_length=100)
+    skills: list[str] = Field(
+        default_factory=list, max_length=100, description="Skill codes or any Dutch names"
+    )
+    occupations: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="ESCO occupation codes (7212.3) or any Dutch names (lasser)",
+    )
     language: str = Field("nl", min_length=2, max_length=12)
     modesOfDelivery: list[ModeOfDelivery] = Field(default_factory=list)
     online: bool = False

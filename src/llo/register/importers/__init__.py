@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from llo.core import audit
 from llo.core.problems import Problem
 from llo.regions.models import Gemeente
+from llo.register import terms
 from llo.register.models import Offer, Opleider
 from llo.register.services import bulk, inputs
 
@@ -115,8 +116,10 @@ def _cross_checks(opleider: Opleider, parsed: Parsed) -> list[Issue]:
         )
         missing_parents -= existing
     reported = {(i.line, i.field) for i in parsed.issues}
+    # One look-up table of every label for the whole file (an import has up to 100,000).
+    vocabulary = terms.Terms(preload=True)
     for line, data in parsed.items:
-        for p in inputs.validate_input(data, known):
+        for p in [*inputs.validate_input(data, known), *terms.apply(data, vocabulary)]:
             name = parsed.field_names.get(p.name, p.name)
             if (line, name) not in reported:
                 issues.append(Issue(line, name, p.reason, p.code, data.code))

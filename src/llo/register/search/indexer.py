@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connections
 
 from llo.core.timeutil import today
+from llo.register import terms
 from llo.register.models import (
     Offer,
     Offering,
@@ -57,14 +58,9 @@ def body_text(offer: Offer) -> str:
 
 
 def _body(description: str, skills: Any, occupations: Any, provider: str) -> str:
-    return " ".join(
-        [
-            description,
-            " ".join(map(str, skills or [])),
-            " ".join(map(str, occupations or [])),
-            provider,
-        ]
-    )
+    # Offers hold codes; the index holds every Dutch label of them, so an offer is found by
+    # any name of its occupation ("gaslasser" finds a course for lasser).
+    return " ".join([description, terms.search_text(occupations or [], skills or []), provider])
 
 
 #: What an index row is made of: the argument of :func:`make_row` and where it is in an

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from llo.core.identifiers import Level
 from llo.core.problems import InvalidParam, Problem
 from llo.regions.models import Gemeente
+from llo.register import terms
 from llo.register.models import (
     LeadsTo,
     LegalStatus,
@@ -210,6 +211,8 @@ def validate_input(data: OfferInput, known_gemeenten: set[str] | None = None) ->
 def check_input(data: OfferInput) -> None:
     """Refuse ``data`` with every field's problem (400, ``invalidParams``)."""
     problems = validate_input(data, set(Gemeente.objects.values_list("pk", flat=True)))
+    # Occupations and skills as codes of the skills language, given as a code or any label.
+    problems += terms.apply(data)
     if problems:
         raise Problem(
             400,
