@@ -152,3 +152,17 @@ def test_a_provider_names_occupations_in_words_and_pages_show_words(
     public = client.get(f"/opleidingen/{offer.pk}").content.decode()
     assert "lasser, banketbakker" in public
     assert "7212.3" not in public
+
+
+def test_the_search_page_takes_any_name_and_says_when_it_fits_several(
+    client: Any, make_provider: Callable[..., Any], make_offer: Callable[..., Any]
+) -> None:
+    school = make_provider("Lasschool")
+    make_offer(school, "MIG/MAG basis", occupations=["7212.3"])
+    make_offer(school, "Koken voor beginners", occupations=["5120.1"])
+    page = client.get("/opleidingen", {"occupation": "gaslasser"}).content.decode()
+    assert "MIG/MAG basis" in page
+    assert "Koken voor beginners" not in page
+    page = client.get("/opleidingen", {"occupation": "verzorgende"}).content.decode()
+    assert 'id="id_occupation-error"' in page
+    assert "woonbegeleider; zorghulp; verpleeghulp" in page
