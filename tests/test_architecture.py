@@ -38,11 +38,11 @@ def test_layers_are_the_ones_of_design_md() -> None:
         name.strip() for layer in contract_layers() for name in layer.replace(":", "|").split("|")
     ]
     apps = "core people regions skills register schemes accounts enrolment credentials advice"
-    for app in [*apps.split(), "monitoring", "web", "api", "demo"]:
+    for app in [*apps.split(), "monitoring", "web", "api", "demo", "notifications"]:
         assert app in flat, f"{app} is missing from the layer contract"
     layers = contract_layers()
     assert layers[-1] == "core"
-    assert layers.index("register") < layers.index("people : regions : skills")
+    assert layers.index("register") < layers.index("people : regions : skills : notifications")
     assert layers.index("accounts") < layers.index("schemes") < layers.index("register")
 
 
