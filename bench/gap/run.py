@@ -65,15 +65,43 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def _defaults(table: str, columns: Sequence[str]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """The NOT NULL columns of the table's model that the bench does not fill, with the model's
+    defaults: a column added to the register later (learning_outcomes came with the
+    credentials) must not break the COPY. A column without a default is named."""
+    from django.apps import apps
+    from django.db import connection, models
+
+    model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
+    if model is None:
+        return (), ()
+    names: list[str] = []
+    values: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.null or isinstance(field, models.AutoField):
+            continue
+        if not field.has_default():
+            raise RuntimeError(f"bench/gap: give {table}.{field.column} a value (no default)")
+        default = field.get_default()
+        names.append(field.column)
+        values.append(
+            json.dumps(default)
+            if isinstance(field, models.JSONField)
+            else field.get_db_prep_save(default, connection)
+        )
+    return tuple(names), tuple(values)
+
+
 def _copy(table: str, columns: Sequence[str], rows: Iterator[Sequence[Any]]) -> int:
     from django.db import connection
 
+    extra, fill = _defaults(table, columns)
     count = 0
     with connection.cursor() as cursor:
         raw: Any = cursor.cursor
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        with raw.copy(f"COPY {table} ({', '.join((*columns, *extra))}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *fill))
                 count += 1
     return count
 
