@@ -147,5 +147,7 @@ def _check(reader: csv.DictReader[str]) -> tuple[Rows, list[Issue]]:
                 rows[key] = (end, cells["source"][:300])
             line = reader.line_num + 1
     except csv.Error:
-        bad(reader.line_num, "-", _("The file breaks off here (a quote is not closed?)."))
+        # The line where the broken row starts (where the quote was opened): the reader's own
+        # line count stays behind when the data ends inside a quoted cell.
+        bad(line, "-", _("The file breaks off here (a quote is not closed?)."))
     return rows, issues
