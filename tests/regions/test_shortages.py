@@ -212,7 +212,8 @@ def test_the_recompute_command_writes_the_whole_table(
         call_command("recompute_gap", "--year", "2026")
     out = capsys.readouterr().out
     run = GapRun.objects.filter(region_code="").first()
-    assert run is not None and (run.first_year, run.last_year) == (2026, 2026)
+    assert run is not None
+    assert (run.first_year, run.last_year) == (2026, 2026)
     assert out.startswith("Gap table 2026-2026: ")
     cell = GapCell.objects.get(region_code=TWENTE, dimension="occupation", code=LASSER, year=2026)
     assert (cell.seats, cell.starts) == (12, 1)

@@ -407,6 +407,12 @@ class DemandIn(Schema):
     urgency: Literal["low", "normal", "high"] = "normal"
     source: str = Field(..., max_length=300)
     note: str = Field("", max_length=2000)
+    version: int | None = Field(
+        None,
+        ge=1,
+        description="For a change (PUT): the version you read. If the statement changed since, "
+        "the answer is 409 and nothing is saved.",
+    )
 
 
 class CloseIn(Schema):
@@ -429,6 +435,7 @@ def _input(payload: DemandIn) -> demand.DemandInput:
         urgency=payload.urgency,
         source=payload.source,
         note=payload.note,
+        version=payload.version,
     )
 
 

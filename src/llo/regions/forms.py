@@ -87,6 +87,9 @@ class DemandForm(ProblemForm):
         help_text=_("Everything you fill in here is public. Do not write names of people."),
     )
 
+    #: The version of the statement the form was opened on (a change only; see demand.update).
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = _region_choices()  # type: ignore[attr-defined]
@@ -104,6 +107,7 @@ class DemandForm(ProblemForm):
             urgency=d["urgency"],
             source=d["source"],
             note=d.get("note") or "",
+            version=d.get("version"),
         )
 
     @staticmethod

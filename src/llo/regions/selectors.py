@@ -551,6 +551,12 @@ def cell(
 # --- shortages and subscriptions ----------------------------------------------------------
 
 
+def occupation_form_name(code: str) -> str:
+    """The occupation as a form shows it so that it resolves back to this code."""
+    names = skills.form_names([code])
+    return names[0] if names else code
+
+
 def shortages(region_code: str = "", on: dt.date | None = None) -> list[Shortage]:
     rows = ShortageEntry.objects.select_related("region")
     if region_code:

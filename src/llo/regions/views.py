@@ -374,7 +374,10 @@ def demand_edit(request: HttpRequest, organisation: Any, pk: int | None = None) 
             return redirect("regions:statement", pk=pk)
         initial: dict[str, Any] = {
             "region": current.region.code,
-            "occupation": current.occupation.label if current.occupation else "",
+            # A name two occupations share is shown with its code, so it saves unchanged.
+            "occupation": selectors.occupation_form_name(current.occupation.code)
+            if current.occupation
+            else "",
             "skills": "\n".join(s.label for s in current.skills),
             "people": str(current.people),
             "level": current.level,
@@ -383,6 +386,7 @@ def demand_edit(request: HttpRequest, organisation: Any, pk: int | None = None) 
             "urgency": current.urgency,
             "source": current.source,
             "note": current.note,
+            "version": current.version,
         }
     else:
         region = organisation.gemeente.region_id if organisation.gemeente_id else ""

@@ -68,6 +68,9 @@ class DemandInput:
     level: str = ""
     urgency: str = Urgency.NORMAL
     note: str = ""
+    #: For a change: the version the partner read. Two advisers of one work centre may open the
+    #: same statement; the second to save gets a 409 instead of silently undoing the first.
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,15 @@ def update(
         st = _own(organisation, pk)
         if st.status != DemandStatus.OPEN:
             raise Problem(409, _("This statement is closed; record a new one."), code="closed")
+        if data.version is not None and data.version != st.version:
+            raise Problem(
+                409,
+                _(
+                    "Someone changed this statement after you opened it. Open it again to see "
+                    "the changes, then make yours."
+                ),
+                code="conflict",
+            )
         old_skills = [
             str(s)
             for s in DemandSkill.objects.filter(statement=st).values_list("skill_id", flat=True)
