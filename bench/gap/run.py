@@ -401,7 +401,11 @@ def main() -> dict[str, Any]:
     recreate_database(DB)
     migrate(DB)
     loaded = run_part("gap", DB, "load", timeout=7200)
+    # The machine is shared (2 cores): the load around the measurement says how far the times
+    # (not the ratio, measured alternately in the same minutes) are inflated by others.
+    load_before = os.getloadavg()
     measured = run_part("gap", DB, "measure", timeout=7200)
+    load_after = os.getloadavg()
     base = statistics.median(measured["baseline_s"])
     narrow = statistics.median(measured["narrow_s"])
     rec = statistics.median(measured["recompute_s"])
@@ -444,6 +448,10 @@ def main() -> dict[str, Any]:
             f"(goal p95 <= {GOALS['page_p95_ms']:.0f} ms: {verdict('page_p95_ms')})",
         ),
         ("map page (35 regions): p95", f"{map_p95:.1f} ms"),
+        (
+            "load average (1 min) before / after measuring",
+            f"{load_before[0]:.1f} / {load_after[0]:.1f} on {os.cpu_count()} cores",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)} | value")
@@ -462,6 +470,7 @@ def main() -> dict[str, Any]:
         "map_p95_ms": map_p95,
         "goals": GOALS,
         "goals_met": ok,
+        "load_average": {"before": list(load_before), "after": list(load_after)},
         "measured": measured,
     }
 
