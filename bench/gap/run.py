@@ -322,9 +322,11 @@ def part_measure() -> dict[str, Any]:
     from django.test import Client
 
     from llo.core.audit import Actor
+    from llo.regions import selectors as region_selectors
     from llo.regions.models import GapCell, Region
     from llo.regions.services import gap
     from llo.register.store.portfolio import PLANNER
+    from llo.skills import selectors as skill_selectors
 
     today = dt.date.today()
     years = (today.year - 1, today.year, today.year + 1)
@@ -382,7 +384,23 @@ def part_measure() -> dict[str, Any]:
         started = time.perf_counter()
         client.get(f"/regio?jaar={years[1]}")
         map_ms.append((time.perf_counter() - started) * 1000)
+    # What the recompute produced: per region all together (the map's table: the gap is the
+    # sum of the region's occupation gaps), and the ten largest gaps of one occupation in one
+    # region, this year (printed by main, so `make bench` shows the table).
+    this_year = GapCell.objects.filter(year=years[1]).exclude(region_code="")
+    regions = dict(Region.objects.values_list("code", "name"))
+    table = [
+        [r.region.code, r.region.label, r.demand_people, r.seats, r.gap]
+        for r in region_selectors.map_rows(years[1])
+    ]
+    largest = list(this_year.filter(dimension="occupation").order_by("-gap", "region_code")[:10])
+    names = skill_selectors.occupation_labels(c.code for c in largest)
+    top = [
+        [regions[c.region_code], names.get(c.code, c.code), c.demand_people, c.seats, c.gap]
+        for c in largest
+    ]
     return {
+        "gap_table": {"year": years[1], "regions": table, "largest": top},
         "baseline_s": base_s,
         "recompute_s": rec_s,
         "narrow_s": narrow_s,
@@ -392,6 +410,18 @@ def part_measure() -> dict[str, Any]:
         "page_ms": page_ms,
         "map_ms": map_ms,
     }
+
+
+def _print_gap_table(table: dict[str, Any]) -> None:
+    """The gap table the recompute wrote (generated data): per region, and the largest gaps."""
+    print(f"\ngap table {table['year']}, all occupations and skills together, per region")
+    print(f"{'region':<32} | {'people needed':>13} | {'places':>8} | {'too few places':>14}")
+    for code, name, needed, seats, gap in table["regions"]:
+        print(f"{code + ' ' + name:<32.32} | {needed:>13,} | {seats:>8,} | {gap:>14,}")
+    print(f"\nthe ten largest gaps of one occupation in one region, {table['year']}")
+    print(f"{'region':<24} | {'occupation':<36} | {'needed':>7} | {'places':>7} | {'gap':>6}")
+    for region, label, needed, seats, gap in table["largest"]:
+        print(f"{region:<24.24} | {label:<36.36} | {needed:>7,} | {seats:>7,} | {gap:>6,}")
 
 
 def main() -> dict[str, Any]:
@@ -458,6 +488,7 @@ def main() -> dict[str, Any]:
     print(f"{'-' * width}-|-{'-' * 60}")
     for name, value in rows:
         print(f"{name.ljust(width)} | {value}")
+    _print_gap_table(measured["gap_table"])
     return {
         "loaded": loaded,
         "baseline_s_median": base,
