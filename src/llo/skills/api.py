@@ -62,7 +62,7 @@ class IscoGroupOut(Schema):
     occupations: list[TermOut]
 
 
-class SearchParams(Schema):
+class TermSearchParams(Schema):
     q: str = Field(..., min_length=1, max_length=200, description="Any Dutch label, or part of it")
     limit: int = Field(20, ge=1, le=100)
 
@@ -74,7 +74,9 @@ def _terms(terms: tuple[selectors.Term, ...]) -> list[dict[str, str]]:
 @router.get(
     "/occupations", response=list[OccupationMatchOut], summary="Find occupations by any Dutch label"
 )
-def search_occupations(request: HttpRequest, params: Query[SearchParams]) -> list[dict[str, str]]:
+def search_occupations(
+    request: HttpRequest, params: Query[TermSearchParams]
+) -> list[dict[str, str]]:
     return [
         {"code": m.code, "label": m.label, "matchedLabel": m.matched, "iscoGroup": m.isco_group}
         for m in selectors.search_occupations(params.q, params.limit)
@@ -101,7 +103,7 @@ def get_occupation(request: HttpRequest, code: str) -> dict[str, object]:
 
 
 @router.get("/skills", response=list[SkillMatchOut], summary="Find skills by any Dutch label")
-def search_skills(request: HttpRequest, params: Query[SearchParams]) -> list[dict[str, str]]:
+def search_skills(request: HttpRequest, params: Query[TermSearchParams]) -> list[dict[str, str]]:
     return [
         {"code": m.code, "label": m.label, "matchedLabel": m.matched}
         for m in selectors.search_skills(params.q, params.limit)
