@@ -1,31 +1,36 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Issue 15 item 1: offers name ESCO occupations, funders' conditions ISCO-08 groups; the
-condition is met by every occupation inside the listed group, in both checkers."""
+"""Offers name ESCO occupations, funders' conditions and the schemes' sector lists ISCO-08 unit
+groups: the one source of rules (llo.schemes.facts_adapter) gives the engine the unit group of
+each of the offer's occupations, so a listed group is met by every occupation inside it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
-from llo.accounts.conditions import OfferFacts, PersonFacts, RuleChecker, SchemesChecker
 from llo.core.identifiers import Level
+from llo.schemes.decision import decide
+from llo.schemes.facts import OfferFacts
+from llo.schemes.facts_adapter import _occupation_codes
+from tests.schemes.conftest import jan
 
 ON = dt.date(2026, 3, 1)
-JAN = PersonFacts(
-    level=Level.EQF_4, region="AM05", labour_position="employed", sectors=frozenset({"metal"})
-)
 # O&O-fonds Techniek: its sector list in ISCO-08 unit groups (JOURNEYS.md).
-FUND = {"occupations": ["7212", "7233"], "sectors": ["metal"]}
+FUND = {"name": "O&O-fonds Techniek", "occupations": ["7212", "7233"], "sectors": ["metal"]}
 
 
-def welding(*occupations: str) -> OfferFacts:
-    return OfferFacts(
-        {"tuition": 145_000}, Level.EQF_3, "microcredential", frozenset(occupations), purpose="grow"
-    )
+def welding(occupations: tuple[int, ...] | None) -> OfferFacts:
+    facts = OfferFacts(
+        level=Level.EQF_3, offer_type="microcredential", fee_cents=145_000, exam_cents=0,
+        materials_cents=0, prices_include_vat=True, in_register=True, quality_mark_valid=True,
+        purpose="grow", start_date=dt.date(2026, 4, 1), occupations=(7212,),
+        other_funding_cents=0,
+    )  # fmt: skip
+    return dataclasses.replace(facts, occupations=occupations)
 
 
-@pytest.mark.parametrize("checker", [RuleChecker(), SchemesChecker()])
 @pytest.mark.parametrize(
     ("occupations", "eligible"),
     [
@@ -34,21 +39,26 @@ def welding(*occupations: str) -> OfferFacts:
         (("7233.7",), True),  # monteur industriële machines: Jan's trade
         (("5120.1",), False),  # kok
         (("5120.1", "7212.3"), True),  # one of the offer's occupations is enough
-        ((), False),
+        (("7212",), True),  # an offer may name the unit group itself
     ],
 )
 def test_an_esco_occupation_meets_the_isco_group_it_lies_in(
-    checker: RuleChecker | SchemesChecker, occupations: tuple[str, ...], eligible: bool
+    occupations: tuple[str, ...], eligible: bool
 ) -> None:
-    verdict = checker.check(FUND, JAN, welding(*occupations), ON)
-    assert verdict.eligible is eligible, [r.text for r in verdict.reasons]
+    decision = decide(jan(), welding(_occupation_codes(occupations)), ON, FUND)
+    assert decision.eligible is eligible, [r.text for r in decision.failed]
+
+
+def test_free_text_occupations_are_not_yet_known() -> None:
+    assert _occupation_codes(["lasser"]) is None
+    assert _occupation_codes(["7212.3", "7214.3", "7212.4", "5120.1"]) == (7212, 7214, 5120)
 
 
 @pytest.mark.django_db
 def test_the_schemes_get_the_isco_unit_groups_of_an_offer() -> None:
-    from llo.enrolment.services.facts import scheme_offer_facts
     from llo.people.models import Organisation
-    from llo.register.models import Offer, Offering, Opleider
+    from llo.register.models import Offer, Opleider
+    from llo.schemes.facts_adapter import offer_facts
 
     org = Organisation.objects.create(kvk="81999555", name="Lasschool", kind="provider")
     opleider = Opleider.objects.create(organisation=org, kind="private")
@@ -64,8 +74,8 @@ def test_the_schemes_get_the_isco_unit_groups_of_an_offer() -> None:
         fee_cents=145_000,
         price_cents=145_000,
     )
-    offering = Offering.objects.create(offer=offer, start_date=ON)
-    assert scheme_offer_facts(offer, offering, ON).occupations == (7212, 7214)
+    facts, _sources = offer_facts(offer, ON, start_date=ON)
+    assert facts.occupations == (7212, 7214)
 
 
 @pytest.mark.django_db
