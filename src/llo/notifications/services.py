@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -91,7 +91,7 @@ def notify(
     """Write one notification per recipient in the current transaction; e-mail it after the
     commit to those with an address. ``message`` is an English msgid marked with
     ``gettext_noop`` by the caller; ``params`` its values (JSON)."""
-    if not connection.in_atomic_block:
+    if not transaction.get_connection().in_atomic_block:
         raise NotifyError("notify must run inside the transaction of the change it reports")
     unique = list(dict.fromkeys(recipients))
     if not unique:
