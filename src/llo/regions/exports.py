@@ -9,11 +9,10 @@ audit log only), never an e-mail address.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from llo.core import csvio
 from llo.regions.selectors import GapRow, MapRow, Named, PortfolioRow, Shortage, Statement
 
 GAP_FIELDS = (
@@ -214,14 +213,8 @@ def _cell(value: Any) -> str:
 
 def csv_lines(fields: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     """CSV for a spreadsheet set to Dutch: semicolons, UTF-8 with a BOM, lists joined by |
-    (as the register's own CSV export)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    buffer.write("\ufeff")
-    writer.writerow(fields)
-    yield buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([_cell(row.get(f)) for f in fields])
-        yield buffer.getvalue()
+    (as the register's own CSV export), through llo's one CSV writer: a partner's source or
+    explanation that starts like a formula is neutralised (decision 011)."""
+    return csvio.Writer(";").lines(
+        fields, ([_cell(row.get(f)) for f in fields] for row in rows), bom=True
+    )
