@@ -40,12 +40,19 @@ def valid_bsn(n: int) -> str:
 
 
 def make_person(
-    *, name: str = "", gemeente: str = "GM0599", level: str = "eqf_2", position: str = "flex"
+    *,
+    name: str = "",
+    gemeente: str = "GM0599",
+    level: str = "eqf_2",
+    position: str = "flex",
+    employer: Organisation | None = None,
 ) -> Person:
-    """A person without the cost of Fernet: tests of money do not need a real BSN cipher."""
+    """A person without the cost of Fernet: tests of money do not need a real BSN cipher.
+    With ``employer``: employed there since 2020, so that employer reaches them (a funder
+    deposits only to its own people, llo.accounts.reach)."""
     n = next(_counter)
     bsn = valid_bsn(n)
-    return Person.objects.create(
+    person = Person.objects.create(
         bsn_encrypted=crypto.encrypt(bsn),
         bsn_hash=crypto.keyed_hash(bsn),
         display_name=name or f"Persoon {n}",
@@ -54,6 +61,9 @@ def make_person(
         labour_position=position,
         gemeente_id=gemeente,
     )
+    if employer is not None:
+        employ(person, employer)
+    return person
 
 
 def make_org(
@@ -114,8 +124,9 @@ def actor() -> audit.Actor:
 
 
 @pytest.fixture
-def person(db: None) -> Person:
-    return make_person(name="Fatima El Amrani")
+def person(employer: Organisation) -> Person:
+    """A person the ``funder`` fixture (their employer) reaches."""
+    return make_person(name="Fatima El Amrani", employer=employer)
 
 
 @pytest.fixture
@@ -139,5 +150,6 @@ def provider(db: None) -> Organisation:
 
 
 @pytest.fixture
-def persons(db: None) -> Callable[[int], list[Person]]:
-    return lambda n: [make_person() for _ in range(n)]
+def persons(employer: Organisation) -> Callable[[int], list[Person]]:
+    """Persons the ``funder`` fixture (their employer) reaches."""
+    return lambda n: [make_person(employer=employer) for _ in range(n)]

@@ -63,6 +63,7 @@ def test_a_citizen_may_not_create_budgets(person: Any) -> None:
 
 
 def test_a_citizen_sees_a_deposit_nobody_has_read_as_a_right(person: Any, bakery: Any) -> None:
+    employ(person, bakery)
     budget = make_budget(services.ensure_funder(bakery))
     services.bulk_deposit(
         actor=ACTOR, budget=budget, rows=[services.DepositRow(12_500, person_id=person.pk)]
@@ -165,8 +166,8 @@ def test_deposits_json_with_replay(employer_client: Client, budget_id: int, bake
     assert [r["balanceCents"] for r in rights] == [40_000] * 3
 
 
-def test_deposit_input_errors(employer_client: Client, budget_id: int) -> None:
-    p = make_person()
+def test_deposit_input_errors(employer_client: Client, budget_id: int, bakery: Any) -> None:
+    p = make_person(employer=bakery)
     cases = [
         ({"deposits": [{"personId": p.pk, "amountCents": 0}]}, "deposits.0.amountCents"),
         ({"deposits": [{"personId": p.pk, "amountCents": 1.5}]}, "deposits.0.amountCents"),
@@ -189,8 +190,10 @@ def test_deposit_input_errors(employer_client: Client, budget_id: int) -> None:
     assert deposited() == 0
 
 
-def test_partial_mode_reports_rejected_rows(employer_client: Client, budget_id: int) -> None:
-    p = make_person()
+def test_partial_mode_reports_rejected_rows(
+    employer_client: Client, budget_id: int, bakery: Any
+) -> None:
+    p = make_person(employer=bakery)
     body = {
         "mode": "partial",
         "deposits": [
@@ -206,8 +209,8 @@ def test_partial_mode_reports_rejected_rows(employer_client: Client, budget_id: 
     ]
 
 
-def test_csv_deposit_file(employer_client: Client, budget_id: int) -> None:
-    a, b = make_person(), make_person()
+def test_csv_deposit_file(employer_client: Client, budget_id: int, bakery: Any) -> None:
+    a, b = make_person(employer=bakery), make_person(employer=bakery)
     text = f"bsn;amount\n{a.bsn};400,00\n{b.bsn};400\n"
     response = employer_client.post(
         f"/api/v1/budgets/{budget_id}/deposit-files",
@@ -244,6 +247,7 @@ def test_citizen_sees_own_rights_and_plan() -> None:
         end=TODAY.replace(month=12, day=31),
     )
     jan = make_person(name="Jan", level="eqf_4")
+    employ(jan, make_org("employer"), sector="metal")  # a worker in the fund's sector
     services.deposit(actor=ACTOR, budget=budget, person=jan, amount_cents=150_000, on=TODAY)
     user = User.objects.create_user(username="burger:jan", role="burger", person=jan)
     client = Client()

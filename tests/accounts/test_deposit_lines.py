@@ -22,7 +22,7 @@ from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.people.models import Person
 from llo.web.overview import overview_for
-from tests.accounts.conftest import ACTOR, TODAY, employ, make_budget, make_person
+from tests.accounts.conftest import ACTOR, TODAY, employ, make_budget, make_org, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +75,13 @@ def test_the_funding_plan_reads_the_persons_deposits(budget, persons) -> None:
 
 
 def test_budget_figures_are_the_same_before_and_after_the_rights_are_made(employer) -> None:
-    funder = services.ensure_funder(employer)
+    # A sector fund: its use per member firm is on the page too.
+    funder = services.ensure_funder(make_org("oo_fund", name="Fonds Bakkers", sector="bakery"))
     budget = make_budget(funder, portability="cao")
     people = [make_person() for _ in range(3)]
     for p in people[:2]:
         employ(p, employer, cao="CAO Bakkers")
+    employ(people[2], make_org("employer", name="Andere bakker"), cao="CAO Bakkers")
     deposit(budget, people)
     before = (services.budget_use(budget, TODAY), services.use_by_employer(budget))
     assert before[0].persons == 3

@@ -422,8 +422,8 @@ def test_budget_use_per_member_firm(funder, persons) -> None:
     assert services.use_by_employer(budget) == [("A", 2, 300_000), ("B", 1, 150_000)]
 
 
-def test_reach_of_an_employer_is_its_employees(funder, employer, persons) -> None:
-    a, b = persons(2)
+def test_reach_of_an_employer_is_its_employees(funder, employer) -> None:
+    a, b = make_person(), make_person()
     employ(a, employer)
     assert list(services.reach_of(funder, TODAY)) == [a]
     assert b not in services.reach_of(funder, TODAY)

@@ -150,7 +150,7 @@ def test_upload_a_file_all_or_nothing_then_partial(client: Client, bakery: Any) 
         start=dt.date(YEAR, 1, 1),
         end=dt.date(YEAR, 12, 31),
     )
-    a, b = make_person(), make_person()
+    a, b = make_person(employer=bakery), make_person(employer=bakery)
     text = f"bsn;amount\n{a.bsn};400,00\n123456789;400\n{b.bsn};0\n".encode()
     url = f"/financier/budgetten/{budget.pk}/bestand"
     response = client.post(
@@ -193,7 +193,7 @@ def test_use_page_and_export(client: Client, bakery: Any) -> None:
         start=dt.date(YEAR, 1, 1),
         end=dt.date(YEAR, 12, 31),
     )
-    p = make_person(name="Fatima")
+    p = make_person(name="Fatima", employer=bakery)
     right = services.deposit(
         actor=ACTOR,
         budget=budget,
@@ -207,8 +207,9 @@ def test_use_page_and_export(client: Client, bakery: Any) -> None:
     assert "€ 680.000,00" not in html
     assert "€ 6.800,00" in html  # not given out yet
     assert "Fatima" in html  # money that ends soon
+    # The read of Fatima's data is logged with her as the subject (issue 14, item 5).
     assert AuditEntry.objects.filter(
-        action="rights.viewed", purpose__startswith="funder page"
+        action="person.read", subject_id=str(p.pk), purpose__startswith="funder: page"
     ).exists()
     export = client.get(f"/financier/budgetten/{budget.pk}/export.csv")
     assert export["Content-Type"].startswith("text/csv")
@@ -226,7 +227,7 @@ def test_use_page_and_export_show_deposits_nobody_has_read(client: Client, baker
         start=dt.date(YEAR, 1, 1),
         end=dt.date(YEAR, 12, 31),
     )
-    people = [make_person(name=f"Werknemer {i}") for i in range(3)]
+    people = [make_person(name=f"Werknemer {i}", employer=bakery) for i in range(3)]
     soon = dt.date.today() + dt.timedelta(days=30)
     services.bulk_deposit(
         actor=ACTOR,

@@ -135,35 +135,30 @@ def persons_to_find(rows: Sequence[DepositRow]) -> tuple[set[int], dict[str, str
     return ids, hashes
 
 
+def not_yours() -> str:
+    """The one answer for a person a funder may not deposit to, whether llo knows them or not
+    (issue 14, item 2: no oracle of which BSNs llo knows)."""
+    return _("This person is not one of yours. You can only deposit to your own people.")
+
+
 def resolve(
-    rows: Sequence[DepositRow], known_ids: set[int], by_hash: dict[str, int], name: FieldName
+    rows: Sequence[DepositRow], reached_ids: set[int], by_hash: dict[str, int], name: FieldName
 ) -> tuple[dict[int, int], list[RowError]]:
-    """Row index → person id, given the persons found; an error for every row whose person
-    is unknown."""
+    """Row index → person id, given the persons found in the funder's reach; the same error
+    for every other row, whether its person is unknown or not the funder's."""
     resolved: dict[int, int] = {}
     errors: list[RowError] = []
     for index, row in enumerate(rows):
         if row.person_id is not None:
-            if row.person_id in known_ids:
-                resolved[index] = row.person_id
-            else:
-                errors.append(
-                    RowError(
-                        row.line, name(row, "person"), _("There is no person with this number.")
-                    )
-                )
+            pid: int | None = row.person_id if row.person_id in reached_ids else None
+            field = "person"
         else:
             pid = by_hash.get(crypto.keyed_hash(row.bsn)) if row.bsn else None
-            if pid is None:
-                errors.append(
-                    RowError(
-                        row.line,
-                        name(row, "bsn"),
-                        _("We do not know anyone with this BSN in llo."),
-                    )
-                )
-            else:
-                resolved[index] = pid
+            field = "bsn"
+        if pid is None:
+            errors.append(RowError(row.line, name(row, field), not_yours()))
+        else:
+            resolved[index] = pid
     return resolved, errors
 
 

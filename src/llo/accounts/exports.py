@@ -37,7 +37,7 @@ def _cells(row: ExportRow) -> list[csvio.Cell]:
     return [
         r.pk,
         r.person_id,
-        r.person.display_name,
+        row.name,
         r.kind,
         r.status,
         r.valid_from,

@@ -4,8 +4,9 @@
 Nothing here moves money. Two kinds of read write all the same, and say so: a read of
 persons' rights first makes rights of the deposit lines nobody read yet (``claim``: not a
 change anyone sees, :mod:`llo.accounts.store.lines`), and a read of personal data by staff
-is logged with its purpose (DESIGN.md section 4) by :func:`log_read`, called only from the
-selectors here that show such data.
+is logged with its purpose, one audit row per person (DESIGN.md section 4), by
+:func:`llo.core.audit.log_reads`, called only from the selectors here that show such data.
+A funder sees a person's name only if it reaches them (:mod:`llo.accounts.reach`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from llo.accounts import reach
 from llo.accounts.ledger import AccountKind, Cause
 from llo.accounts.models import (
     Budget,
@@ -73,30 +74,11 @@ def budget_left(budget: Budget) -> int:
     return left
 
 
-def reach_of(funder: Funder, on: dt.date | None = None) -> QuerySet[Person]:
-    """The persons a funder may pick from in its pages: an employer its employees, a sector
-    fund the workers in its sector, a municipality its residents, UWV job seekers."""
-    on = on or today()
-    org = funder.organisation
-    persons = Person.objects.all()
-    active = Q(employments__start__lte=on) & (
-        Q(employments__end__isnull=True) | Q(employments__end__gte=on)
-    )
-    if funder.kind == "employer":
-        return persons.filter(active, employments__employer=org).distinct().order_by("display_name")
-    if funder.kind == "sector_fund":
-        return (
-            persons.filter(active, employments__sector=org.sector)
-            .distinct()
-            .order_by("display_name")
-        )
-    if funder.kind == "municipality" and org.gemeente_id:
-        return persons.filter(gemeente_id=org.gemeente_id).order_by("display_name")
-    if funder.kind == "uwv":
-        return persons.filter(labour_position__in=["job_seeker", "on_benefit"]).order_by(
-            "display_name"
-        )
-    return persons.none()
+def reach_of(
+    funder: Funder, on: dt.date | None = None, budget: Budget | None = None
+) -> QuerySet[Person]:
+    """The persons a funder may deposit to, by name (:mod:`llo.accounts.reach`)."""
+    return reach.reach(funder, on or today(), budget).order_by("display_name", "pk")
 
 
 def employment_links(funder: Funder, on: dt.date) -> dict[int, tuple[int, str]]:
@@ -158,7 +140,7 @@ def rights_page(
 ) -> RightsPage:
     """A page of rights, by id: a citizen's own (``person_id``), or those a funder paid from
     its budgets (only ``budget_id``'s if given): every one with its number (deposits nobody
-    has read become rights first), and the funder's read logged with its purpose."""
+    has read become rights first), and the funder's read logged per person with its purpose."""
     if person_id is not None:
         rights = rights_of(person_id)
     else:
@@ -170,14 +152,10 @@ def rights_page(
             if budget_id is not None:
                 budgets = budgets.filter(pk=budget_id)
             lines.claim_budgets(budgets.values_list("pk", flat=True))
-        log_read(
-            actor,
-            ("accounts.Funder", str(funder.pk if funder else "")),
-            "funder overview of deposits",
-        )
     page = list(
         rights.select_related("funder__organisation").order_by("pk")[offset : offset + limit]
     )
+    audit.log_reads(actor, (r.person_id for r in page), "funder: list of rights")
     return RightsPage(page, right_balances(page))
 
 
@@ -392,10 +370,13 @@ def use_by_employer(budget: Budget) -> list[EmployerUse]:
 # --- the funder's pages, their reads logged -----------------------------------------------
 
 
-def log_read(actor: audit.Actor, subject: Any, purpose: str) -> None:
-    """A read of personal data by staff, logged with its purpose (DESIGN.md section 4)."""
-    with transaction.atomic():
-        audit.record(actor=actor, action="rights.viewed", subject=subject, purpose=purpose)
+@dataclass(frozen=True)
+class Shown:
+    """A right on a funder's page, with its person's name only if the funder reaches them
+    (:mod:`llo.accounts.reach`): empty for anyone else."""
+
+    right: Right
+    name: str
 
 
 @dataclass(frozen=True)
@@ -404,49 +385,52 @@ class BudgetPage:
 
     use: BudgetUse
     #: The newest rights (deposit lines nobody read yet first, as the rights they become).
-    recent: list[Right]
+    recent: list[Shown]
     #: Active rights with money whose last day is within 90 days, soonest first.
-    expiring: list[Right]
-    #: (person, reference, cents) of reservations with money.
+    expiring: list[Shown]
+    #: (name, reference, cents) of reservations with money (name empty: not the funder's).
     reserved: list[tuple[str, str, int]]
     #: A sector fund's use per member firm (empty for other funders).
     by_employer: list[EmployerUse]
 
 
 def budget_page(actor: audit.Actor, budget: Budget, on: dt.date) -> BudgetPage:
+    """The funder's page of a budget: its use and the persons it shows, each read logged; a
+    name only for a person the funder reaches on ``on``."""
     use = budget_use(budget, on)
-    log_read(actor, budget, "funder page: use of a budget")
-    pending = lines.pending(lines.deposit_ids([budget.pk])).select_related("person")
+    pending = lines.pending(lines.deposit_ids([budget.pk]))
     recent = [
         _as_right(budget, line) for line in pending.order_by("-deposit_id", "person_id")[:RECENT]
     ]
     recent += list(
         Right.objects.filter(budget=budget)
-        .select_related("person", "account")
+        .select_related("account")
         .order_by("-pk")[: RECENT - len(recent)]
     )
     soon = on + dt.timedelta(days=90)
     expiring = list(
         Right.objects.filter(budget=budget, status="active", valid_until__lte=soon)
         .filter(Q(account__isnull=True) | Q(account__balance_cents__gt=0))
-        .select_related("person", "account")
+        .select_related("account")
         .order_by("valid_until")[:RECENT]
     ) + [
         _as_right(budget, line)
         for line in pending.filter(valid_until__lte=soon).order_by("valid_until")[:RECENT]
     ]
-    reserved = (
+    expiring = sorted(expiring, key=lambda r: r.valid_until or soon)[:RECENT]
+    reserved = list(
         LedgerAccount.objects.filter(reservation__right__budget=budget, balance_cents__gt=0)
-        .values_list(
-            "reservation__right__person__display_name", "reservation__reference", "balance_cents"
-        )
+        .values_list("reservation__right__person_id", "reservation__reference", "balance_cents")
         .order_by("reservation__pk")[:RECENT]
     )
+    shown = {r.person_id for r in recent + expiring} | {pid for pid, _r, _c in reserved}
+    names = reach.names(budget, on, shown)
+    audit.log_reads(actor, shown, f"funder: page of budget {budget.pk}")
     return BudgetPage(
         use=use,
-        recent=recent,
-        expiring=sorted(expiring, key=lambda r: r.valid_until or soon)[:RECENT],
-        reserved=list(reserved),
+        recent=[Shown(r, names.get(r.person_id, "")) for r in recent],
+        expiring=[Shown(r, names.get(r.person_id, "")) for r in expiring],
+        reserved=[(names.get(pid, ""), ref, cents) for pid, ref, cents in reserved],
         by_employer=use_by_employer(budget) if budget.funder.kind == "sector_fund" else [],
     )
 
@@ -454,7 +438,7 @@ def budget_page(actor: audit.Actor, budget: Budget, on: dt.date) -> BudgetPage:
 def _as_right(budget: Budget, line: DepositLine) -> Right:
     """A deposit line shown as the right it becomes when read (not saved)."""
     return Right(
-        person=line.person,
+        person_id=line.person_id,
         budget=budget,
         funder_id=budget.funder_id,
         kind=budget.right_kind,
@@ -464,30 +448,69 @@ def _as_right(budget: Budget, line: DepositLine) -> Right:
     )
 
 
-def deposit_page(actor: audit.Actor, budget: Budget) -> int:
-    """The form to deposit to persons a funder picks shows their names: that read is logged.
-    Returns what the budget has left."""
-    log_read(actor, budget, "funder page: choose persons to deposit to")
-    return budget.account.balance_cents
+#: How many persons the deposit form lists at most (a larger funder uploads a file).
+DEPOSIT_CHOICES = 2000
+
+
+@dataclass(frozen=True)
+class DepositPage:
+    """The form to deposit to persons a funder picks: what the budget has left, and the
+    funder's people to choose from (id, name)."""
+
+    left: int
+    choices: list[tuple[int, str]]
+
+
+def deposit_page(actor: audit.Actor, budget: Budget, on: dt.date) -> DepositPage:
+    """The funder's own people by name (:mod:`llo.accounts.reach`), each read logged, and what
+    the budget has left."""
+    choices = list(
+        reach.reach_of_budget(budget, on)
+        .order_by("display_name", "pk")
+        .values_list("pk", "display_name")[:DEPOSIT_CHOICES]
+    )
+    audit.log_reads(
+        actor, (pid for pid, _n in choices), f"funder: choose whom to pay from budget {budget.pk}"
+    )
+    return DepositPage(budget_left(budget), choices)
 
 
 @dataclass(frozen=True)
 class ExportRow:
-    """One right of a budget in the funder's export."""
+    """One right of a budget in the funder's export, with its person's name only if the
+    funder reaches them."""
 
     right: Right
     reserved_cents: int
+    name: str
 
 
-def budget_export(actor: audit.Actor, budget: Budget) -> Iterator[ExportRow]:
+def budget_export(actor: audit.Actor, budget: Budget, on: dt.date) -> Iterator[ExportRow]:
     """Every right of a budget by id, each with its number (deposits nobody has read become
-    rights first; the nightly job does it too) and what it has reserved; the read logged."""
-    log_read(actor, budget, "funder export of a budget (CSV)")
+    rights first; the nightly job does it too), what it has reserved and its person's name if
+    the funder reaches them on ``on``; every person's read logged as it is written."""
     lines.claim_budgets([budget.pk])
     reserved = dict(
         LedgerAccount.objects.filter(reservation__right__budget=budget)
         .values_list("reservation__right_id")
         .annotate(s=Sum("balance_cents"))
     )
-    rights = Right.objects.filter(budget=budget).select_related("person", "account").order_by("pk")
-    return (ExportRow(r, int(reserved.get(r.pk, 0) or 0)) for r in rights.iterator(chunk_size=2000))
+    rights = Right.objects.filter(budget=budget).select_related("account").order_by("pk")
+    purpose = f"funder export of budget {budget.pk} (CSV)"
+    for part in _batches(rights.iterator(chunk_size=2000), 2000):
+        persons = {r.person_id for r in part}
+        names = reach.names(budget, on, persons)
+        audit.log_reads(actor, persons, purpose)
+        for r in part:
+            yield ExportRow(r, int(reserved.get(r.pk, 0) or 0), names.get(r.person_id, ""))
+
+
+def _batches(items: Iterator[Right], size: int) -> Iterator[list[Right]]:
+    batch: list[Right] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -154,8 +154,8 @@ def budget_detail(request: HttpRequest, funder: Funder, budget_id: int) -> HttpR
 @funder_required
 def deposit(request: HttpRequest, funder: Funder, budget_id: int) -> HttpResponse:
     budget = own_budget(funder, budget_id)
-    reach = selectors.reach_of(funder)
-    choices = [(str(p.pk), p.display_name) for p in reach[:2000]]
+    page = selectors.deposit_page(actor_of(request), budget, today())
+    choices = [(str(pid), name) for pid, name in page.choices]
     initial = {
         "amount": Money(budget.amount_per_person_cents).format().removeprefix("€ ")
         if budget.amount_per_person_cents
@@ -182,11 +182,10 @@ def deposit(request: HttpRequest, funder: Funder, budget_id: int) -> HttpRespons
         else:
             _deposited(request, result)
             return redirect("accounts:budget", budget_id=budget.pk)
-    left = selectors.deposit_page(actor_of(request), budget)
     return render(
         request,
         "accounts/deposit_form.html",
-        {"form": form, "budget": budget, "funder": funder, "left": _money(left)},
+        {"form": form, "budget": budget, "funder": funder, "left": _money(page.left)},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -266,5 +265,5 @@ def deposit_file(request: HttpRequest, funder: Funder, budget_id: int) -> HttpRe
 def export(request: HttpRequest, funder: Funder, budget_id: int) -> HttpResponseBase:
     """The rights of a budget as CSV (semicolons, UTF-8 with BOM: opens in Dutch Excel)."""
     budget = own_budget(funder, budget_id)
-    rows = selectors.budget_export(actor_of(request), budget)
+    rows = selectors.budget_export(actor_of(request), budget, today())
     return csvio.response(exports.budget_csv(rows), f"budget-{budget.pk}.csv")

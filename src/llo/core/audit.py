@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,10 +28,14 @@ class AuditError(RuntimeError):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: ``name`` is a stable identifier (user id, ``system:expire``), never a BSN."""
+    """Who acts: ``name`` is a stable identifier (user id, ``system:expire``), never a BSN;
+    ``organisation`` the KvK number of the organisation they act for; ``person_id`` the person
+    a citizen acts as (their own reads are not logged)."""
 
     name: str
     role: str = ""
+    organisation: str = ""
+    person_id: int | None = None
 
     @classmethod
     def system(cls, job: str) -> Actor:
@@ -38,8 +43,15 @@ class Actor:
 
     @classmethod
     def of_user(cls, user: Any) -> Actor:
-        """The actor of a logged-in user: the user id and the role they act in."""
-        return cls(name=f"user:{user.pk}", role=getattr(user, "role", ""))
+        """The actor of a logged-in user (``llo.people.models.User``: one identity in one
+        role, for one organisation or as one person)."""
+        org = getattr(user, "organisation", None)
+        return cls(
+            name=f"user:{user.pk}",
+            role=getattr(user, "role", "") or "",
+            organisation=getattr(org, "kvk", "") or "",
+            person_id=getattr(user, "person_id", None),
+        )
 
 
 def actor_of(request: Any) -> Actor:
@@ -101,6 +113,7 @@ def record(
         at=now(),
         actor=actor.name,
         role=actor.role,
+        organisation=actor.organisation,
         action=action,
         subject_type=subject_type,
         subject_id=subject_id,
@@ -108,3 +121,41 @@ def record(
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
     )
+
+
+#: The action of an audit row that records a read of a person's data.
+PERSON_READ = "person.read"
+#: The subject type of such a row: the person whose data was read.
+PERSON = "people.Person"
+
+
+def log_reads(actor: Actor, person_ids: Iterable[int], purpose: str) -> int:
+    """Log that ``actor`` read the data of these persons, with its purpose: one audit row per
+    person, with the actor's role and organisation (DESIGN.md section 4; issue 14, item 5; it
+    feeds a person's "wie heeft mijn gegevens bekeken"). A person's read of their own data is
+    not logged. Returns how many rows were written.
+
+    The one mechanism for every app: the selectors and services that show a person's data to
+    someone else call it, never a view or an API handler. It writes in a transaction of its
+    own (or the caller's), so a read is logged even when nothing else is written.
+    """
+    ids = sorted({int(p) for p in person_ids if p is not None} - {actor.person_id})
+    if not ids:
+        return 0
+    at = now()
+    rows = [
+        AuditEntry(
+            at=at,
+            actor=actor.name,
+            role=actor.role,
+            organisation=actor.organisation,
+            action=PERSON_READ,
+            subject_type=PERSON,
+            subject_id=str(pid),
+            purpose=purpose[:200],
+        )
+        for pid in ids
+    ]
+    with transaction.atomic():
+        AuditEntry.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -11,11 +11,16 @@ from llo.core.roles import Role
 
 class AuditEntry(models.Model):
     """One recorded action. Written by :func:`llo.core.audit.record` inside the transaction of
-    the change it records, so the two commit or roll back together. Never updated."""
+    the change it records, so the two commit or roll back together; a read of a person's data
+    by someone else by :func:`llo.core.audit.log_reads` (action ``person.read``, one row per
+    person). Never updated."""
 
     at = models.DateTimeField(_("time (UTC)"), db_index=True)
     actor = models.CharField(_("actor"), max_length=200)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    #: The KvK number of the organisation the actor acted for (empty for a citizen or the
+    #: system): "who looked at my data" names the organisation, not only a user number.
+    organisation = models.CharField(_("organisation (KvK)"), max_length=20, blank=True)
     # Indexed in Meta only: a field's db_index adds a second, pattern index on PostgreSQL that
     # no query uses, and every change of money writes an audit entry.
     action = models.CharField(_("action"), max_length=100)

@@ -9,7 +9,11 @@ so every funder page has something to show.
 * O&O-fonds Techniek: €1,500 a year for metal workers, occupations on the sector list,
   20 % co-payment above NLQF 4 (Jan);
 * Gemeente Rotterdam: basic-skills (NT1) courses in full for residents, used after other money;
-* UWV: a budget for job seekers toward work or another occupation (Sanne);
+* UWV: a budget for its clients looking for work, toward work or another occupation (Sanne,
+  once her WW began);
+
+Each funder deposits only to the persons it reaches (:mod:`llo.accounts.reach`): UWV first
+registers its clients and the O&O funds their member firms (docs/decisions/010-funder-reach.md).
 * for information: the levenlanglerenkrediet (Sanne) and the remaining right to publicly
   funded education (Mohammed, no startkwalificatie), seed 002.
 
@@ -26,16 +30,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
-from llo.accounts import services
+from llo.accounts import reach, services
 from llo.accounts.models import Budget, Funder, LedgerTransaction, Right, RightKind
 from llo.core import audit
 from llo.demo import personas
-from llo.people.models import Organisation, Person
+from llo.people import services as people_services
+from llo.people.models import ClientRelation, FundMembership, Organisation, Person
 
 ACTOR = audit.Actor.system("demo")
 Y2025, Y2026 = dt.date(2025, 1, 6), dt.date(2026, 1, 5)
+UWV_DEPOSIT = dt.date(2026, 6, 15)
+
+#: Since when the demo's UWV knows its clients (the generated job seekers and people on a
+#: benefit); Sanne is its client since her WW began (JOURNEYS.md: on WW since June 2026).
+CLIENTS_SINCE = dt.date(2025, 1, 1)
+SANNE_CLIENT_SINCE = dt.date(2026, 6, 1)
+
+#: Member firms of the personas' O&O funds (decision 010): Jan's employer and the second
+#: firm under his CAO with O&O-fonds Techniek, Fatima's agency with O&O-fonds Retail.
+MEMBER_FIRMS = (("ootechniek", "metaal"), ("ootechniek", "hengelo"), ("ooretail", "retailflex"))
+MEMBERS_SINCE = dt.date(2010, 1, 1)
 
 #: The sector list of O&O-fonds Techniek as ISCO-08 unit groups, the codes the rules engine
 #: reads (llo/schemes/funder/examples/oo_fonds_techniek.yaml): technicians, welders, machine
@@ -102,30 +117,59 @@ def _plans() -> list[Plan]:
             {"offer_types": ["basic_skills"], "regions": ["AM22"], "subsidiary": True},
             "person", RightKind.VOUCHER, months=18, personas=("fatima",), spread=200,
         ),
+        # After Sanne's WW began (June 2026): UWV reaches only its clients on the date.
         Plan(
             "uwv-2026", "uwv", "Scholing naar werk 2026", 250_000, dt.date(2026, 1, 1),
-            dt.date(2026, 12, 31), Y2026,
+            dt.date(2026, 12, 31), UWV_DEPOSIT,
             {"labour_positions": ["job_seeker"], "purposes": ["work", "switch"]},
             "person", months=12, personas=("sanne",), spread=200,
         ),
     ]  # fmt: skip
 
 
-def _population(plan: Plan, org: Organisation, on: dt.date) -> Any:
-    """Who, beyond the personas, may get money from this plan (the funder's reach)."""
-    active = Q(employments__start__lte=on) & (
-        Q(employments__end__isnull=True) | Q(employments__end__gte=on)
-    )
-    persons = Person.objects.all()
-    if org.kind == "employer":
-        return persons.filter(active, employments__employer=org)
-    if org.kind == "oo_fund":
-        return persons.filter(active, employments__sector=org.sector)
-    if org.kind == "municipality":
-        return persons.filter(gemeente_id=org.gemeente_id, highest_level__in=["eqf_0", "eqf_1"])
-    if org.kind == "uwv":
+def _population(plan: Plan, funder: Funder, on: dt.date) -> Any:
+    """Who, beyond the personas, may get money from this plan: the funder's reach
+    (:mod:`llo.accounts.reach`), for a municipality its low-literate residents and for UWV its
+    clients looking for work."""
+    persons = reach.reach(funder, on)
+    if funder.kind == "municipality":
+        return persons.filter(highest_level__in=["eqf_0", "eqf_1"])
+    if funder.kind == "uwv":
         return persons.filter(labour_position="job_seeker")
-    return persons.none()
+    return persons
+
+
+def _reach_relations() -> dict[str, int]:
+    """UWV registers its clients and the O&O funds their member firms (decision 010), so each
+    demo funder reaches its own people; idempotent."""
+    made = {"uwv_clients": 0, "member_firms": 0}
+    uwv = _org("uwv")
+    if uwv is not None:
+        sanne = _persona("sanne")
+        clients = [
+            (pk, SANNE_CLIENT_SINCE if sanne and pk == sanne.pk else CLIENTS_SINCE, None)
+            for pk in Person.objects.filter(
+                labour_position__in=["job_seeker", "on_benefit"]
+            ).values_list("pk", flat=True)
+        ]
+        known = set(
+            ClientRelation.objects.filter(organisation=uwv).values_list("person_id", flat=True)
+        )
+        new = [c for c in clients if c[0] not in known]
+        if new:
+            made["uwv_clients"] = people_services.register_clients(
+                actor=ACTOR, organisation=uwv, persons=new
+            )
+    for fund_key, firm_key in MEMBER_FIRMS:
+        fund, firm = _org(fund_key), _org(firm_key)
+        if fund is None or firm is None:
+            continue
+        if not FundMembership.objects.filter(fund=fund, employer=firm).exists():
+            people_services.register_member_firm(
+                actor=ACTOR, fund=fund, employer=firm, start=MEMBERS_SINCE
+            )
+            made["member_firms"] += 1
+    return made
 
 
 def _persona(key: str) -> Person | None:
@@ -149,6 +193,7 @@ def load_accounts(*, seed: int) -> dict[str, int]:
 def _load(seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     created = {"budgets": 0, "rights": 0, "deposited_cents": 0, "reservations": 0, "payments": 0}
+    created.update(_reach_relations())
     providers = [o for o in (_org("maasstad"), _org("vakwerk")) if o is not None]
     for plan in _plans():
         org = _org(plan.org)
@@ -165,7 +210,7 @@ def _load(seed: int) -> dict[str, int]:
             continue  # made by an earlier run
         chosen: list[Person] = [p for p in (_persona(k) for k in plan.personas) if p is not None]
         others = sorted(
-            _population(plan, org, plan.deposit_on)
+            _population(plan, funder, plan.deposit_on)
             .exclude(pk__in=[p.pk for p in chosen])
             .distinct(),
             key=lambda p: p.bsn_hash,

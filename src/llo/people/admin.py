@@ -1,7 +1,15 @@
 # SPDX-License-Identifier: EUPL-1.2
 from django.contrib import admin
 
-from llo.people.models import Employment, Organisation, Person, RoleGrant, User
+from llo.people.models import (
+    ClientRelation,
+    Employment,
+    FundMembership,
+    Organisation,
+    Person,
+    RoleGrant,
+    User,
+)
 
 
 @admin.register(Person)
@@ -22,6 +30,17 @@ class OrganisationAdmin(admin.ModelAdmin):
 @admin.register(Employment)
 class EmploymentAdmin(admin.ModelAdmin):
     list_display = ("person", "employer", "sector", "cao", "start", "end")
+
+
+@admin.register(FundMembership)
+class FundMembershipAdmin(admin.ModelAdmin):
+    list_display = ("employer", "fund", "start", "end")
+    list_filter = ("fund",)
+
+
+@admin.register(ClientRelation)
+class ClientRelationAdmin(admin.ModelAdmin):
+    list_display = ("person", "organisation", "start", "end")
 
 
 @admin.register(User)

@@ -229,6 +229,81 @@ class PersonFact(models.Model):
         super().save(*args, **kwargs)
 
 
+class FundMembership(models.Model):
+    """An employer affiliated with an O&O fund ("aangesloten werkgever"): the fund reaches the
+    employees of its member firms, whatever sector their job is recorded in (issue 14, item 2).
+    Registered by the fund (or from its CAO's scope), with the dates of the affiliation."""
+
+    fund = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="member_firms",
+        verbose_name=_("sector fund"),
+        limit_choices_to={"kind": OrganisationKind.OO_FUND},
+    )
+    employer = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="fund_memberships",
+        verbose_name=_("employer"),
+        limit_choices_to={"kind": OrganisationKind.EMPLOYER},
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member firm of a sector fund")
+        verbose_name_plural = _("member firms of sector funds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "employer", "start"], name="fund_membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="fund_membership_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} @ {self.fund}"
+
+
+class ClientRelation(models.Model):
+    """A person is a client of UWV (WW, WIA, Wajong or a job seeker it helps), as UWV itself
+    registers it: llo does not guess UWV's clients from what a person says about their work.
+    UWV reaches these persons, on the dates of the relation (issue 14, item 2; decision 010).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="clients",
+        verbose_name=_("organisation"),
+        limit_choices_to={"kind": OrganisationKind.UWV},
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="client_of", verbose_name=_("person")
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("client of UWV")
+        verbose_name_plural = _("clients of UWV")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "person", "start"], name="client_relation_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="client_relation_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.organisation}"
+
+
 class UserManager(BaseUserManager["User"]):
     def create_user(self, username: str, role: str, **extra: Any) -> User:
         user = self.model(username=username, role=role, **extra)

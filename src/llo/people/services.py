@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,10 +14,13 @@ from llo.core.identifiers import Level, validate_kvk
 from llo.core.problems import InvalidParam, invalid
 from llo.core.timeutil import now
 from llo.people.models import (
+    ClientRelation,
     FactName,
     FactSource,
+    FundMembership,
     LabourPosition,
     Organisation,
+    OrganisationKind,
     Person,
     PersonFact,
 )
@@ -166,3 +170,70 @@ def state_fact(
         after={"person": person.pk, "name": name, "value": fact.value, "source": source},
     )
     return fact
+
+
+def _check_kind(org: Organisation, kind: str, what: str) -> None:
+    if org.kind != kind:
+        raise ValueError(f"{org} is not {what}")
+
+
+@transaction.atomic
+def register_member_firm(
+    *,
+    actor: audit.Actor,
+    fund: Organisation,
+    employer: Organisation,
+    start: dt.date,
+    end: dt.date | None = None,
+) -> FundMembership:
+    """An employer joins an O&O fund from ``start``: the fund reaches its employees."""
+    _check_kind(fund, OrganisationKind.OO_FUND, "a sector fund")
+    _check_kind(employer, OrganisationKind.EMPLOYER, "an employer")
+    membership, _created = FundMembership.objects.get_or_create(
+        fund=fund, employer=employer, start=start, defaults={"end": end}
+    )
+    audit.record(
+        actor=actor,
+        action="fund.member_firm_registered",
+        subject=membership,
+        after=audit.snapshot(membership),
+    )
+    return membership
+
+
+@transaction.atomic
+def register_clients(
+    *,
+    actor: audit.Actor,
+    organisation: Organisation,
+    persons: Iterable[tuple[int, dt.date, dt.date | None]],
+) -> int:
+    """UWV registers its clients: (person id, from, until) each; a relation already known with
+    the same start is updated. One audit record for the whole delivery, naming how many."""
+    _check_kind(organisation, OrganisationKind.UWV, "UWV")
+    rows = list(persons)
+    existing = {
+        (r.person_id, r.start): r for r in ClientRelation.objects.filter(organisation=organisation)
+    }
+    new: list[ClientRelation] = []
+    changed: list[ClientRelation] = []
+    for person_id, start, end in rows:
+        if end is not None and end < start:
+            raise ValueError("a client relation ends before it starts")
+        known = existing.get((person_id, start))
+        if known is None:
+            new.append(
+                ClientRelation(organisation=organisation, person_id=person_id, start=start, end=end)
+            )
+        elif known.end != end:
+            known.end = end
+            changed.append(known)
+    ClientRelation.objects.bulk_create(new, batch_size=1000)
+    ClientRelation.objects.bulk_update(changed, ["end"], batch_size=1000)
+    audit.record(
+        actor=actor,
+        action="uwv.clients_registered",
+        subject=organisation,
+        after={"new": len(new), "changed": len(changed)},
+    )
+    return len(new) + len(changed)

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-from llo.accounts import csvfile, selectors
+from llo.accounts import csvfile, reach, selectors
 from llo.accounts import deposit_rows as checks
 from llo.accounts.csvfile import RowError
 from llo.accounts.ledger import InsufficientFunds
@@ -105,8 +105,8 @@ def deposit_csv(
     (locks as :func:`bulk_deposit`)."""
     rows, errors = parse_csv_rows(text)
     if errors and (mode == BulkMode.ALL_OR_NOTHING or not rows):
-        # Also report persons we do not know, so the funder fixes the file in one go.
-        _resolved, unknown = _find_persons(rows, lambda row, what: what)
+        # Also report persons not the funder's, so the funder fixes the file in one go.
+        _resolved, unknown = _find_persons(budget, on or today(), rows, lambda row, what: what)
         raise checks.invalid_rows(
             sorted([*errors, *unknown], key=lambda e: (e.line, e.field)), False
         )
@@ -155,7 +155,7 @@ def bulk_deposit(
     ):
         with contextlib.suppress(lines.Refused):  # then every row is checked, below
             return _load_as_given(actor, budget, rows, on, idempotency_key, progress, chunk)
-    resolved, person_errors = _find_persons(rows, name)
+    resolved, person_errors = _find_persons(budget, on, rows, name)
     errors = list(pre_errors)
     checked = checks.check(rows, on, budget.right_validity_months, name, resolved, errors)
     errors.extend(person_errors)
@@ -187,12 +187,13 @@ def _check_budget_open(budget: Budget, on: dt.date) -> None:
 
 
 def _find_persons(
-    rows: Sequence[DepositRow], name: checks.FieldName
+    budget: Budget, on: dt.date, rows: Sequence[DepositRow], name: checks.FieldName
 ) -> tuple[dict[int, int], list[RowError]]:
-    """Row index → person id; an error for every row whose person is unknown."""
+    """Row index → person id for the persons the budget's funder reaches on ``on``; one same
+    error for every other row, whether llo knows its person or not (:mod:`llo.accounts.reach`)."""
     ids, hashes = checks.persons_to_find(rows)
-    known_ids, by_hash = persons.known(ids, hashes)
-    return checks.resolve(rows, known_ids, by_hash, name)
+    reached_ids, by_hash = persons.reached(reach.reach_of_budget(budget, on), ids, hashes)
+    return checks.resolve(rows, reached_ids, by_hash, name)
 
 
 def _write(
@@ -267,8 +268,9 @@ def _write_lines(
         ]
         try:
             lines.load_partition(
-                txn.pk, on, texts, links=bool(links), progress=progress, chunk=chunk
-            )
+                txn.pk, on, texts, links=bool(links), progress=progress, chunk=chunk,
+                reach=persons.reach_sql(reach.reach_of_budget(budget, on)),
+            )  # fmt: skip
         except lines.Refused:
             # The rows were checked a moment ago: a person was removed meanwhile.
             raise Problem(
@@ -313,7 +315,10 @@ def _load_as_given(
                 t[:-1] + lines.copy_line_end(links.get(row.person_id), True)  # type: ignore[arg-type]
                 for t, row in zip(texts, rows, strict=True)
             ]
-        lines.load_partition(txn.pk, on, copy, links=bool(links), progress=progress, chunk=chunk)
+        lines.load_partition(
+            txn.pk, on, copy, links=bool(links), progress=progress, chunk=chunk,
+            reach=persons.reach_sql(reach.reach_of_budget(fresh, on)),
+        )  # fmt: skip
 
     # More than the budget has left is refused too: bad lines are reported before that, so the
     # rows are then checked one by one first.

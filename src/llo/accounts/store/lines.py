@@ -45,8 +45,8 @@ LINK_COLUMNS = ("employment_id", "cao")
 
 class Refused(Exception):
     """The database refused the lines as given: an amount, date or person id it cannot read,
-    an amount not above 0, a date before the deposit, a person twice or a person it does not
-    know. The caller checks the rows one by one to say which lines are wrong."""
+    an amount not above 0, a date before the deposit, a person twice or a person the funder
+    does not reach. The caller checks the rows one by one to say which lines are wrong."""
 
 
 def copy_text(value: object) -> str:
@@ -78,15 +78,17 @@ def load_partition(
     links: bool,
     progress: Callable[[int, int], None] | None = None,
     chunk: int = 10_000,
+    reach: tuple[str, Sequence[Any]] | None = None,
 ) -> None:
     """PostgreSQL: load the lines of one large deposit (``texts``: one line per person in COPY
     text, ending in a newline) into a partition of their own, in the caller's transaction.
 
     The table is made and filled in the same subtransaction, so COPY may write the rows
     frozen (no later visibility work); its primary key is built after the load from sorted
-    input; every person is checked with one merge anti-join over that key and the persons'
-    key; the deposit id and the last day are checked as table constraints, which also lets
-    the attach skip its scan. Raises :class:`Refused` (nothing written) if any of it fails.
+    input; every person is checked with one anti-join over that key and the persons the
+    funder reaches (``reach``: their ids as SQL and parameters; every person when None); the
+    deposit id and the last day are checked as table constraints, which also lets the attach
+    skip its scan. Raises :class:`Refused` (nothing written) if any of it fails.
     """
     table = partition_name(deposit_id)
     columns = ", ".join(COLUMNS + (LINK_COLUMNS if links else ()))
@@ -107,9 +109,11 @@ def load_partition(
                     if progress is not None:
                         progress(min(start + chunk, len(texts)), len(texts))
             cursor.execute(f"ALTER TABLE {table} ADD PRIMARY KEY (person_id, deposit_id)")
+            persons, params = reach or ("SELECT p.id FROM people_person p", ())
             cursor.execute(
                 f"SELECT l.person_id FROM {table} l WHERE NOT EXISTS "  # noqa: S608
-                "(SELECT 1 FROM people_person p WHERE p.id = l.person_id) LIMIT 1"
+                f"(SELECT 1 FROM ({persons}) AS r (id) WHERE r.id = l.person_id) LIMIT 1",
+                list(params),
             )
             if cursor.fetchone() is not None:
                 raise Refused
