@@ -23,7 +23,7 @@ from llo.enrolment import services
 from llo.enrolment.models import Application, IntakeEntry, Payment, ReviewCase
 from llo.people.models import Organisation, Person, User
 from llo.register.models import OfferState
-from tests.accounts.conftest import make_org
+from tests.accounts.conftest import employ, make_org
 from tests.enrolment.conftest import (
     ACTOR,
     CLOSES,
@@ -65,9 +65,12 @@ def nl(text: str) -> str:
 
 
 def funded_person(cents: int = 100_000) -> Person:
-    """A person with an employer's learning budget in 2023 (no conditions)."""
+    """A person with an employer's learning budget in 2023 (no conditions), employed there
+    (an employer deposits only to its own people: decision 010)."""
     p = person()
-    funder = accounts.ensure_funder(make_org("employer", name="Bakkerij de Korenaar"))
+    bakery = make_org("employer", name="Bakkerij de Korenaar")
+    employ(p, bakery)
+    funder = accounts.ensure_funder(bakery)
     budget = accounts.create_budget(
         actor=ACTOR,
         funder=funder,

@@ -24,9 +24,10 @@ def login(person) -> Client:
 
 def test_a_right_shows_every_movement_of_its_money(time_machine) -> None:
     time_machine.move_to("2026-03-02")
-    funder = services.ensure_funder(make_org("employer", name="Bakkerij de Korenaar"))
+    bakery = make_org("employer", name="Bakkerij de Korenaar")
+    funder = services.ensure_funder(bakery)
     budget = make_budget(funder, 1_000_000)
-    fatima = make_person(name="Fatima")
+    fatima = make_person(name="Fatima", employer=bakery)
     right = services.deposit(
         actor=ACTOR, budget=budget, person=fatima, amount_cents=50_000, on=TODAY
     )
@@ -52,9 +53,10 @@ def test_a_right_shows_every_movement_of_its_money(time_machine) -> None:
 
 
 def test_only_the_person_sees_their_right() -> None:
-    funder = services.ensure_funder(make_org("employer"))
+    employer = make_org("employer")
+    funder = services.ensure_funder(employer)
     budget = make_budget(funder, 1_000_000)
-    owner = make_person()
+    owner = make_person(employer=employer)
     right = services.deposit(actor=ACTOR, budget=budget, person=owner, amount_cents=100, on=TODAY)
     assert login(make_person()).get(f"/mijn-rechten/{right.pk}").status_code == 404
     anonymous = Client().get(f"/mijn-rechten/{right.pk}")
@@ -65,9 +67,10 @@ def test_only_the_person_sees_their_right() -> None:
 def test_a_right_never_used_shows_that_it_expired() -> None:
     import datetime as dt
 
-    funder = services.ensure_funder(make_org("employer"))
+    employer = make_org("employer")
+    funder = services.ensure_funder(employer)
     budget = make_budget(funder, 1_000_000)
-    person = make_person()
+    person = make_person(employer=employer)
     right = services.deposit(
         actor=ACTOR, budget=budget, person=person, amount_cents=7_500, on=TODAY,
         valid_until=dt.date(2026, 6, 30),

@@ -14,11 +14,13 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.security import django_auth
 from pydantic import StrictInt
 
 from llo.core import audit, csvio
+from llo.core.idempotency import idempotent_view
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
 from llo.core.roles import Role
 from llo.core.timeutil import now
@@ -28,6 +30,10 @@ from llo.people.models import Person
 from llo.register.models import Offering
 
 router = Router(tags=["enrolment"])
+
+#: ``llo.api.idempotency`` holds the same line for the API layer; an app below it may not
+#: import that module (import-linter layers), so it is repeated here.
+idempotent = decorate_view(idempotent_view)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -118,7 +124,7 @@ def _preview(p: Preview) -> dict[str, Any]:
     auth=django_auth,
     summary="See the decision and plan before applying",
 )
-def make_preview(request: HttpRequest, payload: PreviewIn) -> tuple[int, dict[str, Any]]:
+def make_preview(request: HttpRequest, payload: PreviewIn) -> Status:
     person = _person(request)
     offering = Offering.objects.filter(pk=payload.offeringId).first()
     if offering is None:
@@ -127,7 +133,7 @@ def make_preview(request: HttpRequest, payload: PreviewIn) -> tuple[int, dict[st
     shown = services.preview(
         actor=_actor(request), person=person, offering=offering, window=window, on=now().date()
     )
-    return 201, _preview(shown)
+    return Status(201, _preview(shown))
 
 
 class ConfirmIn(Schema):
@@ -181,19 +187,25 @@ def _own_preview(request: HttpRequest, preview_id: int) -> Preview:
     response={201: ApplicationOut},
     auth=django_auth,
     summary="Apply: reserve the money of the plan",
+    description=(
+        "Confirms a preview once: a second confirm of the same preview answers with the same "
+        "application; another application for the same start date is refused with 409 "
+        "`already-applied`, also when both arrive at the same moment. With an "
+        "Idempotency-Key, a repeated request (even a concurrent one) gets the first answer "
+        "byte for byte."
+    ),
 )
+@idempotent
 def apply(
     request: HttpRequest, payload: ConfirmIn, idempotency_key: IdempotencyKey = None
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
+    # The header is handled by the wrapper (the answer is stored per user); the ledger keys
+    # come from the application, so two users' equal keys never meet in the ledger.
     shown = _own_preview(request, payload.previewId)
     app = services.apply(
-        actor=_actor(request),
-        shown=shown,
-        amount_cents=payload.amountCents,
-        on=now().date(),
-        idempotency_key=idempotency_key,
+        actor=_actor(request), shown=shown, amount_cents=payload.amountCents, on=now().date()
     )
-    return 201, _app(app)
+    return Status(201, _app(app))
 
 
 @router.get(
@@ -231,7 +243,7 @@ class EntryOut(Schema):
 )
 def submit(
     request: HttpRequest, windowId: int, payload: ConfirmIn, idempotency_key: IdempotencyKey = None
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     if not idempotency_key:
         raise invalid(
             "Send an Idempotency-Key header.",
@@ -248,12 +260,15 @@ def submit(
         amount_cents=payload.amountCents,
         idempotency_key=idempotency_key,
     )
-    return 202, {
-        "id": result.entry.pk,
-        "windowId": window.pk,
-        "status": result.entry.outcome or "applied",
-        "replayed": result.replayed,
-    }
+    return Status(
+        202,
+        {
+            "id": result.entry.pk,
+            "windowId": window.pk,
+            "status": result.entry.outcome or "applied",
+            "replayed": result.replayed,
+        },
+    )
 
 
 class EnrolIn(Schema):
@@ -284,7 +299,7 @@ def _provider_app(request: HttpRequest, application_id: int) -> tuple[Any, Appli
     auth=django_auth,
     summary="Provider: enrol a granted applicant",
 )
-def enrol(request: HttpRequest, applicationId: int, payload: EnrolIn) -> tuple[int, dict[str, Any]]:
+def enrol(request: HttpRequest, applicationId: int, payload: EnrolIn) -> Status:
     org, app = _provider_app(request, applicationId)
     services.enrol(
         actor=_actor(request),
@@ -293,7 +308,7 @@ def enrol(request: HttpRequest, applicationId: int, payload: EnrolIn) -> tuple[i
         sessions_planned=payload.sessionsPlanned,
     )
     app.refresh_from_db()
-    return 201, _app(app)
+    return Status(201, _app(app))
 
 
 @router.post(

@@ -207,6 +207,16 @@ class Application(models.Model):
                 condition=Q(status__in=sorted(ACTIVE)) & Q(budget__isnull=False),
                 name="enrolment_application_once_a_year",
             ),
+            # One active application per person and start date (issue 14, finding 1): the
+            # "already applied" check in the service runs before the insert, so two requests
+            # at the same moment both passed it and reserved twice. This index refuses the
+            # second insert (PostgreSQL makes it wait for the first to commit); the service
+            # answers it as "already applied".
+            models.UniqueConstraint(
+                fields=["person", "offering"],
+                condition=Q(status__in=sorted(ACTIVE)),
+                name="enrolment_application_one_active",
+            ),
         ]
         indexes = [
             models.Index(fields=["offer", "status"]),
@@ -224,6 +234,15 @@ class Funding(models.Model):
     right = models.ForeignKey(Right, on_delete=models.PROTECT, related_name="+")
     reservation = models.OneToOneField(Reservation, on_delete=models.PROTECT, related_name="+")
     amount_cents = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            # An application reserves from each right of its plan once: a second reservation
+            # of the same right for it is the double reservation of issue 14, finding 1.
+            models.UniqueConstraint(
+                fields=["application", "right"], name="enrolment_funding_once_per_right"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Funding {self.pk}"

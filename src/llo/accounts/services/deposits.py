@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from llo.accounts import csvfile, reach, selectors
@@ -106,7 +107,9 @@ def deposit_csv(
     rows, errors = parse_csv_rows(text)
     if errors and (mode == BulkMode.ALL_OR_NOTHING or not rows):
         # Also report persons not the funder's, so the funder fixes the file in one go.
-        _resolved, unknown = _find_persons(budget, on or today(), rows, lambda row, what: what)
+        _resolved, unknown = _find_persons(
+            _whom(budget, on or today()), rows, lambda row, what: what
+        )
         raise checks.invalid_rows(
             sorted([*errors, *unknown], key=lambda e: (e.line, e.field)), False
         )
@@ -128,8 +131,13 @@ def bulk_deposit(
     chunk: int = CHUNK,
     field_name: checks.FieldName | None = None,
     pre_errors: Sequence[RowError] = (),
+    applicants: bool = False,
 ) -> BulkResult:
     """Credit many persons from one budget in one transaction.
+
+    Only persons the budget's funder reaches (:mod:`llo.accounts.reach`) may be credited;
+    ``applicants=True`` is the one exception (decision 010): a window's grants, to persons
+    who applied themselves and whom the scheme's rules found eligible.
 
     All-or-nothing (the default): any bad row means nothing is written and every bad row is
     reported (400). Partial: the good rows are written and the bad ones reported. Either way
@@ -154,8 +162,10 @@ def bulk_deposit(
         and rows[0].person_id is not None  # a file by BSN is looked up first
     ):
         with contextlib.suppress(lines.Refused):  # then every row is checked, below
-            return _load_as_given(actor, budget, rows, on, idempotency_key, progress, chunk)
-    resolved, person_errors = _find_persons(budget, on, rows, name)
+            return _load_as_given(
+                actor, budget, rows, on, idempotency_key, progress, chunk, applicants
+            )
+    resolved, person_errors = _find_persons(_whom(budget, on, applicants), rows, name)
     errors = list(pre_errors)
     checked = checks.check(rows, on, budget.right_validity_months, name, resolved, errors)
     errors.extend(person_errors)
@@ -168,7 +178,7 @@ def bulk_deposit(
     return _write(
         actor, budget, on, idempotency_key, mode,
         len(checked.persons), checked.total, checks.fingerprint("\n".join(checked.lines)),
-        lambda txn, fresh: _write_lines(txn, fresh, checked, on, progress, chunk),
+        lambda txn, fresh: _write_lines(txn, fresh, checked, on, progress, chunk, applicants),
         errors,
     )  # fmt: skip
 
@@ -186,13 +196,19 @@ def _check_budget_open(budget: Budget, on: dt.date) -> None:
         )
 
 
+def _whom(budget: Budget, on: dt.date, applicants: bool = False) -> QuerySet[Person]:
+    """The persons a deposit from ``budget`` on ``on`` may credit: the funder's reach, or
+    anyone for a window's grants to its applicants (see :func:`bulk_deposit`)."""
+    return Person.objects.all() if applicants else reach.reach_of_budget(budget, on)
+
+
 def _find_persons(
-    budget: Budget, on: dt.date, rows: Sequence[DepositRow], name: checks.FieldName
+    whom: QuerySet[Person], rows: Sequence[DepositRow], name: checks.FieldName
 ) -> tuple[dict[int, int], list[RowError]]:
-    """Row index → person id for the persons the budget's funder reaches on ``on``; one same
-    error for every other row, whether llo knows its person or not (:mod:`llo.accounts.reach`)."""
+    """Row index → person id for the persons in ``whom`` (:func:`_whom`); one same error for
+    every other row, whether llo knows its person or not (:mod:`llo.accounts.reach`)."""
     ids, hashes = checks.persons_to_find(rows)
-    reached_ids, by_hash = persons.reached(reach.reach_of_budget(budget, on), ids, hashes)
+    reached_ids, by_hash = persons.reached(whom, ids, hashes)
     return checks.resolve(rows, reached_ids, by_hash, name)
 
 
@@ -255,6 +271,7 @@ def _write_lines(
     on: dt.date,
     progress: Callable[[int, int], None] | None,
     chunk: int,
+    applicants: bool = False,
 ) -> None:
     """Write one deposit line per checked (person, cents, valid until) of deposit ``txn``:
     nothing else is written per person; a line becomes a right when the person's rights are
@@ -269,7 +286,7 @@ def _write_lines(
         try:
             lines.load_partition(
                 txn.pk, on, texts, links=bool(links), progress=progress, chunk=chunk,
-                reach=persons.reach_sql(reach.reach_of_budget(budget, on)),
+                reach=persons.reach_sql(_whom(budget, on, applicants)),
             )  # fmt: skip
         except lines.Refused:
             # The rows were checked a moment ago: a person was removed meanwhile.
@@ -299,6 +316,7 @@ def _load_as_given(
     idempotency_key: str | None,
     progress: Callable[[int, int], None] | None,
     chunk: int,
+    applicants: bool = False,
 ) -> BulkResult:
     """The rows as they are, into a partition of their own: raises ``lines.Refused`` (nothing
     written) if the database finds anything wrong with them."""
@@ -317,7 +335,7 @@ def _load_as_given(
             ]
         lines.load_partition(
             txn.pk, on, copy, links=bool(links), progress=progress, chunk=chunk,
-            reach=persons.reach_sql(reach.reach_of_budget(fresh, on)),
+            reach=persons.reach_sql(_whom(fresh, on, applicants)),
         )  # fmt: skip
 
     # More than the budget has left is refused too: bad lines are reported before that, so the

@@ -8,20 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from llo.accounts import price_adjusters
-from llo.accounts import services as accounts
 from llo.accounts.plan import FundingPlan, LineReason, funding_plan, priced_for
 from llo.core import audit
 from llo.core.problems import Problem
 from llo.core.timeutil import now
 from llo.enrolment import lifecycle
 from llo.enrolment.lifecycle import Event, Who
-from llo.enrolment.models import Application, PreRegistration, Preview, Window
+from llo.enrolment.models import Application, Consent, PreRegistration, Preview, Window
 from llo.enrolment.services import money, transitions
 from llo.enrolment.services.common import (
+    already_applied,
     check_amount_shown,
     check_offering_usable,
     new_receipt,
@@ -165,9 +165,14 @@ def apply(
 
     The grant is the table's ``applied -> grant`` row, taken by the system (the funding plan
     decides, not the person) with the movement it names. Takes no lock of its own; the
-    ledger locks the rights it reserves from (:mod:`llo.enrolment.store.locks`, step 5)."""
-    granting = transitions.enter(Event.GRANT, by=Who.SYSTEM)
-    key = idempotency_key or accounts.new_key("apply")
+    ledger locks the rights it reserves from (:mod:`llo.enrolment.store.locks`, step 5).
+
+    Twins (a double click, a client retrying at once, 20 parallel requests) get one
+    application and one reservation per right: the application is inserted before any money
+    moves, and the unique index ``enrolment_application_one_active`` refuses the second insert
+    (on PostgreSQL it waits until the first commits). The loser answers as if it came just
+    after: the same application for the same preview, else 409 ``already-applied``.
+    ``idempotency_key`` is the prefix of the ledger keys (default: from the application)."""
     if shown.window_id is not None:
         raise Problem(
             409,
@@ -184,58 +189,100 @@ def apply(
         )
     at = now()
     consent = check_acting_for(acting_org, shown.person, at)
+    answered = _applied_before(shown)
+    if answered is not None:
+        return answered
+    try:
+        with transaction.atomic():
+            return _grant(actor, shown, offer, offering, on, at, consent, idempotency_key)
+    except IntegrityError:
+        # A twin request passed the check above at the same moment and committed first: the
+        # unique index of one active application per person and start date refused this
+        # insert (issue 14, finding 1). Answer as if this request had come just after it.
+        answered = _applied_before(shown)
+        if answered is not None:
+            return answered
+        raise
+
+
+def _applied_before(shown: Preview) -> Application | None:
+    """The application this preview made (a retried confirm applies once and gets the same
+    answer), or None if the person may apply; 409 if another application for this start
+    date is active."""
     existing = Application.objects.filter(preview=shown).first()
     if existing is not None:
-        return existing  # a retried confirm of the same preview applies once
+        return existing
     if Application.objects.filter(
-        person_id=shown.person_id, offering=offering, status__in=sorted(lifecycle.ACTIVE)
+        person_id=shown.person_id,
+        offering_id=shown.offering_id,
+        status__in=sorted(lifecycle.ACTIVE),
     ).exists():
-        raise Problem(409, _("You already applied for this training."), code="already-applied")
+        raise already_applied()
+    return None
+
+
+def _grant(
+    actor: audit.Actor,
+    shown: Preview,
+    offer: Offer,
+    offering: Offering,
+    on: dt.date,
+    at: dt.datetime,
+    consent: Consent | None,
+    idempotency_key: str | None,
+) -> Application:
+    """Insert the granted application first (the unique index decides between twins before
+    the plan is read again and before any money moves), then reserve what the plan shows."""
+    granting = transitions.enter(Event.GRANT, by=Who.SYSTEM)
+    app = Application.objects.create(
+        person_id=shown.person_id,
+        offer=offer,
+        offering=offering,
+        provider_id=offer.opleider.organisation_id,
+        preview=shown,
+        year=on.year,
+        status=granting.target,
+        amount_cents=shown.amount_cents,
+        own_cents=shown.own_cents,
+        receipt=new_receipt(),
+        applied_at=at,
+        applied_by=actor.name,
+        consent=consent,
+        pre_registered=PreRegistration.objects.filter(
+            person_id=shown.person_id, offer_id=offer.pk
+        ).exists(),
+        updated_at=at,
+    )
+    # The plan is read again after the insert: a twin has either committed (and this insert
+    # failed) or waits on this one, so what changed the budgets is not its reservation.
     offered, offer_sources = offer_facts(offer, offering, on)
-    with transaction.atomic():
-        fresh = funding_plan(
-            shown.person,
-            offered,
-            on,
-            title=offer.title,
-            offer_sources=offer_sources,
-            offer_id=offer.pk,
+    fresh = funding_plan(
+        shown.person,
+        offered,
+        on,
+        title=offer.title,
+        offer_sources=offer_sources,
+        offer_id=offer.pk,
+    )
+    if fresh.funded_cents != shown.amount_cents:
+        raise Problem(
+            409,
+            _(
+                "Your budgets changed since you looked. Nothing was reserved. "
+                "Look at the plan again."
+            ),
+            code="plan-changed",
         )
-        if fresh.funded_cents != shown.amount_cents:
-            raise Problem(
-                409,
-                _(
-                    "Your budgets changed since you looked. Nothing was reserved. "
-                    "Look at the plan again."
-                ),
-                code="plan-changed",
-            )
-        app = Application.objects.create(
-            person_id=shown.person_id,
-            offer=offer,
-            offering=offering,
-            provider_id=offer.opleider.organisation_id,
-            preview=shown,
-            year=on.year,
-            status=granting.target,
-            amount_cents=shown.amount_cents,
-            own_cents=shown.own_cents,
-            receipt=new_receipt(),
-            applied_at=at,
-            applied_by=actor.name,
-            consent=consent,
-            pre_registered=PreRegistration.objects.filter(
-                person_id=shown.person_id, offer_id=offer.pk
-            ).exists(),
-            updated_at=at,
-        )
-        money.perform(granting.money, [app], money.Context(actor=actor, on=on, key=key, plan=fresh))
-        audit.record(
-            actor=actor,
-            action="application.granted",
-            subject=app,
-            after={"amount_cents": app.amount_cents, "consent": consent.pk if consent else None},
-        )
+    # The ledger keys follow from the application, so they are unique across users (an
+    # Idempotency-Key header is only unique per user; the API layer replays by it).
+    key = idempotency_key or f"app:{app.pk}"
+    money.perform(granting.money, [app], money.Context(actor=actor, on=on, key=key, plan=fresh))
+    audit.record(
+        actor=actor,
+        action="application.granted",
+        subject=app,
+        after={"amount_cents": app.amount_cents, "consent": consent.pk if consent else None},
+    )
     return app
 
 

@@ -17,6 +17,12 @@ from llo.register.models import Offer, Offering, OfferingState, OfferState
 SYSTEM = audit.Actor.system("enrolment")
 
 
+def already_applied() -> Problem:
+    """One active application per person and start date (the unique index
+    ``enrolment_application_one_active`` holds it also for requests at the same moment)."""
+    return Problem(409, _("You already applied for this training."), code="already-applied")
+
+
 def new_receipt() -> str:
     return "LLO-" + secrets.token_hex(5).upper()
 

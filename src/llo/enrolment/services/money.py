@@ -88,6 +88,9 @@ def grant_from_window(
         ],
         on=on,
         idempotency_key=f"{key}:deposit",
+        # They applied themselves and the scheme's rules found them eligible: the one
+        # exception to the funder's reach (decision 010).
+        applicants=True,
     )
     accounts.claim_rights(a.person_id for a in apps)
     rights = {

@@ -27,7 +27,12 @@ from llo.enrolment import allocation, groups, lifecycle
 from llo.enrolment.lifecycle import Event, Status, Who
 from llo.enrolment.models import Application, IntakeEntry, PreRegistration, Preview, Window
 from llo.enrolment.services import money, transitions
-from llo.enrolment.services.common import SYSTEM, check_amount_shown, new_receipt
+from llo.enrolment.services.common import (
+    SYSTEM,
+    already_applied,
+    check_amount_shown,
+    new_receipt,
+)
 from llo.enrolment.services.consent import check_acting_for
 from llo.enrolment.store import counters, locks
 from llo.people.models import Organisation
@@ -115,6 +120,12 @@ def submit(
             _("You already got this budget this year. You can get it once a year."),
             code="once-a-year",
         )
+    if Application.objects.filter(
+        person_id=shown.person_id,
+        offering_id=shown.offering_id,
+        status__in=sorted(lifecycle.ACTIVE),
+    ).exists():
+        raise already_applied()
     try:
         with transaction.atomic():
             entry = new_entry(window, shown, actor, idempotency_key, request_hash, at)
@@ -186,12 +197,25 @@ class AllocationReport:
     seed: str
 
 
-def _active_persons(window: Window, year: int) -> set[int]:
-    return set(
+def _active_persons(window: Window, year: int, entries: Sequence[IntakeEntry]) -> set[int]:
+    """Persons whose entry is refused as a duplicate: who got this budget this year, or who
+    has an active application for the entry's start date already (applied with their own
+    budgets, or granted in another window after this entry came in; the unique index
+    ``enrolment_application_one_active`` would refuse a second one)."""
+    persons = set(
         Application.objects.filter(
             budget_id=window.budget_id, year=year, status__in=sorted(lifecycle.ACTIVE)
         ).values_list("person_id", flat=True)
     )
+    wanted = {(e.person_id, e.offering_id) for e in entries}
+    if wanted:
+        taken = Application.objects.filter(
+            person_id__in={p for p, _o in wanted},
+            offering_id__in={o for _p, o in wanted},
+            status__in=sorted(lifecycle.ACTIVE),
+        ).values_list("person_id", "offering_id")
+        persons |= {p for p, o in taken if (p, o) in wanted}
+    return persons
 
 
 @dataclass(frozen=True)
@@ -365,7 +389,7 @@ def allocate_window(
             then=current.then_policy,
             training_cap=current.training_cap,
             grants_so_far=counters.grants_by_offer({e.offer_id for e in entries}, year),
-            excluded_persons=_active_persons(current, year),
+            excluded_persons=_active_persons(current, year, entries),
             waiting_list=current.waiting_list,
         )
         start_position = IntakeEntry.objects.filter(window=current).exclude(outcome="").count()
