@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 
+from llo.core import audit
 from llo.core.timeutil import now
 from llo.enrolment import lifecycle, suppression
 from llo.enrolment.lifecycle import Status
@@ -262,7 +263,8 @@ def open_windows() -> list[Window]:
 
 
 def consenting_persons(org: Organisation) -> list[Person]:
-    """The persons whose consent lets ``org`` act for them now."""
+    """The persons whose consent lets ``org`` act for them now (not logged: for checks;
+    a page that shows them uses :func:`persons_for_adviser`)."""
     at = now()
     return list(
         Person.objects.filter(
@@ -276,10 +278,26 @@ def consenting_persons(org: Organisation) -> list[Person]:
     )
 
 
+def persons_for_adviser(
+    org: Organisation, actor: audit.Actor, chosen: int | None
+) -> tuple[list[Person], Person | None]:
+    """The persons who consented to ``org`` and the one ``chosen`` among them (or None).
+    Logged per person (issue 14, item 5): the chosen one, whose plan the adviser sees, or
+    else every person on the list, whose names the adviser sees."""
+    persons = consenting_persons(org)
+    person = next((p for p in persons if p.pk == chosen), None)
+    if person is not None:
+        audit.log_reads(actor, [person.pk], "adviser: apply for a person who consented")
+    else:
+        audit.log_reads(actor, (p.pk for p in persons), "adviser: persons who consented")
+    return persons, person
+
+
 def provider_applications(
-    org: Organisation, status: str = "", limit: int = 500
+    org: Organisation, actor: audit.Actor, status: str = "", limit: int = 500
 ) -> list[Application]:
-    """A provider's applications per offer, newest first; optionally of one status."""
+    """A provider's applications per offer, newest first; optionally of one status. Logged
+    per person shown (their names and status: issue 14, item 5)."""
     apps = (
         Application.objects.filter(provider=org)
         .select_related("offer", "offering", "person")
@@ -287,7 +305,31 @@ def provider_applications(
     )
     if status:
         apps = apps.filter(status=status)
-    return list(apps[:limit])
+    found = list(apps[:limit])
+    audit.log_reads(actor, (a.person_id for a in found), "provider: list of applications")
+    return found
+
+
+def provider_application(
+    org: Organisation, pk: int, actor: audit.Actor | None = None
+) -> Application | None:
+    """One application of the provider ``org`` (None for another provider's). With
+    ``actor`` the read is logged for its person (the page with name, attendance and
+    payments); an action that only changes it is audited by its service instead."""
+    app = (
+        Application.objects.select_related("offer", "offering", "person")
+        .filter(pk=pk, provider=org)
+        .first()
+    )
+    if app is not None and actor is not None:
+        audit.log_reads(actor, [app.person_id], f"provider: application {app.pk}")
+    return app
+
+
+def shown_to(actor: audit.Actor, person_id: int, purpose: str) -> None:
+    """Log that a page showed ``actor`` one person's application (an adviser who applied
+    for them); the person's own reads are not logged (:func:`llo.core.audit.log_reads`)."""
+    audit.log_reads(actor, [person_id], purpose)
 
 
 def enrolment_of(app: Application) -> Enrolment | None:

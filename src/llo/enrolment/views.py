@@ -121,9 +121,8 @@ def _applicant(
         org = getattr(user, "organisation", None)
         if org is None:
             raise PermissionDenied
-        persons = selectors.consenting_persons(org)
         chosen = _int(data.get("persoon"))
-        person = next((p for p in persons if p.pk == chosen), None)
+        persons, person = selectors.persons_for_adviser(org, _actor(request), chosen)
         if person is None:
             return render(
                 request,
@@ -333,6 +332,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if app is None or not _may_see(request, app.person_id, app.applied_by):
         raise Http404
+    selectors.shown_to(_actor(request), app.person_id, f"adviser: application {app.pk}")
     return render(
         request,
         "enrolment/application.html",
@@ -373,6 +373,7 @@ def entry_page(request: HttpRequest, pk: int) -> HttpResponse:
     app = Application.objects.filter(intake=entry).first()
     if app is not None:
         return redirect("enrolment:application", pk=app.pk)
+    selectors.shown_to(_actor(request), entry.person_id, f"adviser: window entry {entry.pk}")
     return render(request, "enrolment/entry.html", {"entry": entry})
 
 
@@ -410,7 +411,7 @@ def provider_applications(request: HttpRequest) -> HttpResponse:
         status = ""
     rows = [
         {"app": a, "label": STATUS_LABELS.get(a.status, a.status)}
-        for a in selectors.provider_applications(org, status)
+        for a in selectors.provider_applications(org, _actor(request), status)
     ]
     return render(
         request,
@@ -454,13 +455,11 @@ def _provider_forms(app: Application, bound: tuple[str, Any] | None = None) -> d
     }
 
 
-def _own_app(request: HttpRequest, pk: int) -> tuple[Organisation, Application]:
+def _own_app(
+    request: HttpRequest, pk: int, *, reading: bool = False
+) -> tuple[Organisation, Application]:
     org = _provider_org(request)
-    app = (
-        Application.objects.select_related("offer", "offering", "person")
-        .filter(pk=pk, provider=org)
-        .first()
-    )
+    app = selectors.provider_application(org, pk, _actor(request) if reading else None)
     if app is None:
         raise Http404  # another provider's application does not exist here
     return org, app
@@ -468,7 +467,7 @@ def _own_app(request: HttpRequest, pk: int) -> tuple[Organisation, Application]:
 
 @role_required(Role.OPLEIDER)
 def provider_application(request: HttpRequest, pk: int) -> HttpResponse:
-    _org, app = _own_app(request, pk)
+    _org, app = _own_app(request, pk, reading=True)
     return render(request, "enrolment/provider_application.html", _provider_forms(app))
 
 
@@ -552,7 +551,8 @@ def provider_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             add_problem(form, exc, FIELD_NAMES)
         else:
             return redirect("enrolment:provider-application", pk=pk)
-    app.refresh_from_db()
+    # The page again, with the error: a read of the student's data like the page itself.
+    app = selectors.provider_application(org, pk, actor) or app
     return render(
         request,
         "enrolment/provider_application.html",
