@@ -36,10 +36,13 @@ ON = "2026-03-01"
 def setup_data(n: int) -> tuple[int, list[int]]:
     """A fund with a budget and ``n`` persons (committed); returns the budget and the persons."""
     from llo.accounts import services
-    from llo.people.models import Organisation, Person
+    from llo.people.models import Employment, Organisation, Person
 
     org = Organisation.objects.create(
         kvk="80999999", name="Fonds", kind="oo_fund", sector="metal", gemeente_id="GM0599"
+    )
+    firm = Organisation.objects.create(
+        kvk="80999998", name="Metaalbedrijf", kind="employer", sector="metal", gemeente_id="GM0599"
     )
     funder = services.ensure_funder(org)
     budget = services.create_budget(
@@ -62,7 +65,15 @@ def setup_data(n: int) -> tuple[int, list[int]]:
         )
         for i in range(n)
     )
-    return budget.pk, list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    persons = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    # Workers in the fund's sector: the fund reaches them (llo.accounts.reach, decision 010).
+    Employment.objects.bulk_create(
+        Employment(
+            person_id=p, employer=firm, cao="CAO Metaal", sector="metal", start=dt.date(2020, 1, 1)
+        )
+        for p in persons
+    )
+    return budget.pk, persons
 
 
 def write_csv(path: Path, persons: list[int]) -> Path:

@@ -12,7 +12,7 @@ from playwright.sync_api import BrowserContext, expect
 from llo.accounts import services
 from llo.core.timeutil import today
 from llo.people.models import Person
-from tests.accounts.conftest import ACTOR, make_org
+from tests.accounts.conftest import ACTOR, employ, make_org
 from tests.e2e.conftest import assert_no_axe_violations
 from tests.e2e.test_browser import log_in_as, nl
 
@@ -29,7 +29,9 @@ def test_fatima_sees_what_happened_to_her_money(
     log_in_as(page, app, "fatima")  # the demo login makes the personas
     fatima = Person.objects.get(display_name="Fatima El Amrani")
     on = today()
-    funder = services.ensure_funder(make_org("employer", name="Winkelketen Test"))
+    shop = make_org("employer", name="Winkelketen Test")
+    employ(fatima, shop)  # an employer deposits only to its own people (decision 010)
+    funder = services.ensure_funder(shop)
     budget = services.create_budget(
         actor=ACTOR, funder=funder, name="Ontwikkelbudget", total_cents=100_000,
         period_start=on.replace(month=1, day=1), period_end=on.replace(month=12, day=31),
