@@ -9,7 +9,9 @@ lookup and gets 404 (or its own empty list, or 400 for the dummy body); a denied
 403 before any lookup; anonymous is sent to the login page (pages) or gets 401 (API). Any 5xx
 fails. Request bodies are built from the OpenAPI document (the required fields, each with a
 valid dummy value), with the few overrides below, so that an operation's role check is
-reached rather than its validation. IDOR probes with real objects of another owner are in
+reached rather than its validation. Where every logged-in role gets the same 404, the
+operation looks its object up before it checks the role: the dummy id cannot tell those
+apart, the IDOR probes with real objects can. IDOR probes with real objects of another owner are in
 the apps' own tests (e.g. tests/enrolment/test_read_audit.py, tests/web/test_right_page.py,
 tests/accounts/test_reach.py)."""
 
@@ -139,6 +141,7 @@ PAGES: dict[str, dict[str, str]] = {
     "inloggen/mislukt": everyone("403"),  # the page that says the login was refused
     "uitloggen": everyone("ok"),
     "home": {**everyone("ok"), "anonymous": "login"},
+    "taken/<int:pk>": {**everyone("404"), "anonymous": "login"},
     "mijn-rechten/<int:pk>": {**everyone("404"), "anonymous": "login"},
 }
 
@@ -150,11 +153,9 @@ OPERATIONS: dict[str, dict[str, str]] = {
     "GET /api/v1/me": api_any_login("ok"),
     "POST /api/v1/persons": api_only("beheer"),
     "GET /api/v1/offers": everyone("ok"),
-    # The two schemas named OfferIn (issue 14, item 8) document the funding plan's fields
-    # here, so the generated body is refused before the role check.
-    "POST /api/v1/offers": api_any_login("400"),
+    "POST /api/v1/offers": api_only("opleider"),
     "GET /api/v1/offers/{id}": everyone("404"),
-    "PUT /api/v1/offers/{id}": api_any_login("400"),
+    "PUT /api/v1/offers/{id}": api_any_login("404"),  # the offer is looked up first
     "GET /api/v1/offers/{id}/versions": everyone("404"),
     "GET /api/v1/providers": everyone("ok"),
     "POST /api/v1/providers": api_only("beheer", answer="400"),  # the dummy KvK is unknown
@@ -186,7 +187,8 @@ OPERATIONS: dict[str, dict[str, str]] = {
     "PUT /api/v1/enrolments/{applicationId}/attendance": api_only("opleider", answer="404"),
     "POST /api/v1/enrolments/{applicationId}/completion": api_only("opleider", answer="404"),
     "GET /api/v1/spending": everyone("ok"),
-    "GET /api/v1/spending.csv": everyone("ok"),
+    "GET /api/v1/spending/csv": everyone("ok"),
+    "GET /api/v1/jobs/{jobId}": api_any_login("404"),
     "POST /api/v1/credentials/verify": everyone("ok"),
     "GET /api/v1/credentials/issuers": everyone("ok"),
     "GET /api/v1/credentials/mine": api_only("burger"),
@@ -222,10 +224,12 @@ def page_routes(resolver: URLResolver | None = None, prefix: str = "") -> list[s
 
 
 SCHEMA = api.get_openapi_schema()
+#: The paths of the document are relative to its server (``/api/v1``).
+BASE = SCHEMA["servers"][0]["url"]
 
 
 def operation_keys() -> list[str]:
-    return [f"{m.upper()} {p}" for p, item in SCHEMA["paths"].items() for m in item]
+    return [f"{m.upper()} {BASE}{p}" for p, item in SCHEMA["paths"].items() for m in item]
 
 
 def concrete(route: str) -> str:
@@ -270,7 +274,8 @@ def example(node: dict[str, Any]) -> Any:
 
 def request_body(key: str) -> tuple[bytes, str]:
     method, path = key.split(" ", 1)
-    content = SCHEMA["paths"][path][method.lower()].get("requestBody", {}).get("content", {})
+    operation = SCHEMA["paths"][path.removeprefix(BASE)][method.lower()]
+    content = operation.get("requestBody", {}).get("content", {})
     if "application/json" in content:
         data = example(content["application/json"]["schema"])
         data.update(BODIES.get(key, {}))
