@@ -22,7 +22,7 @@ from llo.core import audit, crypto
 from llo.core.models import AuditEntry, IdempotencyRecord
 from llo.core.problems import Problem
 from llo.core.roles import Role
-from llo.people.models import Organisation, OrganisationKind, Person, User
+from llo.people.models import Employment, Organisation, OrganisationKind, Person, User
 from llo.register.models import Opleider, ProviderKind
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,9 @@ def problem(response: Any, status: int, *, name: str | None = None) -> dict[str,
 
 
 def make_person(bsn: str = "999990019", name: str = "Fatima El Amrani") -> Person:
-    return Person.objects.create(
+    """A person who works at the bakery (when it exists), so its budget reaches them
+    (accounts.reach, issue 14 item 2)."""
+    person = Person.objects.create(
         bsn_encrypted=crypto.encrypt(bsn),
         bsn_hash=crypto.keyed_hash(bsn),
         display_name=name,
@@ -53,6 +55,12 @@ def make_person(bsn: str = "999990019", name: str = "Fatima El Amrani") -> Perso
         labour_position="flex",
         gemeente_id="GM0599",
     )
+    bakery = Organisation.objects.filter(kvk="90000001").first()
+    if bakery is not None:
+        Employment.objects.create(
+            person=person, employer=bakery, cao="", sector="bakery", start=dt.date(2020, 1, 1)
+        )
+    return person
 
 
 @pytest.fixture

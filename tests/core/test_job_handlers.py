@@ -14,7 +14,7 @@ from llo.accounts.models import DepositLine, Right
 from llo.core import audit, crypto, jobs
 from llo.core.models import Job, JobStatus
 from llo.core.roles import Role
-from llo.people.models import Organisation, OrganisationKind, Person, User
+from llo.people.models import Employment, Organisation, OrganisationKind, Person, User
 from llo.register.models import Offer, Opleider, ProviderKind
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +58,15 @@ def test_a_deposit_file_runs_as_a_job() -> None:
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
     )
-    Person.objects.create(
+    fatima = Person.objects.create(
         bsn_encrypted=crypto.encrypt("999990019"), bsn_hash=crypto.keyed_hash("999990019"),
         display_name="Fatima", birth_date=dt.date(1982, 1, 1), highest_level="eqf_2",
         labour_position="flex", gemeente_id="GM0599",
     )  # fmt: skip
+    # she works at the bakery, so its budget reaches her (accounts.reach, issue 14 item 2)
+    Employment.objects.create(
+        person=fatima, employer=employer, cao="", sector="bakery", start=dt.date(2020, 1, 1)
+    )
     user = User.objects.create_user("werkgever:b", role=Role.WERKGEVER, organisation=employer)
     job = jobs.enqueue(
         actor=ACTOR,
@@ -92,11 +96,15 @@ def test_a_large_deposit_file_in_the_api_is_202_and_a_job(settings: object) -> N
         total_cents=1_000_000, period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
     )  # fmt: skip
-    Person.objects.create(
+    fatima = Person.objects.create(
         bsn_encrypted=crypto.encrypt("999990019"), bsn_hash=crypto.keyed_hash("999990019"),
         display_name="Fatima", birth_date=dt.date(1982, 1, 1), highest_level="eqf_2",
         labour_position="flex", gemeente_id="GM0599",
     )  # fmt: skip
+    # she works at the bakery, so its budget reaches her (accounts.reach, issue 14 item 2)
+    Employment.objects.create(
+        person=fatima, employer=employer, cao="", sector="bakery", start=dt.date(2020, 1, 1)
+    )
     client = Client()
     client.force_login(
         User.objects.create_user("werkgever:b", role=Role.WERKGEVER, organisation=employer)

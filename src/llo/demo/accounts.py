@@ -36,7 +36,7 @@ from llo.accounts.models import Budget, Funder, LedgerTransaction, Right, RightK
 from llo.core import audit
 from llo.demo import personas
 from llo.people import services as people_services
-from llo.people.models import ClientRelation, FundMembership, Organisation, Person
+from llo.people.models import ClientRelation, Employment, FundMembership, Organisation, Person
 
 ACTOR = audit.Actor.system("demo")
 Y2025, Y2026 = dt.date(2025, 1, 6), dt.date(2026, 1, 5)
@@ -139,6 +139,25 @@ def _population(plan: Plan, funder: Funder, on: dt.date) -> Any:
     return persons
 
 
+def _persona_employments() -> int:
+    """The personas' jobs (personas.EMPLOYMENTS) where the persona and the employer exist but
+    the job does not: the demo login makes personas before any employer exists, and a funder
+    reaches only its own people (issue 14 item 2). Idempotent."""
+    made = 0
+    for e in personas.EMPLOYMENTS:
+        person, employer = _persona(e.person), _org(e.employer)
+        if person is None or employer is None:
+            continue
+        _job, created = Employment.objects.get_or_create(
+            person=person,
+            employer=employer,
+            start=e.start,
+            defaults={"sector": e.sector, "cao": e.cao, "end": e.end},
+        )
+        made += created
+    return made
+
+
 def _reach_relations() -> dict[str, int]:
     """UWV registers its clients and the O&O funds their member firms (decision 010), so each
     demo funder reaches its own people; idempotent."""
@@ -193,6 +212,7 @@ def load_accounts(*, seed: int) -> dict[str, int]:
 def _load(seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     created = {"budgets": 0, "rights": 0, "deposited_cents": 0, "reservations": 0, "payments": 0}
+    created["persona_employments"] = _persona_employments()
     created.update(_reach_relations())
     providers = [o for o in (_org("maasstad"), _org("vakwerk")) if o is not None]
     for plan in _plans():
@@ -208,7 +228,15 @@ def _load(seed: int) -> dict[str, int]:
             and LedgerTransaction.objects.filter(idempotency_key=deposit_key).exists()
         ):
             continue  # made by an earlier run
-        chosen: list[Person] = [p for p in (_persona(k) for k in plan.personas) if p is not None]
+        reached = reach.reach(funder, plan.deposit_on)
+        # A persona gets this plan's money only where its funder reaches them on the day
+        # (issue 14 item 2): a persona made by the demo login before any employer existed
+        # has no employment yet, and no employer may deposit to them.
+        chosen: list[Person] = [
+            p
+            for p in (_persona(k) for k in plan.personas)
+            if p is not None and reached.filter(pk=p.pk).exists()
+        ]
         others = sorted(
             _population(plan, funder, plan.deposit_on)
             .exclude(pk__in=[p.pk for p in chosen])

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0002_role_grant'),
+        ('people', '0003_person_facts'),
     ]
 
     operations = [
