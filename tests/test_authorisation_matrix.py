@@ -48,6 +48,9 @@ ROLE_ORG = {
     Role.BEHEER: "ministry",
 }
 FUNDERS = {"werkgever", "fonds", "gemeente", "uwv", "beleid"}
+#: The roles that state a region's training demand (issue 17): employers, funds, gemeenten,
+#: UWV, providers and advisers at the regional work centres.
+DEMANDERS = ("werkgever", "fonds", "gemeente", "uwv", "opleider", "adviseur")
 #: Mounted elsewhere or not ours: the API (its operations are listed from OpenAPI), the OIDC
 #: client, Django's admin (staff flag), static files.
 NOT_PAGES = ("api/v1/", "oidc/", "beheer/admin/", "static/", "media/")
@@ -143,6 +146,50 @@ PAGES: dict[str, dict[str, str]] = {
     "home": {**everyone("ok"), "anonymous": "login"},
     "taken/<int:pk>": {**everyone("404"), "anonymous": "login"},
     "mijn-rechten/<int:pk>": {**everyone("404"), "anonymous": "login"},
+    # added with credentials' EVC page, skills and regions (issue 17), OOAPI v6 (public)
+    "^ooapi(?P<rest>/.*)?$": everyone("404"),
+    "aanvragen/nieuw/<int:offering_id>/gegevens": only("burger", "adviseur", answer="404"),
+    "certificaten/evc": only("opleider"),
+    "meldingen": {**everyone("ok"), "anonymous": "login"},
+    "meldingen/gelezen": {**everyone("ok"), "anonymous": "login"},
+    "ooapi/v6": everyone("ok"),
+    "ooapi/v6/": everyone("ok"),
+    "ooapi/v6/course-offerings/<str:ident>": everyone("404"),
+    "ooapi/v6/courses": everyone("ok"),
+    "ooapi/v6/courses/<str:ident>": everyone("404"),
+    "ooapi/v6/courses/<str:ident>/course-offerings": everyone("404"),
+    "ooapi/v6/offerings": everyone("ok"),
+    "ooapi/v6/openapi.json": everyone("ok"),
+    "ooapi/v6/organisations": everyone("ok"),
+    "ooapi/v6/organisations/<str:ident>": everyone("404"),
+    "ooapi/v6/organisations/<str:ident>/course-offerings": everyone("404"),
+    "ooapi/v6/organisations/<str:ident>/courses": everyone("404"),
+    "ooapi/v6/organisations/<str:ident>/programme-offerings": everyone("404"),
+    "ooapi/v6/organisations/<str:ident>/programmes": everyone("404"),
+    "ooapi/v6/programme-offerings/<str:ident>": everyone("404"),
+    "ooapi/v6/programmes": everyone("ok"),
+    "ooapi/v6/programmes/<str:ident>": everyone("404"),
+    "ooapi/v6/programmes/<str:ident>/courses": everyone("404"),
+    "ooapi/v6/programmes/<str:ident>/programme-offerings": everyone("404"),
+    "regio": everyone("ok"),
+    "regio/<str:code>": everyone("404"),
+    "regio/<str:code>/<str:slug>/<str:term>": everyone("404"),
+    "regio/<str:code>/aanbod": everyone("404"),
+    "regio/<str:code>/aanbod.<str:fmt>": everyone("404"),
+    "regio/<str:code>/kloof.<str:fmt>": everyone("404"),
+    "regio/<str:code>/vraag": everyone("404"),
+    "regio/<str:code>/vraag.<str:fmt>": everyone("404"),
+    "regio/abonnementen": only("opleider"),
+    "regio/abonnementen/<int:pk>/stoppen": only("opleider", answer="404"),
+    "regio/kaart.<str:fmt>": everyone("404"),
+    "regio/kaart.topojson": everyone("ok"),
+    "regio/krapte": only("uwv", "beheer"),
+    "regio/mijn-vraag": only(*DEMANDERS),
+    "regio/vraag/<int:pk>": everyone("404"),
+    # a form target: POST for an unknown statement goes back to "my demand" (nothing changes)
+    "regio/vraag/<int:pk>/sluiten": only(*DEMANDERS),
+    "regio/vraag/<int:pk>/wijzigen": only(*DEMANDERS, answer="404"),
+    "regio/vraag/nieuw": only(*DEMANDERS),
 }
 
 OPERATIONS: dict[str, dict[str, str]] = {
@@ -196,6 +243,24 @@ OPERATIONS: dict[str, dict[str, str]] = {
     "GET /api/v1/credentials/mine/{credential_id}": api_only("burger", answer="404"),
     "POST /api/v1/credentials/issued": api_only("opleider", answer="404"),
     "POST /api/v1/credentials/issued/{credential_id}/status": api_only("opleider", answer="404"),
+    # skills and regions (issue 17): the skills language and the gap are open data
+    "DELETE /api/v1/demand-subscriptions/{pk}": api_only("opleider", answer="404"),
+    "GET /api/v1/demand-subscriptions": api_only("opleider"),
+    "GET /api/v1/demand/{pk}": everyone("404"),
+    "GET /api/v1/gap-map": everyone("ok"),
+    "GET /api/v1/isco-groups/{code}": everyone("404"),
+    "GET /api/v1/occupations": everyone("400"),
+    "GET /api/v1/occupations/{code}": everyone("404"),
+    "GET /api/v1/regions/{code}/demand": everyone("404"),
+    "GET /api/v1/regions/{code}/gap": everyone("404"),
+    "GET /api/v1/regions/{code}/portfolio": everyone("404"),
+    "GET /api/v1/shortages": everyone("ok"),
+    "GET /api/v1/skills": everyone("400"),
+    "GET /api/v1/skills/{code}": everyone("404"),
+    "POST /api/v1/demand": api_only(*DEMANDERS, answer="400"),
+    "POST /api/v1/demand-subscriptions": api_only("opleider", answer="400"),
+    "POST /api/v1/demand/{pk}/close": api_only(*DEMANDERS, answer="404"),
+    "PUT /api/v1/demand/{pk}": api_only(*DEMANDERS, answer="400"),
 }
 
 #: Bodies the OpenAPI document's required fields alone do not make valid (checks inside a
@@ -206,7 +271,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/budgets/{budgetId}/deposits": {
         "deposits": [{"personId": 999999, "amountCents": 1}]
     },
-    "POST /api/v1/funding-plans": {"offer": {"priceComponents": {"tuition": 100}}},
+    "POST /api/v1/funding-plans": {
+        "offer": {"priceComponents": {"tuition": 100}, "level": "eqf_2"}
+    },
 }
 # fmt: on
 
