@@ -297,7 +297,7 @@ def test_export_neutralises_a_name_that_starts_like_a_formula(
         start=dt.date(YEAR, 1, 1),
         end=dt.date(YEAR, 12, 31),
     )
-    employee = make_person(name=name)
+    employee = make_person(name=name, employer=bakery)
     services.deposit(actor=ACTOR, budget=budget, person=employee, amount_cents=40_000)
     export = client.get(f"/financier/budgetten/{budget.pk}/export.csv")
     text = b"".join(export.streaming_content).decode("utf-8-sig")

