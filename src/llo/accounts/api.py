@@ -16,8 +16,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Header, Query, Router, Schema, Status
-from ninja.decorators import decorate_view
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import StrictInt, model_validator
 
@@ -32,7 +31,7 @@ from llo.accounts.models import (
 )
 from llo.accounts.plan import funding_plan
 from llo.core import jobs
-from llo.core.idempotency import KEY_HEADER, idempotent_view
+from llo.core.idempotency import KEY_HEADER, IdempotencyKey, idempotent
 from llo.core.identifiers import IdentifierError, Level, validate_bsn
 from llo.core.money import MAX_CENTS
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
@@ -43,24 +42,6 @@ from llo.people.models import Employment, Person
 from llo.schemes.facts import OfferFacts
 
 router = Router(tags=["accounts"])
-
-#: ``llo.api.idempotency`` holds the same two lines for the API layer; an app below it may not
-#: import that module (import-linter layers), so they are repeated here.
-idempotent = decorate_view(idempotent_view)
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias=KEY_HEADER,
-        description=(
-            "Any unique string (a UUID). Sending the same request again with the same key "
-            "returns the first answer and changes nothing; the same key with another request "
-            "is refused with 409."
-        ),
-        min_length=1,
-        max_length=255,
-        pattern=r"^[!-~]{1,255}$",
-    ),
-]
 
 Cents = Annotated[
     StrictInt,

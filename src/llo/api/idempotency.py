@@ -12,37 +12,12 @@ header; the mechanism itself (:mod:`llo.core.idempotency`) reads the request hea
 wraps the whole operation, authentication and serialisation included, so a replay returns
 byte for byte the first answer.
 
-An app below the API layer (``accounts``, ``enrolment``) may not import this module (the
-import-linter layers of DESIGN.md section 2); it writes the same two lines itself:
-``decorate_view(idempotent_view)`` from ``ninja.decorators`` and :mod:`llo.core.idempotency`.
+Both live in :mod:`llo.core.idempotency` (one mechanism, one documented header); apps below
+the API layer import them from there, and this module re-exports them for the API layer.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from ninja import Header
-from ninja.decorators import decorate_view
-
-from llo.core.idempotency import KEY_HEADER, idempotent_view
-
-#: Put this decorator under the ``@router.post(...)`` line.
-idempotent = decorate_view(idempotent_view)
-
-#: The header as a documented, optional operation parameter.
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias=KEY_HEADER,
-        description=(
-            "Any unique string (a UUID). Sending the same request again with the same key "
-            "returns the first answer and changes nothing; the same key with another request "
-            "is refused with 409."
-        ),
-        min_length=1,
-        max_length=255,
-        pattern=r"^[!-~]{1,255}$",
-    ),
-]
+from llo.core.idempotency import KEY_HEADER, IdempotencyKey, idempotent
 
 __all__ = ["KEY_HEADER", "IdempotencyKey", "idempotent"]

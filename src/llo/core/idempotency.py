@@ -37,7 +37,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import IntegrityError, transaction
@@ -45,6 +45,8 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
+from ninja import Header
+from ninja.decorators import decorate_view
 
 from llo.core import textguard
 from llo.core.models import IdempotencyRecord
@@ -250,3 +252,26 @@ def purge(older_than: dt.timedelta = dt.timedelta(days=7)) -> int:
     """Forget answers older than ``older_than`` (clients retry within minutes, not weeks)."""
     deleted, _by_model = IdempotencyRecord.objects.filter(created__lt=now() - older_than).delete()
     return deleted
+
+
+#: The header as a documented, optional parameter of a ninja operation: the one description
+#: and pattern every app's API states (issue 13: one idempotency mechanism). The mechanism
+#: itself (:func:`idempotent_view`) reads the request headers; this only documents them, so
+#: that a client (and schemathesis) sends a key the check accepts.
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias=KEY_HEADER,
+        description=(
+            "Any unique string (a UUID). Sending the same request again with the same key "
+            "returns the first answer and changes nothing; the same key with another request "
+            "is refused with 409."
+        ),
+        min_length=1,
+        max_length=255,
+        pattern=r"^[!-~]{1,255}$",
+    ),
+]
+
+#: Put this decorator under the ``@router.post(...)`` line of an operation.
+idempotent = decorate_view(idempotent_view)

@@ -14,13 +14,12 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from ninja import Field, Header, Router, Schema, Status
-from ninja.decorators import decorate_view
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import StrictInt
 
 from llo.core import audit, csvio
-from llo.core.idempotency import idempotent_view
+from llo.core.idempotency import IdempotencyKey, idempotent
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
 from llo.core.roles import Role
 from llo.core.timeutil import now
@@ -33,12 +32,6 @@ router = Router(tags=["enrolment"])
 
 #: ``llo.api.idempotency`` holds the same line for the API layer; an app below it may not
 #: import that module (import-linter layers), so it is repeated here.
-idempotent = decorate_view(idempotent_view)
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Any unique string (a UUID).", max_length=255),
-]
 
 
 def _actor(request: HttpRequest) -> audit.Actor:
