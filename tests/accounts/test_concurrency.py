@@ -21,7 +21,7 @@ from llo.accounts.models import LedgerAccount, LedgerTransaction, Reservation, R
 from llo.core.models import IdempotencyRecord
 from llo.core.problems import Problem
 from llo.people.models import User
-from tests.accounts.conftest import ACTOR, deposited, make_budget, make_org, make_person
+from tests.accounts.conftest import ACTOR, deposited, employ, make_budget, make_org, make_person
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -54,12 +54,13 @@ def run_parallel(work: Callable[[int], Any]) -> list[Any]:
 
 
 def test_parallel_reservations_and_deposits_never_overspend() -> None:
-    funder = services.ensure_funder(make_org("employer"))
+    org = make_org("employer")
+    funder = services.ensure_funder(org)
     budget = make_budget(funder, 10_000)
     source = make_budget(funder, 100_000, name="voor het recht")
-    holder = make_person()
+    holder = make_person(employer=org)  # an employer deposits to its own people only
     right = services.deposit(actor=ACTOR, budget=source, person=holder, amount_cents=10_000, on=ON)
-    people = [make_person() for _ in range(WORKERS // 2)]
+    people = [make_person(employer=org) for _ in range(WORKERS // 2)]
     refused: list[int] = []  # statuses of refused requests: only "not enough money" (422)
 
     def work(i: int) -> tuple[int | None, int | None]:
@@ -117,6 +118,8 @@ def test_parallel_api_retries_apply_once(settings: Any) -> None:
     funder = services.ensure_funder(org)
     budget = make_budget(funder, 1_000_000)
     person = make_person()
+    # a metal worker: the fund reaches the workers of its sector (accounts.reach)
+    employ(person, make_org("employer", sector="metal"), cao="CAO Metaal", sector="metal")
     user = User.objects.create_user(username="fonds:x", role="fonds", organisation=org)
     body = {"deposits": [{"personId": person.pk, "amountCents": 150_000}]}
 

@@ -172,12 +172,13 @@ def test_a_large_deposit_gets_a_partition_that_goes_when_every_line_is_a_right(
 @pytest.mark.postgres_only
 def test_a_large_deposit_of_employer_money_keeps_each_persons_job(employer, large) -> None:
     budget = make_budget(services.ensure_funder(employer), portability="cao")
+    # an employer deposits to its own employees only (accounts.reach), each with their job
     people = [make_person() for _ in range(4)]
-    jobs = [employ(p, employer, cao="CAO Bakkers") for p in people[:3]]
+    jobs = [employ(p, employer, cao="CAO Bakkers") for p in people]
     txn = deposit(budget, people)
     assert partition_exists(txn)
     got = dict(DepositLine.objects.values_list("person_id", "employment_id"))
-    assert got == {**{p.pk: j.pk for p, j in zip(people, jobs, strict=False)}, people[3].pk: None}
+    assert got == {p.pk: j.pk for p, j in zip(people, jobs, strict=True)}
     services.claim_rights([people[0].pk])
     assert Right.objects.get(person=people[0]).employment_id == jobs[0].pk
 
@@ -277,7 +278,9 @@ def budget_factory_committed(transactional_db: None) -> tuple[Person, Budget]:
     org = Organisation.objects.create(
         kvk="80999998", name="Fonds", kind="oo_fund", sector="metal", gemeente_id="GM0599"
     )
-    return make_person(), make_budget(services.ensure_funder(org))
+    person = make_person()  # a metal worker: the fund reaches its sector (accounts.reach)
+    employ(person, make_org("employer", sector="metal"), cao="CAO Metaal", sector="metal")
+    return person, make_budget(services.ensure_funder(org))
 
 
 def test_partial_mode_of_a_large_deposit_writes_the_good_lines(budget, persons, settings) -> None:

@@ -15,7 +15,7 @@ from django.db import connection
 
 from llo.accounts import services as accounts
 from llo.core import audit, crypto
-from llo.people.models import Organisation, OrganisationKind, Person
+from llo.people.models import Employment, Organisation, OrganisationKind, Person
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -34,6 +34,10 @@ def test_a_backup_restores_whole() -> None:
     )
     employer = Organisation.objects.create(
         kvk="90000001", name="Bakkerij", kind=OrganisationKind.EMPLOYER, gemeente_id="GM0599"
+    )
+    # she works at the bakery, so its budget reaches her (accounts.reach)
+    Employment.objects.create(
+        person=person, employer=employer, cao="", sector="bakery", start=dt.date(2020, 1, 1)
     )
     budget = accounts.create_budget(
         actor=actor,
