@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from llo.accounts import services
 from llo.accounts.models import LedgerAccount, LedgerTransaction, Posting, Reservation, Right
 from llo.accounts.store import fastpath
+from llo.core import audit
 from llo.core.models import AuditEntry
 from llo.core.problems import Problem
 from tests.accounts.conftest import ACTOR, TODAY, make_budget, make_org, make_person
@@ -62,7 +63,16 @@ def written(since: dict[str, int]) -> dict[str, list[tuple[Any, ...]]]:
             .order_by("pk")
         ],
         "audit": [
-            (a.actor, a.role, a.action, a.subject_type, a.purpose, a.before, without_right(a.after))
+            (
+                a.actor,
+                a.role,
+                a.organisation,
+                a.action,
+                a.subject_type,
+                a.purpose,
+                a.before,
+                without_right(a.after),
+            )
             for a in AuditEntry.objects.filter(pk__gt=since["audit"]).order_by("pk")
         ],
         "reservations": [
@@ -90,14 +100,19 @@ def marks() -> dict[str, int]:
     }
 
 
+#: An actor acting for an organisation: the audit entry names its KvK number on both paths.
+PROVIDER_ACTOR = audit.Actor("user:7", "opleider", organisation="12345678")
+
+
 def reserve_and_pay(right: Right, provider: Any, prefix: str) -> None:
     res = services.reserve(
-        actor=ACTOR, right=right, amount_cents=5_000, on=TODAY, provider=provider,
+        actor=PROVIDER_ACTOR, right=right, amount_cents=5_000, on=TODAY, provider=provider,
         reference="training 1", idempotency_key=f"{prefix}-r",
     )  # fmt: skip
     services.pay_provider(
-        actor=ACTOR, reservation=res, amount_cents=2_000, on=TODAY, idempotency_key=f"{prefix}-a"
-    )
+        actor=PROVIDER_ACTOR, reservation=res, amount_cents=2_000, on=TODAY,
+        idempotency_key=f"{prefix}-a",
+    )  # fmt: skip
     services.pay_provider(actor=ACTOR, reservation=res, on=TODAY, idempotency_key=f"{prefix}-b")
 
 
@@ -109,14 +124,6 @@ def statements(queries: CaptureQueriesContext) -> list[str]:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "regression found at the end of 2026-12-07: since the hardening of issue 14 landed, "
-        "llo_ledger_reserve raises inside its savepoint and reserve falls back to the Python "
-        "path; money stays right (the other tests here pass), the fast path is lost; fix first"
-    ),
-)
 def test_one_round_trip_each(setup: dict[str, Any]) -> None:
     right, provider = setup["rights"][0], setup["provider"]
     with CaptureQueriesContext(connection) as reserving:
@@ -142,14 +149,6 @@ def test_one_round_trip_each(setup: dict[str, Any]) -> None:
     assert services.verify_ledger() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "regression found at the end of 2026-12-07: since the hardening of issue 14 landed, "
-        "llo_ledger_reserve raises inside its savepoint and reserve falls back to the Python "
-        "path; money stays right (the other tests here pass), the fast path is lost; fix first"
-    ),
-)
 def test_the_fast_path_is_bound_and_prepared_by_the_server(setup: dict[str, Any]) -> None:
     """Its values travel apart from the statement, and after a few calls the connection has
     prepared the statement, so PostgreSQL no longer parses and plans each call."""

@@ -12,11 +12,19 @@
 -- idempotency key fails on the unique key and is replayed by the caller.
 --
 -- Installed by migration 0005; after changing this file add a migration that runs it again
--- (CREATE OR REPLACE).
+-- (CREATE OR REPLACE; a changed parameter list needs the old signature dropped first, below).
+-- Every column without a database default must be written here: a NOT NULL violation inside
+-- the function is an error the caller raises, never a twin request (issue 14's audit
+-- organisation column once made every call fail quietly into the Python path).
+
+DROP FUNCTION IF EXISTS llo_ledger_reserve(
+    text, text, bigint, bigint, date, bigint, text, text, text, timestamptz);
+DROP FUNCTION IF EXISTS llo_ledger_pay(
+    text, text, bigint, bigint, date, bigint, text, text, timestamptz);
 
 CREATE OR REPLACE FUNCTION llo_ledger_reserve(
     p_key text, p_hash text, p_right bigint, p_cents bigint, p_on date, p_provider bigint,
-    p_reference text, p_actor text, p_role text, p_now timestamptz,
+    p_reference text, p_actor text, p_role text, p_organisation text, p_now timestamptz,
     OUT outcome text, OUT reservation_id bigint, OUT account_id bigint, OUT transaction_id bigint
 ) LANGUAGE plpgsql AS $$
 DECLARE
@@ -53,8 +61,8 @@ BEGIN
     INSERT INTO accounts_posting (transaction_id, account_id, amount_cents)
         VALUES (transaction_id, r.right_account, -p_cents), (transaction_id, account_id, p_cents);
     INSERT INTO core_auditentry
-        (at, actor, role, action, subject_type, subject_id, purpose, before, after)
-        VALUES (p_now, p_actor, p_role, 'right.reserved', 'accounts.Reservation',
+        (at, actor, role, organisation, action, subject_type, subject_id, purpose, before, after)
+        VALUES (p_now, p_actor, p_role, p_organisation, 'right.reserved', 'accounts.Reservation',
                 reservation_id::text, '', NULL,
                 jsonb_build_object('right', p_right, 'amount_cents', p_cents,
                                    'reference', p_reference));
@@ -72,7 +80,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION llo_ledger_pay(
     p_key text, p_hash text, p_reservation bigint, p_cents bigint, p_on date, p_provider bigint,
-    p_actor text, p_role text, p_now timestamptz,
+    p_actor text, p_role text, p_organisation text, p_now timestamptz,
     OUT outcome text, OUT transaction_id bigint, OUT paid_cents bigint, OUT payee bigint,
     OUT budget_id bigint
 ) LANGUAGE plpgsql AS $$
@@ -128,8 +136,8 @@ BEGIN
             WHERE id = p_reservation AND status <> 'closed';
     END IF;
     INSERT INTO core_auditentry
-        (at, actor, role, action, subject_type, subject_id, purpose, before, after)
-        VALUES (p_now, p_actor, p_role, 'reservation.paid', 'accounts.Reservation',
+        (at, actor, role, organisation, action, subject_type, subject_id, purpose, before, after)
+        VALUES (p_now, p_actor, p_role, p_organisation, 'reservation.paid', 'accounts.Reservation',
                 p_reservation::text, '', NULL,
                 jsonb_build_object('amount_cents', paid_cents, 'provider', payee));
     -- The provider's account is shared by every payment to it: changed last, so its row lock

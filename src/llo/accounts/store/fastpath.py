@@ -39,8 +39,8 @@ from llo.core import audit
 from llo.core.timeutil import now
 from llo.people.models import Organisation
 
-RESERVE_SQL = "SELECT * FROM llo_ledger_reserve(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-PAY_SQL = "SELECT * FROM llo_ledger_pay(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+RESERVE_SQL = "SELECT * FROM llo_ledger_reserve(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+PAY_SQL = "SELECT * FROM llo_ledger_pay(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 def available() -> bool:
@@ -56,7 +56,7 @@ def reserve(
     outcome, row = _run(
         RESERVE_SQL,
         [key, request_hash, right_id, cents, on, provider.pk if provider else None,
-         reference, actor.name, actor.role, stamp],
+         reference, actor.name, actor.role, actor.organisation, stamp],
     )  # fmt: skip
     if outcome == "ok":
         assert row is not None
@@ -86,7 +86,7 @@ def pay(
     outcome, row = _run(
         PAY_SQL,
         [key, request_hash, reservation.pk, cents, on,
-         provider.pk if provider else None, actor.name, actor.role, stamp],
+         provider.pk if provider else None, actor.name, actor.role, actor.organisation, stamp],
     )  # fmt: skip
     if outcome == "ok":
         assert row is not None
@@ -138,8 +138,12 @@ def call(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
         with _server_bound_cursor(db) as cursor:
             cursor.execute(sql, params)
             return tuple(cursor.fetchone())
-    except IntegrityError:
-        return None
+    except IntegrityError as exc:
+        # Only the unique idempotency key means a twin committed first; any other broken
+        # constraint is a fault in the function and must not hide behind the Python path.
+        if getattr(exc.__cause__, "sqlstate", None) == "23505":
+            return None
+        raise
     except DatabaseError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == "LL001":
             return ("slow",)  # undone in the database; the Python path explains
