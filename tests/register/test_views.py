@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -256,3 +257,64 @@ def test_csv_export_download(as_vakwerk: Client, vakwerk: Opleider, make_offer: 
     assert ";Heftruck één;" in lines[1]
     assert ";2026-09-01;" in lines[1]
     assert Client().get("/mijn-aanbod/export.csv").status_code == 302
+
+
+def test_editing_an_offer_round_trips_dutch_numbers(as_vakwerk: Client) -> None:
+    """Issue 15 item 6: the edit form showed "80,0" and then refused it ("Voer een getal
+    in"). What the page shows is read back unchanged; a comma or a dot both work."""
+    form: dict[str, Any] = {
+        "code": "LAS-80",
+        "title": "Lassen voor beginners",
+        "description": DESCRIPTION,
+        "offer_type": "course",
+        "level": "eqf_2",
+        "level_basis": "indicative",
+        "study_load_value": "80,5",
+        "study_load_unit": "hour",
+        "leads_to": "none",
+        "legal_status": "cursist",
+        "language": "nl",
+        "modes": ["presential"],
+        "gemeenten": "Rotterdam",
+        "fee": "1.250,00",
+        "vat_exempt": "on",
+    }
+    assert as_vakwerk.post("/mijn-aanbod/nieuw", form).status_code == 302
+    offer = Offer.objects.get(code="LAS-80")
+    assert str(offer.study_load_value) == "80.5"
+    page = html(as_vakwerk.get(f"/mijn-aanbod/{offer.pk}/wijzigen"))
+    shown = re.search(r'name="study_load_value"[^>]*value="([^"]*)"', page)
+    assert shown
+    assert shown.group(1) == "80,5"
+    assert 'inputmode="decimal"' in page
+    fee = re.search(r'name="fee"[^>]*value="([^"]*)"', page)
+    assert fee
+    assert fee.group(1) == "1.250,00"
+    # Send back exactly what the page shows: saved, nothing changed.
+    form.update(study_load_value=shown.group(1), fee=fee.group(1))
+    assert as_vakwerk.post(f"/mijn-aanbod/{offer.pk}/wijzigen", form).status_code == 302
+    offer.refresh_from_db()
+    assert (offer.study_load_value, offer.fee_cents) == (Decimal("80.5"), 125_000)
+    # A whole number with a dot decimal and a Dutch thousands dot are read as meant.
+    for typed, meant in [("80.0", Decimal(80)), ("1.000", Decimal(1000))]:
+        form.update(study_load_value=typed)
+        assert as_vakwerk.post(f"/mijn-aanbod/{offer.pk}/wijzigen", form).status_code == 302
+        offer.refresh_from_db()
+        assert offer.study_load_value == meant
+    form.update(study_load_value="80,55")
+    response = as_vakwerk.post(f"/mijn-aanbod/{offer.pk}/wijzigen", form)
+    assert response.status_code == 400
+    assert 'id="id_study_load_value-error"' in html(response)
+
+
+def test_no_raw_edit_step_under_next_step(
+    as_vakwerk: Client, vakwerk: Opleider, make_offer: Any
+) -> None:
+    """An approved offer: the provider may publish or withdraw; "edit" is what saving a
+    change does, so it is no button under "Next step"."""
+    offer = make_offer(vakwerk, "Heftruck rijden", state=OfferState.APPROVED, index=False)
+    page = html(as_vakwerk.get(f"/mijn-aanbod/{offer.pk}"))
+    assert 'value="publish"' in page
+    assert 'value="withdraw"' in page
+    assert 'value="edit"' not in page
+    assert ">edit<" not in page

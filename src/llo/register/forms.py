@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from llo.core.identifiers import LEVEL_CHOICES
 from llo.core.money import Money, MoneyError
+from llo.core.numbers import NumberError, format_decimal, parse_decimal
 from llo.regions.models import Gemeente
 from llo.register.models import (
     LeadsTo,
@@ -60,6 +61,69 @@ class EuroField(forms.Field):
         return cents
 
 
+class DutchDecimalField(forms.Field):
+    """A number as Dutch people type it (``80,5``, ``1.250``), shown back the same way.
+
+    Django's DecimalField shows ``80,0`` in a Dutch page but reads only ``80.0``, so an
+    unchanged form came back refused (issue 15 item 6). Parsing and formatting are one pair
+    (:mod:`llo.core.numbers`), so what the page shows is always read back unchanged.
+    """
+
+    widget = forms.TextInput
+    max_length = 20
+
+    def __init__(
+        self,
+        *,
+        min_value: Decimal | None = None,
+        max_value: Decimal | None = None,
+        decimal_places: int | None = None,
+        integer: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.min_value, self.max_value = min_value, max_value
+        self.decimal_places, self.integer = decimal_places, integer
+        self.widget.attrs["inputmode"] = "numeric" if integer else "decimal"
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_decimal(value)
+        return value
+
+    def to_python(self, value: Any) -> Decimal | int | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        example = (
+            _("Write a whole number, like 12.")
+            if self.integer
+            else _("Write a number, like 12 or 12,5.")
+        )
+        if len(text) > self.max_length:
+            raise forms.ValidationError(example)
+        try:
+            number = parse_decimal(text)
+        except NumberError as exc:
+            raise forms.ValidationError(example) from exc
+        if self.integer and number != number.to_integral_value():
+            raise forms.ValidationError(example)
+        if self.decimal_places is not None and number != round(number, self.decimal_places):
+            raise forms.ValidationError(
+                _("Use at most %(n)s digit after the comma.") % {"n": self.decimal_places}
+            )
+        if self.min_value is not None and number < self.min_value:
+            raise forms.ValidationError(
+                _("Write a number of at least %(n)s.") % {"n": format_decimal(self.min_value)}
+            )
+        if self.max_value is not None and number > self.max_value:
+            raise forms.ValidationError(
+                _("Write a number of at most %(n)s.") % {"n": format_decimal(self.max_value)}
+            )
+        return int(number) if self.integer else number
+
+
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
 
@@ -89,8 +153,12 @@ class OfferForm(forms.Form):
     )
     level = forms.ChoiceField(label=_("Level (NLQF/EQF)"), choices=LEVEL_CHOICES)
     level_basis = forms.ChoiceField(label=_("Basis of the level"), choices=LevelBasis.choices)
-    study_load_value = forms.DecimalField(
-        label=_("Study load"), required=False, min_value=Decimal(0), max_digits=7, decimal_places=1
+    study_load_value = DutchDecimalField(
+        label=_("Study load"),
+        min_value=Decimal(0),
+        max_value=Decimal("999999.9"),
+        decimal_places=1,
+        help_text=_("A number, for example 80 or 12,5."),
     )
     study_load_unit = forms.ChoiceField(
         label=_("Unit of study load"),
@@ -269,8 +337,8 @@ class OfferingForm(forms.Form):
     end_date = forms.DateField(
         label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    capacity = forms.IntegerField(
-        label=_("Places"), required=False, min_value=0, max_value=1_000_000
+    capacity = DutchDecimalField(
+        label=_("Places"), integer=True, min_value=Decimal(0), max_value=Decimal(1_000_000)
     )
 
     def clean(self) -> dict[str, Any]:

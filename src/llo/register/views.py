@@ -275,10 +275,7 @@ def offer_manage(request: HttpRequest, opleider: Opleider, pk: int) -> HttpRespo
         {
             "offer": offer,
             "checks": _check_rows(offer.checks),
-            "actions": [
-                (a, ACTION_LABELS.get(a, a))
-                for a in transitions.allowed_actions(offer.state, transitions.PROVIDER)
-            ],
+            "actions": _step_buttons(offer.state, transitions.PROVIDER),
             "offering_form": offering_form,
             "offerings": offer.offerings.all(),
             "versions": selectors.price_history(offer),
@@ -298,6 +295,17 @@ ACTION_LABELS = {
     "reject": gettext_lazy("Send back to the provider"),
     "remove": gettext_lazy("Remove from the register"),
 }
+
+
+def _step_buttons(state: str, who: str) -> list[tuple[str, str]]:
+    """The steps a person can take with a button, with their label. "edit" is not one: it is
+    what saving a change does (the "Change" link), so it never stands under "Next step" as a
+    raw code (issue 15 item 6)."""
+    return [
+        (a, str(ACTION_LABELS[a]))
+        for a in transitions.allowed_actions(state, who)
+        if a in ACTION_LABELS
+    ]
 
 
 @provider_required
@@ -438,7 +446,6 @@ def review_offer(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Done. The offer is now: %(state)s.") % {"state": offer.get_state_display()},
             )
             return redirect("register:review-queue")
-    actions = transitions.allowed_actions(offer.state, transitions.STAFF)
     return render(
         request,
         "register/review_detail.html",
@@ -446,7 +453,7 @@ def review_offer(request: HttpRequest, pk: int) -> HttpResponse:
             "offer": offer,
             "form": form,
             "checks": _check_rows(offer.checks),
-            "actions": [(a, ACTION_LABELS.get(a, a)) for a in actions],
+            "actions": _step_buttons(offer.state, transitions.STAFF),
             "reviews": selectors.review_trail(offer),
             "versions": selectors.price_history(offer),
         },
