@@ -76,7 +76,8 @@ def test_every_kind_of_organisation_is_there(demo: str) -> None:
     kinds = dict(Organisation.objects.values_list("kind").annotate(n=Count("id")))
     assert set(kinds) == set(OrganisationKind.values)
     assert kinds["employer"] >= 140
-    assert kinds["provider"] == 60 + 300  # 60 of the people demo, ~300 of the register demo
+    # 60 of the people demo, ~300 of the register demo, 2 new ones in the review queue.
+    assert kinds["provider"] == 60 + 300 + 2
     assert kinds["work_centre"] == 35
     assert kinds["municipality"] == 35
     # An O&O-fund for every sector of the population generator.
@@ -165,3 +166,20 @@ def test_demo_logins_prints_the_url_and_every_login(demo: str) -> None:
     assert "http://127.0.0.1:8000/" in text
     for login in personas.LOGINS:
         assert (login.bsn or login.kvk) in text
+
+
+def test_the_review_queue_holds_real_cases(demo: str) -> None:
+    """Issue 15 item 7: the admission checks, not the loader, send these to a person."""
+    from llo.register.models import Offer, OfferState
+    from llo.register.selectors import review_queue
+
+    waiting = {o.title: {c["code"] for c in o.checks} for o in review_queue()}
+    assert waiting["Gegarandeerd rijk worden met lassen"] >= {
+        "new-provider",
+        "price-per-hour",
+        "promise",
+    }
+    assert "price-jump" in waiting["Boekhouden voor het mkb"]
+    assert waiting["Yoga voor ondernemers"] >= {"new-provider", "maybe-leisure"}
+    rich = Offer.objects.get(code="SVA-LAS-RIJK")
+    assert (rich.state, rich.price_cents) == (OfferState.SUBMITTED, 1_499_900)

@@ -37,6 +37,7 @@ def make_provider(db: None) -> Callable[..., Opleider]:
         marks: tuple[str, ...] = ("nrto", "crkbo"),
         kvk: str | None = None,
         gemeente: str = "GM0599",
+        established: bool = False,
     ) -> Opleider:
         org = Organisation.objects.create(
             kvk=kvk or str(next(_kvk)),
@@ -52,9 +53,30 @@ def make_provider(db: None) -> Callable[..., Opleider]:
         )
         for mark in marks:
             QualityMark.objects.create(opleider=opleider, kind=mark, valid_from=dt.date(2020, 1, 1))
+        if established:
+            establish(opleider)
         return opleider
 
     return make
+
+
+def establish(opleider: Opleider) -> Offer:
+    """Give a provider an offer published before, so its clean offers need no person
+    (checks.new_provider). Not indexed, so searches do not find it."""
+    return Offer.objects.create(
+        opleider=opleider,
+        code="ESTABLISHED",
+        title="Eerder toegelaten aanbod",
+        description="Een aanbod dat het register eerder heeft toegelaten.",
+        state=OfferState.PUBLISHED,
+        offer_type="course",
+        level="eqf_2",
+        leads_to="none",
+        legal_status="cursist",
+        level_basis="indicative",
+        modes=["presential"],
+        online=True,
+    )
 
 
 _code = itertools.count(1)

@@ -15,6 +15,7 @@ from django.test import Client
 
 from llo.people.models import User
 from llo.register.models import Offer, OfferState, Opleider
+from tests.register.conftest import establish
 
 from .test_import import DESCRIPTION, ooapi_file
 
@@ -81,7 +82,10 @@ def put(client: Client, path: str, data: Any) -> Any:
     return client.put(path, data=json.dumps(data), content_type="application/json")
 
 
-def test_a_provider_creates_submits_and_publishes_an_offer(as_vakwerk: Client) -> None:
+def test_a_provider_creates_submits_and_publishes_an_offer(
+    as_vakwerk: Client, vakwerk: Opleider
+) -> None:
+    establish(vakwerk)
     created = post(as_vakwerk, "/api/v1/offers", offer_body())
     assert created.status_code == 201, created.content
     offer = created.json()
@@ -159,7 +163,8 @@ def test_a_provider_can_never_touch_another_providers_offer(
     assert Offer.objects.get().title == "Medicatie voor verzorgenden"
 
 
-def test_changing_the_price_keeps_the_old_one(as_vakwerk: Client) -> None:
+def test_changing_the_price_keeps_the_old_one(as_vakwerk: Client, vakwerk: Opleider) -> None:
+    establish(vakwerk)
     offer_id = post(as_vakwerk, "/api/v1/offers", offer_body()).json()["id"]
     post(as_vakwerk, f"/api/v1/offers/{offer_id}/transitions", {"action": "submit"})
     post(as_vakwerk, f"/api/v1/offers/{offer_id}/transitions", {"action": "publish"})
@@ -227,6 +232,7 @@ def test_import_through_the_api_and_export(as_vakwerk: Client, vakwerk: Opleider
     from llo.register.models import QualityMark
 
     QualityMark.objects.create(opleider=vakwerk, kind="ocw", valid_from="2020-01-01")
+    establish(vakwerk)
     response = as_vakwerk.post(
         "/api/v1/providers/90000009/imports?publish=true",
         data=json.dumps(ooapi_file()),
@@ -236,13 +242,13 @@ def test_import_through_the_api_and_export(as_vakwerk: Client, vakwerk: Opleider
     assert response.json()["summary"]["published"] == 2
     exported = as_vakwerk.get("/api/v1/providers/90000009/export")
     document = json.loads(b"".join(exported.streaming_content))
-    assert {c["primaryCode"]["code"] for c in document["courses"]} == {"MC-LAS"}
+    assert {c["primaryCode"]["code"] for c in document["courses"]} == {"MC-LAS", "ESTABLISHED"}
     as_csv = as_vakwerk.get("/api/v1/providers/90000009/export", {"format": "csv"})
     assert as_csv.status_code == 200
     assert as_csv["Content-Type"] == "text/csv; charset=utf-8"
     lines = b"".join(as_csv.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("code;offerType;title;description;")
-    assert [line.split(";")[0] for line in lines[1:]] == ["P-MT4", "MC-LAS"]
+    assert [line.split(";")[0] for line in lines[1:]] == ["P-MT4", "ESTABLISHED", "MC-LAS"]
     assert as_vakwerk.get("/api/v1/providers/90000009/export", {"format": "xml"}).status_code == 400
 
 

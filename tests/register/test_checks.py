@@ -117,10 +117,12 @@ def test_price_band_is_robust() -> None:
     assert band.median_cents == 46_000
     # One absurd price does not widen the band.
     assert band.high_cents < 150_000
-    assert codes(dataclasses.replace(OFFER, fee_cents=300_000), band=band) == ["price-much-higher"]
+    # 48 hours, so € 3.000 is € 62,50 an hour: only the band flags it.
+    dear = dataclasses.replace(OFFER, fee_cents=300_000, study_load_value=Decimal(48))
+    assert codes(dear, band=band) == ["price-much-higher"]
     assert codes(dataclasses.replace(OFFER, fee_cents=1_000), band=band) == ["price-much-lower"]
     assert codes(band=band) == []
-    flag = c.run(dataclasses.replace(OFFER, fee_cents=300_000), PROVIDER, ON, band)[0]
+    flag = c.run(dear, PROVIDER, ON, band)[0]
     assert flag.severity == c.FLAG
     assert "€" in flag.message
 
@@ -174,3 +176,47 @@ def test_a_title_that_starts_like_a_spreadsheet_formula_is_refused() -> None:
         assert "spreadsheet" in results[0].message
     for title in ("Excel: =SOM en meer", "'s-Hertogenbosch: Nederlands", "2026: lassen"):
         assert codes(dataclasses.replace(OFFER, title=title)) == []
+
+
+def test_the_first_offers_of_a_new_provider_go_to_a_person() -> None:
+    new = dataclasses.replace(PROVIDER, published_offers=0)
+    (result,) = c.run(OFFER, new, ON, None)
+    assert (result.code, result.severity) == ("new-provider", c.FLAG)
+    assert "eerste" in result.message or "first" in result.message
+    assert codes(provider=dataclasses.replace(PROVIDER, published_offers=1)) == []
+
+
+def test_a_price_jump_over_the_lowest_price_of_the_year_goes_to_a_person() -> None:
+    assert codes(dataclasses.replace(OFFER, reference_price_cents=40_000)) == []  # +12 %
+    jumped = dataclasses.replace(OFFER, fee_cents=60_000, reference_price_cents=45_000)
+    (result,) = c.run(jumped, PROVIDER, ON, None)
+    assert result.code == "price-jump"
+    assert (result.params["old"], result.params["new"], result.params["pct"]) == (
+        45_000,
+        60_000,
+        33,
+    )
+    # A rise of a few euros on a cheap course is not worth a person's time.
+    cheap = dataclasses.replace(OFFER, fee_cents=5_000, reference_price_cents=2_000)
+    assert codes(cheap) == []
+
+
+def test_an_implausible_price_per_hour_goes_to_a_person() -> None:
+    """Issue 15 item 7: 'Gegarandeerd rijk worden met lassen', 8 hours for € 14.999."""
+    rich = dataclasses.replace(
+        OFFER,
+        title="Gegarandeerd rijk worden met lassen",
+        description="Na deze cursus van één dag verdien je gegarandeerd een vermogen als lasser.",
+        fee_cents=1_499_900,
+        study_load_value=Decimal(8),
+    )
+    found = {r.code: r for r in c.run(rich, PROVIDER, ON, None)}
+    assert set(found) == {"price-per-hour", "promise"}
+    assert all(r.severity == c.FLAG for r in found.values())
+    assert found["price-per-hour"].params["perHour"] == 187_487
+    assert "rijk" in found["promise"].params["words"]
+    # 2 EC is 56 hours of study (WHW art. 7.4): € 1.500 is € 26,78 an hour.
+    ects = dataclasses.replace(OFFER, fee_cents=150_000, study_load_value=Decimal(2))
+    assert codes(dataclasses.replace(ects, study_load_unit="ects")) == []
+    assert codes(dataclasses.replace(OFFER, fee_cents=240_000)) == []  # € 150 an hour
+    assert codes(dataclasses.replace(OFFER, fee_cents=240_100)) == ["price-per-hour"]

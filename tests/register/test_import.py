@@ -17,6 +17,7 @@ from llo.register.exports import export_provider
 from llo.register.importers import import_file
 from llo.register.models import Offer, Offering, OfferState, OfferVersion, Opleider
 from llo.register.search import SearchQuery, search
+from tests.register.conftest import establish
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +121,7 @@ def roc(make_provider: Callable[..., Opleider]) -> Opleider:
 
 
 def test_an_ooapi_file_is_imported_with_offerings_and_parts(roc: Opleider) -> None:
+    establish(roc)
     report = run(roc, ooapi_file(), publish=True)
     assert report.ok, report.as_dict()
     assert report.offers == 2

@@ -16,6 +16,7 @@ from llo.register import services
 from llo.register.importers import import_file
 from llo.register.models import Offer, OfferState, Opleider, ReviewEvent
 from llo.register.search import SearchQuery, search
+from tests.register.conftest import establish
 
 from .test_import import DESCRIPTION
 
@@ -61,6 +62,7 @@ def test_create_writes_a_version_and_an_audit_record(provider: Opleider) -> None
 
 
 def test_the_index_follows_the_workflow(provider: Opleider) -> None:
+    establish(provider)
     offer = services.create_offer(actor=ACTOR, opleider=provider, data=INPUT)
     assert found("heftruck") == []
     publish(offer)
@@ -76,6 +78,7 @@ def test_the_index_follows_the_workflow(provider: Opleider) -> None:
 
 
 def test_a_change_that_raises_a_flag_goes_back_to_review(provider: Opleider) -> None:
+    establish(provider)
     offer = publish(services.create_offer(actor=ACTOR, opleider=provider, data=INPUT))
     changed = dataclasses.replace(INPUT, title="Heftruck en yoga")
     services.update_offer(actor=ACTOR, offer=offer, data=changed)
@@ -87,6 +90,7 @@ def test_a_change_that_raises_a_flag_goes_back_to_review(provider: Opleider) -> 
 
 
 def test_a_change_that_blocks_is_refused_and_nothing_changes(provider: Opleider) -> None:
+    establish(provider)
     offer = publish(services.create_offer(actor=ACTOR, opleider=provider, data=INPUT))
     with pytest.raises(Problem) as exc:
         services.update_offer(
@@ -112,6 +116,7 @@ def test_negative_prices_and_unknown_values_are_refused(provider: Opleider) -> N
 
 
 def test_an_import_with_flags_waits_in_the_review_queue(provider: Opleider) -> None:
+    establish(provider)
     body = (
         "code,offerType,title,description,levelOfQualification,studyLoad,studyLoadUnit,leadsTo,"
         "modesOfDelivery,gemeenten,fee\n"
@@ -132,6 +137,7 @@ def test_an_import_with_flags_waits_in_the_review_queue(provider: Opleider) -> N
 def test_a_removed_offer_cannot_come_back_through_an_import(
     provider: Opleider, staff_user: object
 ) -> None:
+    establish(provider)
     offer = publish(services.create_offer(actor=ACTOR, opleider=provider, data=INPUT))
     services.transition(
         actor=Actor("user:9", "beheer"), offer=offer, action="remove", who="beheer", reason="Nep."

@@ -50,13 +50,18 @@ def test_a_removed_offer_is_final() -> None:
     assert S.REMOVED in t.FINAL
 
 
-def test_removal_and_rejection_need_a_reason() -> None:
+def test_a_person_decides_with_a_reason() -> None:
     with pytest.raises(t.TransitionError) as exc:
         t.apply(S.PUBLISHED, "remove", t.STAFF, "  ")
     assert exc.value.code == "reason-required"
     with pytest.raises(t.TransitionError):
         t.apply(S.SUBMITTED, "reject", t.STAFF)
-    assert t.apply(S.SUBMITTED, "approve", t.STAFF) == S.APPROVED  # no reason needed
+    # Staff approve with a reason too (issue 15 item 7); the system's clean approval needs none.
+    with pytest.raises(t.TransitionError) as exc:
+        t.apply(S.SUBMITTED, "approve", t.STAFF)
+    assert exc.value.code == "reason-required"
+    assert t.apply(S.SUBMITTED, "approve", t.STAFF, "Prijs en inhoud kloppen.") == S.APPROVED
+    assert t.apply(S.SUBMITTED, "approve", t.SYSTEM) == S.APPROVED
 
 
 def test_why_a_step_is_refused() -> None:

@@ -17,6 +17,7 @@ from django.test import Client
 
 from llo.people.models import User
 from llo.register.models import Offer, OfferState, Opleider
+from tests.register.conftest import establish
 
 from .test_api import offer_body
 from .test_import import DESCRIPTION, ooapi_file
@@ -86,7 +87,10 @@ def test_offer_page_public_and_draft(vakwerk: Opleider, make_offer: Any) -> None
     assert "Heftruckcertificaat" in provider
 
 
-def test_a_provider_adds_an_offer_with_errors_beside_the_fields(as_vakwerk: Client) -> None:
+def test_a_provider_adds_an_offer_with_errors_beside_the_fields(
+    as_vakwerk: Client, vakwerk: Opleider
+) -> None:
+    establish(vakwerk)
     form: dict[str, Any] = {
         "code": "EXC-1",
         "title": "Excel voor het mkb",

@@ -27,6 +27,7 @@ from llo.demo.credentials import load_credentials
 from llo.demo.enrolment import load_enrolment
 from llo.demo.offers import load_offers
 from llo.demo.regions import load_regions
+from llo.demo.review import load_review_cases
 from llo.people.models import (
     GRANTED_ROLES,
     Employment,
@@ -584,6 +585,7 @@ def load(
         progress("offers", 0, 1)
         register = load_offers(seed=seed)  # reports totals too: keep what was created now
         _merge(result, "register", {k: v for k, v in register.items() if k.endswith("_created")})
+        _merge(result, "register", load_review_cases())
         progress("offers", 1, 1)
         _merge(result, "accounts", load_accounts(seed=seed))
         _merge(result, "enrolment", load_enrolment(seed=seed))

@@ -48,6 +48,8 @@ class ProviderFacts:
     status: str
     institution_code: str = ""
     marks: tuple[Mark, ...] = ()
+    #: How many offers of this provider are published now; ``None``: not known (no flag).
+    published_offers: int | None = None
 
     def has_valid(self, kinds: Sequence[str], on: dt.date) -> bool:
         return any(m.kind in kinds and m.valid_on(on) for m in self.marks)
@@ -73,10 +75,22 @@ class OfferFacts:
     materials_cents: int
     vat_exempt: bool
     has_programme: bool = False
+    #: The lowest price of this offer in the last year before this change (its earlier
+    #: versions); ``None`` for a new offer.
+    reference_price_cents: int | None = None
 
     @property
     def price_cents(self) -> int:
         return self.fee_cents + self.exam_cents + self.materials_cents
+
+    @property
+    def hours(self) -> Decimal | None:
+        """The study load in hours: 1 EC (studiepunt) is 28 hours of study (WHW art. 7.4);
+        an SBU and a contact hour are one hour each."""
+        if self.study_load_value is None or self.study_load_value <= 0:
+            return None
+        per = HOURS_PER_UNIT.get(self.study_load_unit)
+        return self.study_load_value * per if per else None
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,8 @@ class CheckResult:
     def message(self) -> str:
         return message(self.as_dict())
 
+
+HOURS_PER_UNIT = {"hour": 1, "sbu": 1, "contact_time": 1, "ects": 28, "sp": 28}
 
 #: The smallest number of similar offers a price band is computed from.
 MIN_SIMILAR = 5
@@ -144,6 +160,29 @@ LEISURE_WORDS = frozenset(
         "wijnproeven", "wijnproeverij", "bierproeven", "paardrijden", "golf", "zeilen",
         "schilderles", "aquarelleren", "breien", "haken", "pottenbakken", "bloemschikken",
         "fotografie", "kookworkshop", "dansles", "salsa",
+    )
+)  # fmt: skip
+
+
+#: Above this price per hour of study a person looks before the offer is published. A policy
+#: value, not a law: non-formal vocational courses in the demo market cost € 15 to € 60 an
+#: hour; € 150 an hour is far above that and is what a course like "8 hours for € 14.999"
+#: (issue 15 item 7, € 1.875 an hour) trips. A reviewer decides; it never refuses.
+MAX_CENTS_PER_HOUR = 150_00
+
+#: A price rise of more than this percentage over the lowest price of the last year, and of at
+#: least MIN_JUMP_CENTS, goes to a person: a price raised after admission, or raised in small
+#: steps, is compared with the price people saw (issue 15 item 7: "price jumps").
+MAX_RISE_PCT = 25
+MIN_JUMP_CENTS = 100_00
+
+#: Words of promises a course cannot keep. Misleading commercial practice is forbidden (BW
+#: 6:193c, Wet oneerlijke handelspraktijken) and the NRTO code of conduct asks for honest
+#: information; a reviewer decides, so these only flag.
+PROMISE_WORDS = frozenset(
+    (
+        "gegarandeerd", "garantie", "baangarantie", "slagingsgarantie", "rijk", "miljonair",
+        "schatrijk", "geldgarantie", "guaranteed", "rich",
     )
 )  # fmt: skip
 
@@ -266,6 +305,60 @@ def labour_market(
     return []
 
 
+def new_provider(
+    o: OfferFacts, p: ProviderFacts, on: dt.date, band: PriceBand | None
+) -> list[CheckResult]:
+    """A provider with nothing published yet: its offers are read by a person before they are
+    public (issue 15 item 7: the offers of new providers go to staff review)."""
+    if p.published_offers == 0:
+        return [CheckResult("new-provider", FLAG, "")]
+    return []
+
+
+def price_jump(
+    o: OfferFacts, p: ProviderFacts, on: dt.date, band: PriceBand | None
+) -> list[CheckResult]:
+    old = o.reference_price_cents
+    if not old or o.price_cents - old < MIN_JUMP_CENTS:
+        return []
+    if o.price_cents * 100 > old * (100 + MAX_RISE_PCT):
+        rise = (o.price_cents - old) * 100 // old
+        return [
+            CheckResult(
+                "price-jump", FLAG, "price", {"old": old, "new": o.price_cents, "pct": rise}
+            )
+        ]
+    return []
+
+
+def price_per_hour(
+    o: OfferFacts, p: ProviderFacts, on: dt.date, band: PriceBand | None
+) -> list[CheckResult]:
+    hours = o.hours
+    if not hours or not o.price_cents:
+        return []
+    per_hour = int(Decimal(o.price_cents) / hours)
+    if per_hour > MAX_CENTS_PER_HOUR:
+        return [
+            CheckResult(
+                "price-per-hour",
+                FLAG,
+                "price",
+                {"perHour": per_hour, "hours": str(hours.normalize()), "max": MAX_CENTS_PER_HOUR},
+            )
+        ]
+    return []
+
+
+def promises(
+    o: OfferFacts, p: ProviderFacts, on: dt.date, band: PriceBand | None
+) -> list[CheckResult]:
+    found = sorted({w for w in words(f"{o.title} {o.description}") if w in PROMISE_WORDS})
+    if found:
+        return [CheckResult("promise", FLAG, "title", {"words": ", ".join(found)})]
+    return []
+
+
 RULES: tuple[Rule, ...] = (
     provider_admitted,
     quality_mark,
@@ -275,6 +368,10 @@ RULES: tuple[Rule, ...] = (
     consistency,
     price_plausible,
     labour_market,
+    new_provider,
+    price_jump,
+    price_per_hour,
+    promises,
 )
 
 
@@ -384,6 +481,32 @@ def message(result: dict[str, Any]) -> str:
             _(
                 "This may be a leisure course, not training for work (words: %(words)s). A "
                 "reviewer will look at it."
+            )
+            % {"words": p.get("words", "")}
+        ),
+        "new-provider": lambda: _(
+            "This is one of the first offers of this provider. A person from the register "
+            "reads it before it is published."
+        ),
+        "price-jump": lambda: (
+            _("The price went up from %(old)s to %(new)s (%(pct)s %% more) in the last year.")
+            % {"old": _euros(p.get("old", 0)), "new": _euros(p.get("new", 0)), "pct": p.get("pct")}
+        ),
+        "price-per-hour": lambda: (
+            _(
+                "This costs %(per_hour)s per hour of study (%(hours)s hours). That is more than "
+                "%(max)s per hour, which is very high."
+            )
+            % {
+                "per_hour": _euros(p.get("perHour", 0)),
+                "hours": str(p.get("hours", "")).replace(".", ","),
+                "max": _euros(p.get("max", MAX_CENTS_PER_HOUR)),
+            }
+        ),
+        "promise": lambda: (
+            _(
+                "The text makes a promise that a course cannot keep (words: %(words)s). "
+                "A reviewer will look at it."
             )
             % {"words": p.get("words", "")}
         ),

@@ -365,7 +365,9 @@ class ReasonForm(forms.Form):
         max_length=2_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Everyone can read the reason for a removal."),
+        help_text=_(
+            "Say why you decide this. The provider reads your reason; for a removal, everyone does."
+        ),
     )
 
 

@@ -18,16 +18,17 @@ from django.utils.translation import gettext as _
 
 from llo.core.problems import InvalidParam, Problem, invalid
 from llo.core.roles import Role
-from llo.people.models import Organisation
+from llo.core.timeutil import now
+from llo.people.models import Organisation, User
 from llo.register import transitions
 from llo.register.models import (
     Offer,
     Offering,
     OfferState,
+    OfferVersion,
     Opleider,
     ProviderStatus,
     QualityMark,
-    ReviewEvent,
 )
 
 # --- who acts for which provider ------------------------------------------------------------
@@ -180,9 +181,50 @@ def review_queue() -> QuerySet[Offer]:
     )
 
 
-def review_trail(offer: Offer, last: int = 20) -> QuerySet[ReviewEvent]:
-    """The last workflow steps of an offer, newest first."""
-    return offer.review_events.order_by("-at", "-pk")[:last]
+def review_trail(offer: Offer, last: int = 20) -> list[ReviewStep]:
+    """The last workflow steps of an offer, newest first, each with who took it in words
+    (issue 15 item 10: the history showed "(system:admission)" and "(user:10)")."""
+    events = list(offer.review_events.order_by("-at", "-pk")[:last])
+    ids = {
+        int(e.actor[5:]) for e in events if e.actor.startswith("user:") and e.actor[5:].isdigit()
+    }
+    users = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("organisation")}
+    return [
+        ReviewStep(
+            at=e.at,
+            action=e.action,
+            from_state=e.get_from_state_display(),
+            to_state=e.get_to_state_display(),
+            who=_who(e.actor, users),
+            reason=e.reason,
+        )
+        for e in events
+    ]
+
+
+@dataclass(frozen=True)
+class ReviewStep:
+    at: dt.datetime
+    action: str
+    from_state: str
+    to_state: str
+    who: str
+    reason: str
+
+
+def _who(actor: str, users: dict[int, Any]) -> str:
+    if actor == "system:admission":
+        return _("the automatic admission checks")
+    if actor.startswith("system:"):
+        return _("llo itself")
+    user = users.get(int(actor[5:])) if actor[5:].isdigit() else None
+    if user is None:
+        return _("someone who is no longer known")
+    if user.role == Role.BEHEER:
+        return _("the register team")
+    if user.organisation is not None:
+        return str(user.organisation.name)
+    return str(user.display_name)
 
 
 @dataclass(frozen=True)
@@ -212,6 +254,20 @@ def price_history(offer: Offer) -> list[PriceVersion]:
         )
         for v in offer.versions.order_by("number")
     ]
+
+
+def reference_prices(offer_ids: list[int], before_version: int | None = None) -> dict[int, int]:
+    """The lowest price of each offer in the last year, over its versions before
+    ``before_version`` (all stored versions when ``None``): what a price rise is measured
+    against, so a price raised in small steps is still seen (checks.price_jump)."""
+    since = now() - dt.timedelta(days=365)
+    rows = OfferVersion.objects.filter(offer_id__in=offer_ids, created_at__gte=since)
+    if before_version is not None:
+        rows = rows.filter(number__lt=before_version)
+    lowest: dict[int, int] = {}
+    for offer_id, price in rows.values_list("offer_id", "price_cents"):
+        lowest[offer_id] = min(price, lowest.get(offer_id, price))
+    return lowest
 
 
 # --- providers and their offers ---------------------------------------------------------------

@@ -46,7 +46,8 @@ S = OfferState
 TABLE: tuple[Transition, ...] = (
     _t("submit", S.DRAFT, S.SUBMITTED, PROVIDER, SYSTEM),
     _t("retract", S.SUBMITTED, S.DRAFT, PROVIDER),
-    _t("approve", S.SUBMITTED, S.APPROVED, STAFF, SYSTEM),
+    # Staff decide with a reason (issue 15 item 7); the system approves a clean offer silently.
+    _t("approve", S.SUBMITTED, S.APPROVED, STAFF, SYSTEM, reason=True),
     _t("reject", S.SUBMITTED, S.DRAFT, STAFF, reason=True),
     _t("edit", S.APPROVED, S.DRAFT, PROVIDER, SYSTEM),
     _t("publish", S.APPROVED, S.PUBLISHED, PROVIDER, SYSTEM),
@@ -93,7 +94,7 @@ def apply(source: str, action: str, actor: str, reason: str = "") -> OfferState:
     """The state after ``action``, or TransitionError. Pure: the caller stores the result."""
     transition = find(source, action) if action in ACTIONS else None
     if transition is not None and actor in transition.actors:
-        if transition.needs_reason and not reason.strip():
+        if transition.needs_reason and actor != SYSTEM and not reason.strip():
             raise TransitionError("reason-required", _("Give a reason for this step."))
         return transition.target
     names = {"action": action, "state": str(OfferState(source).label).lower()}

@@ -22,7 +22,7 @@ from llo.core.models import Job
 from llo.core.problems import Problem
 from llo.core.timeutil import now, today
 from llo.regions.models import Gemeente
-from llo.register import checks, transitions
+from llo.register import checks, selectors, transitions
 from llo.register.models import (
     Offer,
     OfferingState,
@@ -227,9 +227,17 @@ def _review(
         offer.state_changed_at = at
         trail.append(action)
 
+    # One query for the price history of every changed offer (the new versions are not
+    # written yet, so every stored version is an earlier one).
+    references = selectors.reference_prices([o.pk for o, _ in batch.changed if o.pk])
     for offer, data in batch.changed:
         facts = dataclasses.replace(
-            offer_facts(offer, gemeente_count=len(set(data.gemeenten))),
+            offer_facts(
+                offer,
+                gemeente_count=len(set(data.gemeenten)),
+                reference_price_cents=references.get(offer.pk) if offer.pk else None,
+                read_reference=False,
+            ),
             has_programme=bool(data.part_of_code),
         )
         results = checks.run(facts, provider, on, bands.get(offer.offer_type, offer.level))

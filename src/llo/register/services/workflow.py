@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from llo.core import audit
 from llo.core.problems import InvalidParam, Problem
 from llo.core.timeutil import now, today
-from llo.register import checks, transitions
+from llo.register import checks, selectors, transitions
 from llo.register.models import Offer, OfferState, Opleider, ReviewEvent
 from llo.register.search import indexer
 
@@ -26,6 +26,7 @@ from llo.register.search import indexer
 
 def provider_facts(opleider: Opleider) -> checks.ProviderFacts:
     return checks.ProviderFacts(
+        published_offers=selectors.published_offer_count(opleider),
         kind=opleider.kind,
         status=opleider.status,
         institution_code=opleider.institution_code,
@@ -35,8 +36,19 @@ def provider_facts(opleider: Opleider) -> checks.ProviderFacts:
     )
 
 
-def offer_facts(offer: Offer, gemeente_count: int | None = None) -> checks.OfferFacts:
+def offer_facts(
+    offer: Offer,
+    gemeente_count: int | None = None,
+    *,
+    reference_price_cents: int | None = None,
+    read_reference: bool = True,
+) -> checks.OfferFacts:
+    """The facts of one offer. Its reference price is read here unless the caller (an import,
+    for many offers at once) gives it (``read_reference=False``)."""
+    if read_reference and offer.pk is not None:
+        reference_price_cents = selectors.reference_prices([offer.pk], offer.version).get(offer.pk)
     return checks.OfferFacts(
+        reference_price_cents=reference_price_cents,
         offer_type=offer.offer_type,
         title=offer.title,
         description=offer.description,
