@@ -111,6 +111,7 @@ def test_an_import_of_a_new_provider_waits_too(
         actor=ACTOR, opleider=roc, data=json.dumps(ooapi_file()).encode(), publish=True
     )
     assert report.ok, report.as_dict()
+    assert report.summary is not None
     assert report.summary.published == 0
     assert report.summary.flagged == 2
     assert set(Offer.objects.filter(opleider=roc).values_list("state", flat=True)) == {

@@ -11,3 +11,10 @@ class EnrolmentConfig(AppConfig):
         from llo.enrolment import invariants
 
         invariants.register_all()
+
+        # The register's pages show a person what they pay; the register cannot import the
+        # accounts (DESIGN.md section 2), so the plan is provided from here.
+        from llo.enrolment.plans import offer_plans
+        from llo.register import plans
+
+        plans.provide(offer_plans)

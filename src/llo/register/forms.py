@@ -451,10 +451,14 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=[(s, SORT_LABELS[s]) for s in SORTS]
     )
+    mine = forms.BooleanField(label=_("Only courses that my budgets pay for"), required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=500)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, can_plan: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not can_plan:
+            # Only a logged-in person has budgets to filter by.
+            del self.fields["mine"]
         self.fields["region"].choices = sorted(  # type: ignore[attr-defined]
             region_names().items(), key=lambda item: item[1]
         )

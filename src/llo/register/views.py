@@ -4,6 +4,7 @@ import and export; the review queue of register staff. Every page works without 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -15,14 +16,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from llo.core import jobs
+from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.core.timeutil import today
-from llo.register import checks, exports, importers, selectors, terms, transitions
+from llo.register import checks, exports, importers, plans, selectors, terms, transitions
 from llo.register.forms import (
     ImportForm,
     OfferForm,
@@ -46,11 +49,22 @@ def _check_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # --- public ---------------------------------------------------------------------------------
 
 
+#: The filter "what my budgets pay for" makes a funding plan for each match; accounts has no
+#: plan for many offers at once, so it looks at this many matches (two pages) and says so.
+#: bench/search_plans: a page of 20 plans costs about 6 times a page without, so 40 is what
+#: a person can wait for.
+MAX_PLANNED = 40
+PAGE_SIZE = 20
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
+    planning = plans.can_plan(request.user)
+    form = SearchForm(request.GET or None, can_plan=planning)
     result = None
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {}
+        mine = planning and bool(data.get("mine"))
+        page = data.get("page") or 1
         query = SearchQuery(
             text=data.get("q") or "",
             levels=tuple(data.get("level") or ()),
@@ -66,28 +80,75 @@ def search_page(request: HttpRequest) -> HttpResponse:
             skills=(data["skill"],) if data.get("skill") else (),
             occupations=(data["occupation"],) if data.get("occupation") else (),
             sort=data.get("sort") or "relevance",
-            page=data.get("page") or 1,
-            page_size=20,
+            page=1 if mine else page,
+            page_size=MAX_PLANNED if mine else PAGE_SIZE,
         )
         try:
             result = search(query)
         except QueryError as exc:
             form.add_error(None, exc.reason)
-    context: dict[str, Any] = {"form": form, "result": result}
+    context: dict[str, Any] = {
+        "form": form,
+        "result": result,
+        "planning": planning,
+        "chosen": _chosen_filters(form) if form.is_bound and not form.errors else [],
+    }
     if result is not None:
         params = request.GET.copy()
         params.pop("page", None)
         base = params.urlencode()
-        page = result.query.page
+        on = today()
+        if mine:
+            # Plans for the first MAX_PLANNED matches; the pages are of those that are paid.
+            planned = plans.for_offers(request.user, result.offers, on)
+            paid = [o for o in result.offers if o.pk in planned and planned[o.pk].funded_cents]
+            pages = max(1, -(-len(paid) // PAGE_SIZE))
+            page = min(page, pages)
+            shown = paid[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            context.update(
+                mine=True,
+                paid_total=len(paid),
+                looked_at=len(result.offers),
+                partial=result.total > len(result.offers),
+            )
+        else:
+            pages = result.pages
+            shown = result.offers
+            planned = plans.for_offers(request.user, shown, on)
         context.update(
+            rows=[(offer, planned.get(offer.pk)) for offer in shown],
+            page_count=pages,
             facets=[
                 (name, form.fields[name].label, result.facets.get(name, [])) for name in FACETS
             ],
             prev_url=f"?{base}&page={page - 1}" if page > 1 else "",
-            next_url=f"?{base}&page={page + 1}" if page < result.pages else "",
-            pages=_page_links(base, page, result.pages),
+            next_url=f"?{base}&page={page + 1}" if page < pages else "",
+            pages=_page_links(base, page, pages),
         )
     return render(request, "register/search.html", context)
+
+
+def _chosen_filters(form: SearchForm) -> list[str]:
+    """The filters in use, in words, for the summary of the closed filter panel."""
+    chosen: list[str] = []
+    data = form.cleaned_data
+    for name in (*FACETS, "placeOnly", "maxPrice", "startFrom", "startTo", "skill", "occupation"):
+        value = data.get(name)
+        if not value:
+            continue
+        field = form.fields[name]
+        if isinstance(value, list | tuple):
+            labels = dict(getattr(field, "choices", []))
+            chosen.extend(str(labels.get(v, v)) for v in value)
+        elif name == "maxPrice":
+            chosen.append(f"{field.label}: {Money(value).format()}")
+        elif isinstance(value, dt.date):
+            chosen.append(f"{field.label}: {date_format(value, 'j F Y')}")
+        elif value is True:
+            chosen.append(str(field.label))
+        else:
+            chosen.append(f"{field.label}: {value}")
+    return chosen
 
 
 def _page_links(base: str, current: int, pages: int) -> list[dict[str, Any]]:
@@ -104,11 +165,14 @@ def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
     is_owner = own is not None and own.pk == offer.opleider_id
     is_staff = selectors.is_staff(request.user)
     on = today()
+    plan = plans.for_offers(request.user, [offer], on).get(offer.pk)
     return render(
         request,
         "register/offer_detail.html",
         {
             "offer": offer,
+            "plan": plan,
+            "planning": plans.can_plan(request.user),
             "is_owner": is_owner,
             "is_staff": is_staff,
             "offerings": [o for o in offer.offerings.all() if o.start_date >= on],
