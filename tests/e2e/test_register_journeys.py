@@ -83,6 +83,12 @@ def fits_320(page: Page, name: str = "") -> None:
     page.set_viewport_size({"width": 320, "height": 800})
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 320, f"{page.url} is {width} px wide at 320 px"
+    # No cell holds more than it shows (stacked table cells once overlapped the next line).
+    spilled = page.evaluate(
+        "() => [...document.querySelectorAll('td, dd')]"
+        ".filter(c => c.scrollHeight > c.clientHeight + 1).map(c => c.textContent.trim())"
+    )
+    assert spilled == [], f"{page.url}: text spills out of {spilled}"
     assert_no_axe_violations(page)
     if name:
         shot(page, f"{name}-320")
@@ -230,6 +236,9 @@ def test_a_person_searches_and_sees_what_she_pays(app: str, new_context: NewCont
     )  # fmt: skip
     accounts.deposit(actor=ACTOR, budget=budget, person=fatima, amount_cents=30_000)
 
+    # The overview at 320 px: the table of budgets stacks, no amount breaks or overlaps.
+    page.goto(f"{app}/home")
+    fits_320(page, "person-0-home")
     page.locator("main").get_by_role("link", name=nl("Search courses")).first.click()
     page.locator("#id_q").fill("kassa")
     page.get_by_role("button", name=nl("Search"), exact=True).click()
