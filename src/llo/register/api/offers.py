@@ -139,8 +139,11 @@ def add_offering(request: HttpRequest, id: OfferId, payload: OfferingIn) -> Stat
     summary="Take a step in the review workflow",
     description=(
         "Provider: submit, retract, publish, withdraw, reopen. Register staff: approve, "
-        "reject (with a reason), remove (with a public reason). Submitting runs the "
-        "admission checks: a blocking result is a 422 with the reasons in invalidParams."
+        "reject (each with a reason the provider reads), remove (with a public reason). "
+        "Submitting runs the admission checks: a blocking result is a 422 with the reasons "
+        "in invalidParams; a flag (a new provider, a price jump, a price per hour above "
+        "EUR 150, a promise no course can keep, a price far from similar offers, leisure) "
+        "leaves the offer submitted for register staff instead of approving it."
     ),
 )
 def offer_transition(request: HttpRequest, id: OfferId, payload: TransitionIn) -> dict[str, Any]:
