@@ -86,6 +86,9 @@ def test_every_result_shows_what_the_person_pays(
     assert "U betaalt zelf" in page
     assert 'Winkelketen Test: <span class="llo-amount">€ 300,00</span>' in page
     assert 'Winkelketen Test: <span class="llo-amount">€ 500,00</span>' in page
+    # The provider's page shows the same.
+    provider_page = as_person.get("/opleiders/90000009").content.decode()
+    assert own(provider_page) == {str(cheap.pk): "0", str(dear.pk): "40000"}
     # Someone who is not logged in sees prices only, and no filter for budgets.
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="nl").get("/opleidingen", {"q": "kassa"})
     text = anonymous.content.decode()

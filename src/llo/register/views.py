@@ -197,10 +197,17 @@ def provider_page(request: HttpRequest, kvk: str) -> HttpResponse:
                 page=int(page) if page.isdigit() and 0 < int(page) < 500 else 1,
             )
         )
+    offers = result.offers if result else []
+    planned = plans.for_offers(request.user, offers, today())
     return render(
         request,
         "register/provider_detail.html",
-        {"opleider": opleider, "marks": marks, "result": result},
+        {
+            "opleider": opleider,
+            "marks": marks,
+            "result": result,
+            "rows": [(offer, planned.get(offer.pk)) for offer in offers],
+        },
     )
 
 
