@@ -6,10 +6,10 @@ On a fresh PostgreSQL database with OFFERS generated offers (``llo.demo.offers``
 requested through Django's test client, REQUESTS times per scenario, queries rotating:
 
 * **anonymous**: prices only (the baseline);
-* **person**: the same page for the logged-in person: one ``accounts.funding_plan`` per
-  result (20 a page; accounts has no plan for many offers at once);
-* **mine**: the filter "what my budgets pay for": plans for the first 40 matches
-  (``register.views.MAX_PLANNED``).
+* **person**: the same page for the logged-in person: ``accounts.funding_plans`` for the 20
+  results of the page at once (one run of the rules engine);
+* **mine**: the filter "what my budgets pay for": plans for the first 100 matches
+  (``register.views.MAX_PLANNED``), also at once.
 
 Reports p50/p95 per scenario and the ratios person/anonymous and mine/anonymous, measured in
 the same run. LLO_BENCH_PLANS_OFFERS and LLO_BENCH_PLANS_REQUESTS lower the sizes.

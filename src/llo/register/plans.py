@@ -6,7 +6,7 @@ The register sits below the accounts in the layers of DESIGN.md section 2, so it
 funding plan itself. The enrolment app, which already turns the register's offers into the
 plan's facts, provides the planner when Django starts (``EnrolmentConfig.ready``). Without a
 planner, or for someone who is not a person, the pages show the price only. The rules stay in
-``accounts.funding_plan``: nothing here decides who pays.
+``accounts.funding_plans``: nothing here decides who pays.
 """
 
 from __future__ import annotations

@@ -49,11 +49,10 @@ def _check_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # --- public ---------------------------------------------------------------------------------
 
 
-#: The filter "what my budgets pay for" makes a funding plan for each match; accounts has no
-#: plan for many offers at once, so it looks at this many matches (two pages) and says so.
-#: bench/search_plans: a page of 20 plans costs about 6 times a page without, so 40 is what
-#: a person can wait for.
-MAX_PLANNED = 40
+#: The filter "what my budgets pay for" plans every match it shows from, in one run of the
+#: rules (accounts.funding_plans); it looks at this many matches and says so when there are
+#: more. bench/search_plans measures what it costs.
+MAX_PLANNED = 100
 PAGE_SIZE = 20
 
 
