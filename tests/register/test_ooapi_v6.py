@@ -29,6 +29,7 @@ from llo.register.models import (
     ProviderStatus,
 )
 from llo.register.ooapi import pages, spec, v6
+from tests.register.conftest import establish
 from tests.register.test_import import ooapi_file, run
 
 pytestmark = pytest.mark.django_db
@@ -405,6 +406,8 @@ def test_the_ooapi_import_reads_back_what_the_endpoints_give(
     make_provider: Callable[..., Opleider],
 ) -> None:
     roc = make_provider("ROC Twente", kind="public", marks=("ocw", "nrto", "crkbo"))
+    # Known to the register: its clean offers are published without a person (checks).
+    establish(roc)
     assert run(roc, ooapi_file(), publish=True).ok
     org = v6.organisation_id(roc.kvk)
     harvested = {
