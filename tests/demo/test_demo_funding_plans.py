@@ -19,8 +19,8 @@ import pytest
 import time_machine
 
 from llo.accounts.models import Budget
-from llo.demo import funding_snapshot, loader
-from llo.register.models import Offer
+from llo.demo import funding_snapshot, loader, review
+from llo.register.models import Offer, OfferState
 from llo.skills import codes
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +133,15 @@ def test_every_persona_plan_is_as_before_except_the_named_fixes() -> None:
         now = funding_snapshot.snapshot()
     assert sum(len(p["plans"]) for p in now["personas"].values()) > 10_000
     expected = intended(before, _named_occupations())
+    # Issue 15 item 7: the demo's review queue holds Academie Vakwerk's bookkeeping course
+    # after its price went from € 840 to € 1.495 (llo.demo.review), so it is not on offer
+    # until register staff decide; no persona has a plan for it meanwhile.
+    in_review = f"{review.VAKWERK_KVK}:AV-BOEKH"
+    assert not Offer.objects.filter(
+        opleider__organisation__kvk=review.VAKWERK_KVK, code="AV-BOEKH", state=OfferState.PUBLISHED
+    ).exists()
+    for persona in expected["personas"].values():
+        persona["plans"].pop(in_review, None)
     listed = {
         int(c)
         for b in Budget.objects.filter(funder__organisation__name="O&O-fonds Techniek")
