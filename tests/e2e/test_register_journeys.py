@@ -27,7 +27,7 @@ from llo.people.models import Organisation, Person
 from llo.register import services
 from llo.register.models import Offer, Offering, OfferState, Opleider, QualityMark
 from llo.register.search import indexer
-from tests.accounts.conftest import ACTOR, make_org
+from tests.accounts.conftest import ACTOR, employ, make_org
 from tests.e2e.conftest import assert_no_axe_violations
 from tests.e2e.test_browser import log_in_as, nl
 
@@ -228,7 +228,9 @@ def test_a_person_searches_and_sees_what_she_pays(app: str, new_context: NewCont
         Offering.objects.create(offer=offer, start_date=on + dt.timedelta(days=40))
         Offer.objects.filter(pk=offer.pk).update(state=OfferState.PUBLISHED)
         indexer.reindex([offer.pk])
-    funder = accounts.ensure_funder(make_org("employer", name="Winkelketen Test"))
+    shop = make_org("employer", name="Winkelketen Test")
+    employ(fatima, shop)  # an employer deposits only to its own people (decision 010)
+    funder = accounts.ensure_funder(shop)
     budget = accounts.create_budget(
         actor=ACTOR, funder=funder, name="Ontwikkelbudget", total_cents=1_000_000,
         period_start=on.replace(month=1, day=1), period_end=on.replace(month=12, day=31),

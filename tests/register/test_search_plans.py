@@ -20,7 +20,7 @@ from llo.core.timeutil import today
 from llo.people.models import LabourPosition, Person, User
 from llo.people.services import register_person
 from llo.register.models import Opleider
-from tests.accounts.conftest import ACTOR, make_org
+from tests.accounts.conftest import ACTOR, employ, make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,9 @@ def give(
     person: Person, funder_name: str, cents: int, conditions: dict[str, Any] | None = None
 ) -> Right:
     on = today()
-    funder = accounts.ensure_funder(make_org("employer", name=funder_name))
+    employer = make_org("employer", name=funder_name)
+    employ(person, employer)  # an employer deposits only to its own people (decision 010)
+    funder = accounts.ensure_funder(employer)
     budget = accounts.create_budget(
         actor=ACTOR, funder=funder, name="Ontwikkelbudget", total_cents=10 * cents,
         period_start=on.replace(month=1, day=1), period_end=on.replace(month=12, day=31),
