@@ -110,6 +110,14 @@ PAGES: dict[str, dict[str, str]] = {
     "financier/budgetten/<int:budget_id>/storten": only(*FUNDERS, answer="404"),
     "financier/budgetten/<int:budget_id>/bestand": only(*FUNDERS, answer="404"),
     "financier/budgetten/<int:budget_id>/export.csv": only(*FUNDERS, answer="404"),
+    # Application rounds (issue 15): a funder opens, reads and decides its own rounds (another
+    # funder's round is 404, tests/enrolment/test_window_pages.py); everyone reads the rounds.
+    "financier/budgetten/<int:budget_id>/rondes/nieuw": only(*FUNDERS, answer="404"),
+    "financier/rondes": only(*FUNDERS),
+    "financier/rondes/<int:window_id>": only(*FUNDERS, answer="404"),
+    "financier/rondes/<int:window_id>/verdelen": only(*FUNDERS, answer="404"),
+    "aanvraagrondes": everyone("ok"),
+    "aanvraagrondes/<int:window_id>": everyone("404"),
     "aanvragen/nieuw/<int:offering_id>": only("burger", "adviseur", answer="404"),
     "aanvragen": only("burger"),
     "aanvragen/<int:pk>": only("burger", "adviseur", answer="404"),
@@ -233,6 +241,8 @@ OPERATIONS: dict[str, dict[str, str]] = {
     "POST /api/v1/enrolments/{applicationId}/start": api_only("opleider", answer="404"),
     "PUT /api/v1/enrolments/{applicationId}/attendance": api_only("opleider", answer="404"),
     "POST /api/v1/enrolments/{applicationId}/completion": api_only("opleider", answer="404"),
+    "POST /api/v1/budgets/{budgetId}/windows": api_only(*FUNDERS, answer="404"),
+    "GET /api/v1/windows/{windowId}/report": api_only(*FUNDERS, answer="404"),
     "GET /api/v1/spending": everyone("ok"),
     "GET /api/v1/spending/csv": everyone("ok"),
     "GET /api/v1/jobs/{jobId}": api_any_login("404"),

@@ -33,10 +33,11 @@ ON = dt.date(2026, 11, 1)
 
 @pytest.fixture(autouse=True)
 def _people_and_register_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """loader.load() also loads the accounts and enrolment demos; these tests load the
+    """loader.load() also loads the accounts, enrolment and windows demos; these tests load the
     accounts themselves and check them before any application uses the money."""
     monkeypatch.setattr(loader, "load_accounts", lambda *, seed: {})
     monkeypatch.setattr(loader, "load_enrolment", lambda *, seed: {})
+    monkeypatch.setattr(loader, "load_windows", lambda *, seed: {})
 
 
 def persona(key: str) -> Person:

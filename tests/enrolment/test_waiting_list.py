@@ -91,7 +91,7 @@ def test_waiting_applications_lapse_after_the_period(world: World) -> None:
     assert lapsed.count() == 2
     assert all(a.status_reason for a in lapsed)
     assert not Reservation.objects.filter(
-        reference__in=[f"application:{pk}" for pk in report.lapsed]
+        reference__in=[a.receipt for a in Application.objects.filter(pk__in=report.lapsed)]
     ).exists()
     # After the period nothing is granted from the waiting list either.
     world.window.refresh_from_db()

@@ -25,7 +25,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from llo.accounts import exports, selectors, services
+from llo.accounts import exports, panels, selectors, services
 from llo.accounts.access import FUNDER_ROLES, actor_of
 from llo.accounts.forms import BudgetForm, DepositFileForm, DepositForm, conditions_text
 from llo.accounts.models import Budget, Funder
@@ -146,6 +146,7 @@ def budget_detail(request: HttpRequest, funder: Funder, budget_id: int) -> HttpR
             "reserved": [(name, ref, _money(cents)) for name, ref, cents in page.reserved],
             "by_employer": page.by_employer,
             "conditions": conditions_text(budget.conditions),
+            "panels": panels.panels_for(request, budget),
         },
     )
 

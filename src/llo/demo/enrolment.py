@@ -6,10 +6,11 @@ ledger, audit records included):
   fund pays) and Academie Vakwerk enrolled him.
 * Fatima applies for the basic-skills course "Taal op de werkvloer" at ROC Maasstad, with
   Ilse of the work centre acting with her consent; the course has started (advance paid).
-* UWV has an open window (STAP rules, first come first served) for the rest of the year.
+* UWV's rounds (windows) are made by :mod:`llo.demo.windows`, on rules valid on their days
+  (the STAP window this module made until issue 15 could not decide: STAP ended in 2023).
 
 Runs only when the register and accounts demo data exist (``load_offers``, ``load_accounts``).
-Idempotent: an application that exists is not made again; the window is found by its name.
+Idempotent: an application that exists is not made again.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import datetime as dt
 
 from django.db import transaction
 
-from llo.accounts import services as accounts
 from llo.core import audit
 from llo.core.problems import Problem
 from llo.core.timeutil import now, today
@@ -29,8 +29,6 @@ from llo.people.models import Organisation, Person
 from llo.register.models import Offering, OfferingState, OfferState
 
 ACTOR = audit.Actor.system("demo")
-WINDOW_BUDGET_CENTS = 25_000_000  # EUR 250,000 for the demo window
-WINDOW = "Scholingsvenster UWV"
 #: Jan: the welding microcredential first; Fatima: basic skills first, then care.
 JAN_CODES = ("AV-LAS-MC", "AV-LASTECH")
 FATIMA_CODES = ("MS-NT1-TAAL", "MS-NT1-DIGI", "MS-HZW")
@@ -83,32 +81,29 @@ def _apply(
 def _apply_in_window(
     person: Person, offering: Offering, on: dt.date, key: str, acting: Organisation | None
 ) -> Application | None:
+    """Through the first open window whose rules say yes, granted at once (first come)."""
     at = now()
-    window = Window.objects.filter(
-        opens_at__lte=at, closes_at__gt=at, name__startswith=WINDOW
-    ).first()
-    if window is None:
-        return None
-    try:
-        shown = services.preview(
-            actor=ACTOR, person=person, offering=offering, window=window, on=on
-        )
-    except Problem:
-        return None  # e.g. the window's scheme has no rules for this date (docs/enrolment.md)
-    if not shown.eligible:
-        return None
-    entry = services.submit(
-        actor=ACTOR,
-        window=window,
-        shown=shown,
-        amount_cents=shown.amount_cents,
-        idempotency_key=key,
-        at=at,
-        acting_org=acting,
-    ).entry
-    services.allocate_window(window, actor=ACTOR, at=at + 2 * services.WATERMARK)
-    app = Application.objects.filter(intake=entry, status="granted").first()
-    return app
+    for window in Window.objects.filter(opens_at__lte=at, closes_at__gt=at, policy="fcfs"):
+        try:
+            shown = services.preview(
+                actor=ACTOR, person=person, offering=offering, window=window, on=on
+            )
+        except Problem:
+            continue
+        if not shown.eligible:
+            continue
+        entry = services.submit(
+            actor=ACTOR,
+            window=window,
+            shown=shown,
+            amount_cents=shown.amount_cents,
+            idempotency_key=key,
+            at=at,
+            acting_org=acting,
+        ).entry
+        services.allocate_window(window, actor=ACTOR, at=at + 2 * services.WATERMARK)
+        return Application.objects.filter(intake=entry, status="granted").first()
+    return None
 
 
 def _first(person: Person, kvk_key: str, codes: tuple[str, ...], on: dt.date) -> Offering | None:
@@ -124,44 +119,13 @@ def _first(person: Person, kvk_key: str, codes: tuple[str, ...], on: dt.date) ->
     return None
 
 
-def _window(on: dt.date, seed: int) -> int:
-    uwv = _org("uwv")
-    if uwv is None:
-        return 0
-    name = f"{WINDOW} {on.year}"
-    if Window.objects.filter(name=name).exists():
-        return 0
-    funder = accounts.ensure_funder(uwv, actor=ACTOR)
-    budget = accounts.create_budget(
-        actor=ACTOR,
-        funder=funder,
-        name=f"STAP-achtige scholing {on.year}",
-        total_cents=WINDOW_BUDGET_CENTS * 2,
-        period_start=dt.date(on.year, 1, 1),
-        period_end=dt.date(on.year, 12, 31),
-        scheme="stap",
-        idempotency_key=f"demo:{seed}:enrolment:budget:{on.year}",
-    )
-    Window.objects.create(
-        budget=budget,
-        name=name,
-        opens_at=dt.datetime(on.year, 1, 1, 9, tzinfo=dt.UTC),
-        closes_at=dt.datetime(on.year, 12, 31, 17, tzinfo=dt.UTC),
-        budget_cents=WINDOW_BUDGET_CENTS,
-        policy="fcfs",
-        training_cap=300,
-    )
-    return 1
-
-
 def load_enrolment(*, seed: int) -> dict[str, int]:
-    """The personas' applications and an open UWV window; returns what was created."""
-    created = {"applications": 0, "enrolments": 0, "started": 0, "windows": 0, "consents": 0}
+    """The personas' applications; returns what was created."""
+    created = {"applications": 0, "enrolments": 0, "started": 0, "consents": 0}
     if not Offering.objects.exists() or _person("jan") is None:
         return created  # the register or people demo has not run
     on = today()
     with transaction.atomic():
-        created["windows"] = _window(on, seed)
         jan = _person("jan")
         vakwerk = _org("vakwerk")
         welding = _first(jan, "vakwerk", JAN_CODES, on) if jan else None

@@ -28,6 +28,7 @@ from llo.demo.enrolment import load_enrolment
 from llo.demo.offers import load_offers
 from llo.demo.regions import load_regions
 from llo.demo.review import load_review_cases
+from llo.demo.windows import load_windows
 from llo.people.models import (
     GRANTED_ROLES,
     Employment,
@@ -581,7 +582,7 @@ def load(
 
         # The other parts of the demo, each deterministic and idempotent on its own:
         # the register (providers and ~20,000 offers), the learning accounts (budgets,
-        # deposits, reservations) and a few applications of the personas.
+        # deposits, reservations), a few applications of the personas and UWV's rounds.
         progress("offers", 0, 1)
         register = load_offers(seed=seed)  # reports totals too: keep what was created now
         _merge(result, "register", {k: v for k, v in register.items() if k.endswith("_created")})
@@ -590,6 +591,7 @@ def load(
         _merge(result, "accounts", load_accounts(seed=seed))
         _merge(result, "enrolment", load_enrolment(seed=seed))
         _merge(result, "credentials", load_credentials(seed=seed))
+        _merge(result, "windows", load_windows(seed=seed))
         # Regions: shortage lists, demand of region partners, the gap table (llo.demo.regions).
         progress("regions", 0, 1)
         _merge(result, "regions", load_regions())

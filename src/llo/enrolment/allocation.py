@@ -23,10 +23,15 @@ never behind a granted entry of the same or a larger amount.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+#: Entries younger than this are not allocated yet during an FCFS window: a request that took
+#: its sequence number earlier may still be committing (requests time out well before this).
+WATERMARK = dt.timedelta(seconds=2)
 
 
 class Policy(StrEnum):

@@ -10,7 +10,7 @@ entry and applies once, even when the twin runs at the same moment.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -18,21 +18,20 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import StrictInt
 
+from llo.accounts import selectors as accounts_selectors
+from llo.accounts.access import FUNDER_ROLES
+from llo.accounts.models import Budget
 from llo.core import audit, csvio
 from llo.core.idempotency import IdempotencyKey, idempotent
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
 from llo.core.roles import Role
 from llo.core.timeutil import now
-from llo.enrolment import exports, selectors, services
+from llo.enrolment import deciding, exports, selectors, services
 from llo.enrolment.models import Application, Preview, Window
 from llo.people.models import Person
 from llo.register.models import Offering
 
 router = Router(tags=["enrolment"])
-
-#: ``llo.api.idempotency`` holds the same line for the API layer; an app below it may not
-#: import that module (import-linter layers), so it is repeated here.
-
 
 def _actor(request: HttpRequest) -> audit.Actor:
     return audit.actor_of(request)
@@ -54,25 +53,51 @@ def _provider(request: HttpRequest) -> Any:
 
 class WindowOut(Schema):
     id: int
+    budgetId: int
     name: str
+    description: str
+    scheme: str = Field(
+        description="The rules that decide: a scheme's key, or 'funder' for the budget's "
+        "own conditions."
+    )
+    schemeTitle: str
+    schemeValidFrom: dt.date | None
+    schemeValidUntil: dt.date | None
+    state: Literal["coming", "open", "closed", "decided"]
     opensAt: dt.datetime
     closesAt: dt.datetime
     budgetCents: int
     grantedCents: int
+    maxPerPersonCents: int | None
     policy: str
+    thenPolicy: str
+    priorityGroups: list[str]
+    waitingList: bool
     seed: str
     trainingCap: int | None
 
 
 def _window(w: Window) -> dict[str, Any]:
+    rules = deciding.rules_of(w)
     return {
         "id": w.pk,
+        "budgetId": w.budget_id,
         "name": w.name,
+        "description": w.description,
+        "scheme": rules.key,
+        "schemeTitle": rules.title,
+        "schemeValidFrom": rules.valid_from,
+        "schemeValidUntil": rules.valid_until,
+        "state": selectors.window_state(w),
         "opensAt": w.opens_at,
         "closesAt": w.closes_at,
         "budgetCents": w.budget_cents,
         "grantedCents": w.granted_cents,
+        "maxPerPersonCents": w.max_per_person_cents,
         "policy": w.policy,
+        "thenPolicy": w.then_policy,
+        "priorityGroups": list(w.priority_groups or []),
+        "waitingList": w.waiting_list,
         # The seed is published once the lottery ran, so anyone can re-run it.
         "seed": w.seed if w.allocated_at else "",
         "trainingCap": w.training_cap,
@@ -82,6 +107,130 @@ def _window(w: Window) -> dict[str, Any]:
 @router.get("/windows", response=list[WindowOut], summary="Funding windows")
 def windows(request: HttpRequest) -> list[dict[str, Any]]:
     return [_window(w) for w in selectors.windows(100)]
+
+
+class WindowIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    description: Annotated[str, Field(max_length=1000)] = ""
+    scheme: Annotated[
+        str,
+        Field(
+            max_length=50,
+            description="'funder' for the budget's own conditions, or a scheme of the rules "
+            "engine the budget may run on ('stap', 'llo_regeling'). They must apply on every "
+            "day of the window.",
+        ),
+    ]
+    opensAt: dt.datetime
+    closesAt: dt.datetime
+    budgetCents: Annotated[StrictInt, Field(ge=1, le=10**12)]
+    maxPerPersonCents: Annotated[StrictInt | None, Field(ge=1, le=10**12)] = None
+    policy: Literal["fcfs", "lottery", "priority"]
+    thenPolicy: Literal["fcfs", "lottery"] = "fcfs"
+    priorityGroups: Annotated[list[str], Field(max_length=5)] = []
+    trainingCap: Annotated[StrictInt | None, Field(ge=1, le=100_000)] = None
+    waitingList: bool = True
+
+
+def _funder(request: HttpRequest) -> Any:
+    """The funder the user acts for, as accounts' API finds it: 403 for another role or no
+    organisation; None for a funding organisation without budgets yet (then no budget or
+    window is theirs: 404, as in the authorisation matrix)."""
+    user = request.user
+    org = getattr(user, "organisation", None)
+    if getattr(user, "role", None) not in FUNDER_ROLES or org is None:
+        raise Problem(403, "Only the funder of a budget does this.", code="forbidden")
+    return accounts_selectors.funder_of(org)
+
+
+@router.post(
+    "/budgets/{budgetId}/windows",
+    response={201: WindowOut},
+    auth=django_auth,
+    summary="Open a window on a budget (its rules must apply on every day of it)",
+)
+@idempotent
+def open_window(
+    request: HttpRequest, budgetId: int, payload: WindowIn, idempotency_key: IdempotencyKey = None
+) -> Status:
+    budget: Budget | None = accounts_selectors.budget_of(_funder(request), budgetId)
+    if budget is None:
+        raise not_found("There is no budget with this number for your organisation.")
+    naive = [
+        InvalidParam(name, "give the time with its offset, e.g. 2027-01-04T09:00:00+01:00", "naive")
+        for name, value in (("opensAt", payload.opensAt), ("closesAt", payload.closesAt))
+        if value.tzinfo is None
+    ]
+    if naive:
+        raise invalid("A time needs its offset from UTC.", naive)
+    window = services.open_window(
+        actor=_actor(request),
+        budget=budget,
+        request=services.WindowRequest(
+            name=payload.name,
+            description=payload.description,
+            scheme=payload.scheme,
+            opens_at=payload.opensAt,
+            closes_at=payload.closesAt,
+            budget_cents=payload.budgetCents,
+            max_per_person_cents=payload.maxPerPersonCents,
+            policy=payload.policy,
+            then_policy=payload.thenPolicy,
+            priority_groups=tuple(payload.priorityGroups),
+            training_cap=payload.trainingCap,
+            waiting_list=payload.waitingList,
+        ),
+    )
+    return Status(201, _window(window))
+
+
+class TallyOut(Schema):
+    count: int
+    amountCents: int
+
+
+class RefusedOut(TallyOut):
+    reason: str
+
+
+class WindowReportOut(Schema):
+    window: WindowOut
+    received: TallyOut
+    undecided: TallyOut
+    granted: TallyOut
+    waiting: TallyOut
+    refused: list[RefusedOut]
+    duplicates: TallyOut
+    leftCents: int
+    budgetLeftCents: int
+
+
+def _tally(t: selectors.Tally) -> dict[str, int]:
+    return {"count": t.count, "amountCents": t.amount_cents}
+
+
+@router.get(
+    "/windows/{windowId}/report",
+    response=WindowReportOut,
+    auth=django_auth,
+    summary="A funder's window: intake, allocation with reasons, money left",
+)
+def window_report(request: HttpRequest, windowId: int) -> dict[str, Any]:
+    window = selectors.window_of_funder(_funder(request), windowId)
+    if window is None:
+        raise not_found("There is no window with this number for your organisation.")
+    report = selectors.window_report(window, lines=0)
+    return {
+        "window": _window(window),
+        "received": _tally(report.received),
+        "undecided": _tally(report.undecided),
+        "granted": _tally(report.granted),
+        "waiting": _tally(report.waiting),
+        "refused": [{"reason": reason, **_tally(t)} for reason, t in report.refused],
+        "duplicates": _tally(report.duplicates),
+        "leftCents": report.left_cents,
+        "budgetLeftCents": report.budget_left_cents,
+    }
 
 
 class PreviewIn(Schema):

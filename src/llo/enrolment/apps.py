@@ -18,3 +18,9 @@ class EnrolmentConfig(AppConfig):
         from llo.register import plans
 
         plans.provide(offer_plans)
+
+        # A budget's page shows its windows (accounts sits below enrolment: a panel).
+        from llo.accounts import panels
+        from llo.enrolment.window_views import budget_panel
+
+        panels.register(budget_panel)

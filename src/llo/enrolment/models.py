@@ -45,6 +45,19 @@ class Window(models.Model):
 
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="windows")
     name = models.CharField(_("name"), max_length=200)
+    #: What people read about the window: for whom it is, in B1.
+    description = models.TextField(_("description"), blank=True)
+    #: The rules that decide in this window: a scheme of the rules engine ("stap",
+    #: "llo_regeling") or "funder" for the budget's own conditions. Empty on windows made
+    #: before this field: the budget's scheme, else its conditions
+    #: (:func:`llo.enrolment.window_rules.rules_key`). Checked when a window is opened: the
+    #: rules must apply on every day of the window.
+    scheme = models.CharField(_("rules"), max_length=50, blank=True)
+    #: The most one person gets in this window (STAP: EUR 1,000); None: the budget's amount
+    #: per person, else what the rules give.
+    max_per_person_cents = models.BigIntegerField(
+        _("most per person (cents)"), null=True, blank=True
+    )
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     budget_cents = models.BigIntegerField(_("window budget (cents)"))
@@ -68,6 +81,9 @@ class Window(models.Model):
     #: What the window granted: moved only by the allocator, or by the conditional update.
     granted_cents = models.BigIntegerField(_("granted (cents)"), default=0)
     allocated_at = models.DateTimeField(_("allocated"), null=True, blank=True)
+    #: The key of the request that opened the window: sending the form again opens it once.
+    opening_key = models.CharField(max_length=255, blank=True)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("window")
@@ -80,6 +96,18 @@ class Window(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")), name="enrolment_window_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_cents__gt=0), name="enrolment_window_budget_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["budget", "opening_key"],
+                condition=~Q(opening_key=""),
+                name="enrolment_window_opened_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_person_cents__isnull=True) | Q(max_per_person_cents__gt=0),
+                name="enrolment_window_per_person_positive",
             ),
         ]
 

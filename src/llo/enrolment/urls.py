@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from llo.enrolment import views
+from llo.enrolment import views, window_views
 
 app_name = "enrolment"
 
@@ -24,6 +24,20 @@ urlpatterns = [
     ),
     path("opleider/betaaloverzicht", views.provider_statement, name="statement"),
     path("beheer/signalen", views.review_queue, name="review-queue"),
+    path("aanvraagrondes", window_views.windows_page, name="windows"),
+    path("aanvraagrondes/<int:window_id>", window_views.window_page, name="window"),
+    path(
+        "financier/budgetten/<int:budget_id>/rondes/nieuw",
+        window_views.window_create,
+        name="window-create",
+    ),
+    path("financier/rondes", window_views.funder_windows, name="funder-windows"),
+    path("financier/rondes/<int:window_id>", window_views.funder_window, name="funder-window"),
+    path(
+        "financier/rondes/<int:window_id>/verdelen",
+        window_views.funder_window_allocate,
+        name="funder-window-allocate",
+    ),
     path("uitgaven", views.spending_page, name="spending"),
     path("uitgaven.csv", views.spending_csv, name="spending-csv"),
     path("uitgaven.json", views.spending_json, name="spending-json"),

@@ -153,20 +153,31 @@ def apply_page(request: HttpRequest, offering_id: int) -> HttpResponse:
     if isinstance(who, HttpResponse):
         return who
     person, org = who
-    windows = selectors.open_windows()
     window_id = _int(data.get("venster"))
-    window = next((w for w in windows if w.pk == window_id), None)
+    window = next((w for w in selectors.open_windows() if w.pk == window_id), None)
     base = {
         "offering": offering,
         "offer": offering.offer,
         "person": person,
         "for_other": org is not None,
-        "windows": windows,
         "window": window,
+        "windows": None,  # on the page before confirming only
     }
     actor = _actor(request)
     if request.method == "POST":
         return _confirm(request, actor, person, org, base)
+    if window_id is not None and window is None:
+        return _problem_page(
+            request,
+            Problem(
+                422,
+                _("This round is not open now. Choose an open round, or pay in another way."),
+                code="outside-window",
+            ),
+            **base,
+        )
+    # Only the open windows that can decide for this person and training (issue 15, finding 2).
+    base["windows"] = selectors.windows_for_offering(person, offering, now().date())
     try:
         shown = services.preview(
             actor=actor, person=person, offering=offering, window=window, on=now().date()
@@ -326,7 +337,9 @@ def _may_see(request: HttpRequest, person_id: int, applied_by: str) -> bool:
 @role_required(Role.BURGER, Role.ADVISEUR)
 def application_page(request: HttpRequest, pk: int) -> HttpResponse:
     app = (
-        Application.objects.select_related("offer__opleider__organisation", "offering", "window")
+        Application.objects.select_related(
+            "offer__opleider__organisation", "offering", "window", "intake__window"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -342,6 +355,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
             "fundings": selectors.fundings_of(app),
             "own_text": own_text(app.own_cents),
             "payments": _payments(app),
+            "place": selectors.place_of(app.intake) if app.intake is not None else None,
             "can_cancel": request.user.role == Role.BURGER  # type: ignore[union-attr]
             and app.status in CANCELLABLE
             and app.offering.start_date > now().date(),
@@ -374,7 +388,7 @@ def entry_page(request: HttpRequest, pk: int) -> HttpResponse:
     if app is not None:
         return redirect("enrolment:application", pk=app.pk)
     selectors.shown_to(_actor(request), entry.person_id, f"adviser: window entry {entry.pk}")
-    return render(request, "enrolment/entry.html", {"entry": entry})
+    return render(request, "enrolment/entry.html", {"place": selectors.place_of(entry)})
 
 
 @role_required(Role.BURGER)

@@ -30,6 +30,8 @@ The public API (small on purpose; everything is importable from ``llo.schemes``)
     (not known) and the decision says so (``Decision.missing``).
 ``decide_funders(person, offer, funders, on)``
     All of a person's funders for one offer in one vectorised run (the funding plan).
+``decide_offers(person, offers, on, scheme)``
+    One scheme for one person and many offers in one vectorised run (a window's comparison).
 ``services.decide_and_record(...)``
     Decide and store a :class:`~llo.schemes.models.DecisionRecord` with an audit entry.
 
@@ -57,6 +59,7 @@ _EXPORTS = {
     "PersonFacts": "llo.schemes.facts",
     "OfferFacts": "llo.schemes.facts",
     "decide_funders": "llo.schemes.decision",
+    "decide_offers": "llo.schemes.decision",
     "to_inputs": "llo.schemes.facts",
     "FunderConditions": "llo.schemes.funders",
     "parse_conditions": "llo.schemes.funders",

@@ -9,12 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from llo.accounts import selectors as account_selectors
 from llo.accounts.ledger import Cause
-from llo.accounts.models import LedgerTransaction, Posting, Right, RightStatus
+from llo.accounts.models import (
+    LedgerTransaction,
+    Posting,
+    Reservation,
+    ReservationStatus,
+    Right,
+    RightStatus,
+)
 from llo.core.money import Money
 from llo.core.timeutil import today
 from llo.enrolment.models import Application
@@ -30,6 +38,9 @@ class RightLine:
     info: str
     valid_until: dt.date | None
     expires_soon: bool
+    #: Set aside for a course and not paid yet (a window's grant is a right that is all set
+    #: aside at once: without this it reads "€ 0,00" as if nothing were granted).
+    reserved: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ class Overview:
 
 def overview_for(person: Person, on: dt.date | None = None) -> Overview:
     on = on or today()
-    rights = (
+    rights = list(
         account_selectors.rights_of(person.pk)
         .filter(status=RightStatus.ACTIVE)
         .select_related("funder__organisation", "account")
@@ -49,6 +60,12 @@ def overview_for(person: Person, on: dt.date | None = None) -> Overview:
     )
     lines: list[RightLine] = []
     total = Money(0)
+    reserved = dict(
+        Reservation.objects.filter(right__in=[r.pk for r in rights], status=ReservationStatus.OPEN)
+        .values("right")
+        .annotate(cents=Sum("account__balance_cents"))
+        .values_list("right", "cents")
+    )
     for right in rights:
         if not right.is_valid_on(on):
             continue
@@ -65,6 +82,7 @@ def overview_for(person: Person, on: dt.date | None = None) -> Overview:
                 info=right.info_text,
                 valid_until=right.valid_until,
                 expires_soon=right.valid_until is not None and (right.valid_until - on).days <= 90,
+                reserved=Money(reserved[right.pk]) if reserved.get(right.pk) else None,
             )
         )
     return Overview(

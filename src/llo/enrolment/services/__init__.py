@@ -10,6 +10,7 @@ One module per family, named after what it does:
 ==================  =====================================================================
 ``applying``        preview (decision and funding plan), apply without a window
 ``consent``         an adviser acts for a person with their consent
+``opening``         a funder opens a window: dates, money, rules, order, groups
 ``windows``         a window's intake (submit) and its allocator
 ``waiting``         the waiting list: grant when money comes free, lapse at the end
 ``progress``        enrol, start, attendance, complete, drop out, cancel
@@ -17,7 +18,7 @@ One module per family, named after what it does:
 ``misuse``          the misuse scan, gift reports, one flag's decision
 ``transitions``     taking a row of the lifecycle table (status, audit, money)
 ``money``           the money movements the table names
-``facts``           stored data as rule facts (replaced by the rules' facts adapter)
+``facts``           what llo's applications add to the rules' facts; the person's statements
 ==================  =====================================================================
 
 The names below stay importable from ``llo.enrolment.services``. Reads and reports live in
@@ -39,6 +40,7 @@ from llo.enrolment.services.common import SYSTEM
 from llo.enrolment.services.consent import check_acting_for, give_consent, revoke_consent
 from llo.enrolment.services.facts import offer_facts, person_facts, state_facts
 from llo.enrolment.services.misuse import decide_flag, report_gift, scan_misuse
+from llo.enrolment.services.opening import WindowRequest, free_cents, open_window
 from llo.enrolment.services.progress import (
     cancel,
     cancel_and_promote,
@@ -69,6 +71,7 @@ __all__ = [
     "AllocationReport",
     "Submitted",
     "WaitingReport",
+    "WindowRequest",
     "allocate_window",
     "applications_of",
     "apply",
@@ -81,9 +84,11 @@ __all__ = [
     "decide_flag",
     "drop_out",
     "enrol",
+    "free_cents",
     "give_consent",
     "lapse_waiting",
     "offer_facts",
+    "open_window",
     "pending_entries",
     "person_facts",
     "preview",

@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from llo.accounts import price_adjusters
-from llo.accounts.plan import FundingPlan, LineReason, funding_plan, priced_for
+from llo.accounts.plan import FundingPlan, LineReason, funding_plan
 from llo.core import audit
 from llo.core.problems import Problem
 from llo.core.timeutil import now
-from llo.enrolment import lifecycle
+from llo.enrolment import deciding, lifecycle
 from llo.enrolment.lifecycle import Event, Who
 from llo.enrolment.models import Application, Consent, PreRegistration, Preview, Window
 from llo.enrolment.services import money, transitions
@@ -27,11 +27,10 @@ from llo.enrolment.services.common import (
     new_receipt,
 )
 from llo.enrolment.services.consent import check_acting_for
-from llo.enrolment.services.facts import offer_facts, person_facts
+from llo.enrolment.services.facts import offer_facts
 from llo.people.models import Organisation, Person
 from llo.register.models import Offer, Offering
 from llo.schemes.decision import Decision, Reason
-from llo.schemes.errors import RulesError
 from llo.schemes.services import decide_and_record, record_decision
 
 
@@ -68,41 +67,35 @@ def preview(
     price = offer.price_cents
     decision = None
     if window is not None:
-        # A preview before the window opens is for the opening day (Sanne wants to know first).
-        peildatum = max(on, window.opens_at.date())
-        scheme = window.budget.scheme
-        if not scheme:
-            raise Problem(422, _("This window has no scheme rules."), code="window-without-scheme")
-        facts, person_sources = person_facts(person, scheme, peildatum)
-        offered, offer_sources = offer_facts(offer, offering, peildatum)
-        # This person's price: an exemption the provider accepted lowers it (issue 16), and
-        # the scheme decides on that price.
-        offered, adjusted = priced_for(person.pk, offer.pk, offered)
-        price, reductions = adjusted.price_cents, adjusted.reductions
-        try:
-            result, decision = decide_and_record(
-                facts,
-                offered,
-                peildatum,
-                scheme,
+        found, decision = deciding.fit(
+            window,
+            person,
+            offering,
+            on,
+            decide_with=lambda person_facts, offer_facts, day, rules, sources: decide_and_record(
+                person_facts,
+                offer_facts,
+                day,
+                rules,
                 actor=actor,
                 person=person,
                 purpose="apply",
-                sources={"person": person_sources, "offer": offer_sources},
-            )
-        except RulesError as exc:
-            raise Problem(422, str(exc), code="rules-refused") from None
-        amount = min(result.amount_cents, price) if result.eligible else 0
-        reasons = result.reasons_json()
+                sources=sources,
+            ),
+        )
+        peildatum, amount, reasons = found.day, found.amount_cents, list(found.reasons)
+        # This person's price: an exemption the provider accepted lowers it (issue 16), and
+        # the window's rules decide on that price (deciding.fit).
+        price, reductions = found.price_cents, found.reductions
         plan = [
             {
                 "funder": window.budget.funder.organisation.name,
                 "amountCents": amount,
                 "text": window.name,
-                "missing": list(result.missing),
+                "missing": list(found.missing),
             }
         ]
-        eligible = result.eligible and amount > 0
+        eligible = found.eligible
     else:
         peildatum = on
         offered, offer_sources = offer_facts(offer, offering, on)

@@ -143,7 +143,9 @@ def _reserve_for(
         amount_cents=cents,
         on=on,
         provider=provider,
-        reference=f"application:{app.pk}",
+        # What the funder's page and the person's right show: the application's number, which
+        # the person has on their receipt (not an internal code, issue 15 finding 10).
+        reference=app.receipt,
         idempotency_key=key,
     )
     Funding.objects.create(

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -38,9 +40,9 @@ from llo.enrolment.store import counters, locks
 from llo.people.models import Organisation
 from llo.register.models import Offer
 
-#: Entries younger than this are not allocated yet during an FCFS window: a request that took
-#: its sequence number earlier may still be committing (requests time out well before this).
-WATERMARK = dt.timedelta(seconds=2)
+#: Entries younger than this are not allocated yet during an FCFS window (defined with the
+#: policies, so the selectors read it too).
+WATERMARK = allocation.WATERMARK
 #: Rows per statement when the allocator writes applications and entries.
 ALLOCATION_BATCH = 500
 
@@ -53,8 +55,9 @@ def check_submission(window: Window, shown: Preview, amount_cents: object, at: d
             422,
             _("This window is closed. You can apply from %(opens)s until %(closes)s.")
             % {
-                "opens": f"{window.opens_at:%d-%m-%Y %H:%M}",
-                "closes": f"{window.closes_at:%d-%m-%Y %H:%M}",
+                # The one date format of the Dutch pages, in Dutch time (issue 15, finding 10).
+                "opens": date_format(localtime(window.opens_at), "j F Y H:i"),
+                "closes": date_format(localtime(window.closes_at), "j F Y H:i"),
             },
             code="outside-window",
         )
@@ -225,6 +228,8 @@ class _Known:
 
     provider_of: dict[int, int]
     pre_registered: set[tuple[int, int]]
+    #: What the person pays themselves, as their preview showed it (price minus the grant).
+    own_of: dict[int, int]
 
     @classmethod
     def of(cls, entries: Sequence[IntakeEntry]) -> _Known:
@@ -236,6 +241,11 @@ class _Known:
             set(
                 PreRegistration.objects.filter(offer_id__in=offers).values_list(
                     "person_id", "offer_id"
+                )
+            ),
+            dict(
+                Preview.objects.filter(pk__in={e.preview_id for e in entries}).values_list(
+                    "pk", "own_cents"
                 )
             ),
         )
@@ -261,7 +271,10 @@ def application_of_entry(
         year=entry.received_at.year,
         status=status,
         amount_cents=entry.amount_cents if status in (Status.GRANTED, Status.WAITING) else 0,
-        own_cents=0,
+        # A grant pays the amount asked; the rest of the price the person pays themselves.
+        own_cents=known.own_of.get(entry.preview_id, 0)
+        if status in (Status.GRANTED, Status.WAITING)
+        else 0,
         receipt=new_receipt(),
         applied_at=entry.received_at,
         applied_by=entry.actor,
@@ -340,13 +353,19 @@ def _decide(
 
 
 def allocate_window(
-    window: Window, *, actor: audit.Actor = SYSTEM, at: dt.datetime | None = None
+    window: Window,
+    *,
+    actor: audit.Actor = SYSTEM,
+    at: dt.datetime | None = None,
+    seed: str | None = None,
 ) -> AllocationReport:
     """The single writer of a window: decide every unallocated entry in policy order.
 
     FCFS may run while the window is open (entries up to the watermark); lottery and priority
-    run once after closing, with a fresh seed that is stored and published. Each outcome is a
-    row of the lifecycle table taken by the system, with the money that row names.
+    run once after closing, with a fresh seed that is stored and published (``seed`` gives
+    one instead: a draw announced beforehand, or the demo's, which must be the same every
+    run). Each outcome is a row of the lifecycle table taken by the system, with the money
+    that row names.
 
     Locks: the window (:func:`llo.enrolment.store.locks.window`), then the conditional
     updates of the training counters and the window's total, then the ledger's.
@@ -366,7 +385,7 @@ def allocate_window(
             and current.then_policy == allocation.Policy.LOTTERY
         )
         if uses_lottery and not current.seed:
-            current.seed = secrets.token_hex(16)
+            current.seed = seed or secrets.token_hex(16)
         horizon = (
             min(at - WATERMARK, current.closes_at)
             if policy == allocation.Policy.FCFS

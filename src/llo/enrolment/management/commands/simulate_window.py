@@ -19,10 +19,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--policy", choices=["fcfs", "lottery", "priority", "all"], default="all"
         )
-        parser.add_argument("--population", type=int, default=100_000)
-        parser.add_argument("--seed", type=int, default=2023)
         parser.add_argument(
-            "--budget-percent", type=int, default=30, help="budget as a % of the demand"
+            "--population", type=int, default=100_000, help="persons in the simulated population"
+        )
+        parser.add_argument("--seed", type=int, default=2023, help="seed of the population")
+        parser.add_argument(
+            "--budget-percent",
+            type=int,
+            default=30,
+            # argparse formats help with %: a bare '%' made --help crash (issue 15).
+            help="budget as a %% of the demand",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

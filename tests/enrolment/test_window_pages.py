@@ -1,0 +1,283 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Windows as pages through Django's test client, on both databases: UWV opens a window from
+its budget page (a clear message beside the rules when they do not apply), sees the intake and
+the allocation; a person sees the open windows that can decide, compares trainings by what
+they pay, applies, and sees their place. A window on ended rules is offered nowhere, and
+choosing it anyway is a B1 refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from llo.accounts.models import Budget
+from llo.enrolment import services
+from llo.enrolment.models import IntakeEntry, Window
+from llo.people.models import Organisation, Person, User
+from tests.accounts.conftest import make_org
+from tests.enrolment.conftest import ACTOR
+from tests.enrolment.rounds import (
+    NOW,
+    TODAY,
+    at,
+    job_seeker,
+    open_round,
+    training,
+    uwv_budget,
+)
+
+pytestmark = pytest.mark.django_db
+_n = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def today() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="nl")
+
+
+def login(
+    client: Client, role: str, *, who: Person | None = None, org: Organisation | None = None
+) -> User:
+    user = User.objects.create_user(
+        f"{role}:w{next(_n)}", role=role, person=who, organisation=org, display_name="Test"
+    )
+    client.force_login(user)
+    return user
+
+
+def nl(text: str) -> str:
+    with translation.override("nl"):
+        return translation.gettext(text)
+
+
+def text(html: bytes) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.decode()))
+
+
+def form_data(**fields: str) -> dict[str, str]:
+    data = {
+        "name": "Scholing naar werk, ronde 3",
+        "description": "Voor werkzoekenden.",
+        "scheme": "funder",
+        "opens_on": "2026-12-08",
+        "opens_time": "09:00",
+        "closes_on": "2027-01-08",
+        "closes_time": "17:00",
+        "budget": "50.000,00",
+        "max_per_person": "2.500",
+        "policy": "priority",
+        "then_policy": "lottery",
+        "group_1": "low_educated",
+        "group_2": "up_to_mbo4",
+        "group_3": "",
+        "training_cap": "",
+        "waiting_list": "on",
+        "idempotency_key": "form-1",
+    }
+    data.update(fields)
+    return data
+
+
+def _uwv(client: Client) -> Budget:
+    budget = uwv_budget()
+    login(client, "uwv", org=budget.funder.organisation)
+    return budget
+
+
+def test_uwv_opens_a_round_from_its_budget_page(client: Client) -> None:
+    budget = _uwv(client)
+    page = client.get(reverse("accounts:budget", args=[budget.pk]))
+    create = reverse("enrolment:window-create", args=[budget.pk])
+    assert create in page.content.decode()
+    assert client.get(create).status_code == 200
+    done = client.post(create, form_data())
+    window = Window.objects.get()
+    assert done.status_code == 302
+    assert done["Location"] == reverse("enrolment:funder-window", args=[window.pk])
+    assert window.priority_groups == ["low_educated", "up_to_mbo4"]
+    assert (window.budget_cents, window.max_per_person_cents) == (5_000_000, 250_000)
+    assert window.opens_at == at(dt.date(2026, 12, 8))
+    shown = text(client.get(done["Location"]).content)
+    assert "Scholing naar werk, ronde 3" in shown
+    assert nl("People with little education (up to mbo 2)") in shown
+    # The budget page lists it.
+    assert "Scholing naar werk, ronde 3" in text(
+        client.get(reverse("accounts:budget", args=[budget.pk])).content
+    )
+
+
+def test_stap_rules_in_2026_get_a_dutch_message_beside_the_field(client: Client) -> None:
+    budget = _uwv(client)
+    page = client.post(
+        reverse("enrolment:window-create", args=[budget.pk]), form_data(scheme="stap")
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    field_error = re.search(r'id="id_scheme-error">(.*?)</div>', html, re.S)
+    assert field_error is not None
+    assert "31 december 2023" in field_error.group(1)
+    assert "outside that period" not in html
+    assert not Window.objects.exists()
+
+
+def test_a_funder_sees_only_its_own_budgets_and_rounds(client: Client) -> None:
+    budget = uwv_budget()
+    window = open_round(budget)
+    login(client, "gemeente", org=make_org("municipality", name="Gemeente Rotterdam"))
+    assert client.get(reverse("enrolment:funder-window", args=[window.pk])).status_code == 404
+    assert client.get(reverse("enrolment:window-create", args=[budget.pk])).status_code == 404
+    assert (
+        client.post(reverse("enrolment:funder-window-allocate", args=[window.pk])).status_code
+        == 404
+    )
+    login(client, "burger", who=job_seeker())
+    assert client.get(reverse("enrolment:funder-window", args=[window.pk])).status_code == 403
+
+
+def _apply(window: Window, person: Person, offering_pk: int, key: str) -> IntakeEntry:
+    from llo.register.models import Offering
+
+    offering = Offering.objects.get(pk=offering_pk)
+    shown = services.preview(actor=ACTOR, person=person, offering=offering, window=window, on=TODAY)
+    return services.submit(
+        actor=ACTOR, window=window, shown=shown, amount_cents=shown.amount_cents,
+        idempotency_key=key, at=NOW,
+    ).entry  # fmt: skip
+
+
+def test_uwv_sees_the_intake_decides_and_sees_the_allocation(client: Client) -> None:
+    budget = _uwv(client)
+    window = open_round(budget, budget_cents=500_000)
+    _offer, offering = training()
+    for n in range(3):
+        _apply(window, job_seeker(), offering.pk, f"k{n}")
+    url = reverse("enrolment:funder-window", args=[window.pk])
+    before = text(client.get(url).content)
+    assert "€ 7.500,00" in before  # three asked € 2.500 each
+    done = client.post(reverse("enrolment:funder-window-allocate", args=[window.pk]))
+    assert done.status_code == 302
+    with time_machine.travel(NOW + dt.timedelta(minutes=1), tick=False):
+        client.post(reverse("enrolment:funder-window-allocate", args=[window.pk]))
+    after = client.get(url).content.decode()
+    assert 'data-outcome="granted"' in after
+    granted = re.search(r'data-outcome="granted">(.*?)</tr>', after, re.S)
+    assert granted is not None
+    assert ">2<" in granted.group(1)
+    assert "€ 5.000,00" in granted.group(1)
+    waiting = re.search(r'data-outcome="waiting">(.*?)</tr>', after, re.S)
+    assert waiting is not None
+    assert ">1<" in waiting.group(1)
+    assert 'data-money="left">€ 0,00' in after
+
+
+def _stap_window() -> Window:
+    budget = uwv_budget(scheme="stap", conditions={})
+    return Window.objects.create(
+        budget=budget,
+        name="Scholingsvenster UWV 2026",
+        opens_at=at(dt.date(2026, 9, 1)),
+        closes_at=at(dt.date(2026, 12, 31), 17),
+        budget_cents=1_000_000,
+        policy="fcfs",
+    )
+
+
+def test_a_person_sees_only_rounds_that_can_decide_and_compares_by_what_they_pay(
+    client: Client,
+) -> None:
+    stap = _stap_window()
+    window = open_round(uwv_budget())
+    cheap = training(fee=90_000)[1]
+    dear = training(fee=618_000)[1]
+    sanne = job_seeker()
+    login(client, "burger", who=sanne)
+    listing = text(client.get(reverse("enrolment:windows")).content)
+    assert window.name in listing
+    assert stap.name not in listing
+    page = client.get(reverse("enrolment:window", args=[window.pk])).content.decode()
+    rows = re.findall(r'<tr class="utrecht-table__row" data-offering="(\d+)"', page)
+    assert rows[:2] == [str(cheap.pk), str(dear.pk)]  # what she pays, lowest first
+    shown = text(page.encode())
+    assert nl("You pay € 0,00 yourself.") in shown
+    assert "€ 3.680,00" in shown  # € 6.180 minus the round's € 2.500
+    by_start = client.get(reverse("enrolment:window", args=[window.pk]), {"volgorde": "start"})
+    assert by_start.status_code == 200
+
+
+def test_the_apply_page_offers_only_rounds_that_can_decide(client: Client) -> None:
+    stap = _stap_window()
+    window = open_round(uwv_budget())
+    offering = training()[1]
+    login(client, "burger", who=job_seeker())
+    url = reverse("enrolment:apply", args=[offering.pk])
+    page = client.get(url).content.decode()
+    assert f'data-window="{window.pk}"' in page
+    assert f'data-window="{stap.pk}"' not in page
+    # Choosing the STAP window anyway: a refusal in B1, no engine text, nothing reserved.
+    refused = client.get(url, {"venster": stap.pk})
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "31 december 2023" in html
+    assert "applies to applications" not in html
+    assert 'name="confirm"' not in html
+    gone = client.get(url, {"venster": 999_999})
+    assert gone.status_code == 422
+    assert 'data-code="outside-window"' in gone.content.decode()
+
+
+def test_a_person_applies_in_a_round_and_sees_their_place(client: Client) -> None:
+    window = open_round(uwv_budget())
+    offering = training()[1]
+    _apply(window, job_seeker(), offering.pk, "other")
+    sanne = job_seeker()
+    login(client, "burger", who=sanne)
+    url = reverse("enrolment:apply", args=[offering.pk])
+    page = client.get(url, {"venster": window.pk}).content.decode()
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    fields.pop("csrfmiddlewaretoken", None)
+    done = client.post(url, {**fields, "confirm": "on"})
+    assert done.status_code == 302
+    entry = IntakeEntry.objects.get(person=sanne)
+    shown = client.get(done["Location"]).content.decode()
+    assert 'data-line="2"' in shown
+    on_window = client.get(reverse("enrolment:window", args=[window.pk])).content.decode()
+    assert 'data-line="2"' in on_window
+    assert entry.amount_cents == 250_000
+
+
+def test_a_round_that_needs_a_fact_llo_does_not_hold_says_not_known_yet(client: Client) -> None:
+    """Someone in work: llo does not know the purpose of their training, and the round pays
+    only toward work (decision 008: not assumed). The comparison and the apply page say it is
+    not known yet, with the rules' B1 sentence, and still lead to applying; nothing granted."""
+    from tests.accounts.conftest import make_person
+
+    window = open_round(uwv_budget(conditions={"purposes": ["work", "switch"]}))
+    offering = training()[1]
+    login(client, "burger", who=make_person(position="employed"))
+    every = {"alles": "1"}  # not only what the round pays
+    page = client.get(reverse("enrolment:window", args=[window.pk]), every).content.decode()
+    assert f'data-offering="{offering.pk}" data-eligible="unknown"' in page
+    shown = text(page.encode())
+    assert "We weten nog niet of deze ronde deze opleiding betaalt." in shown
+    assert "We weten nog niet waarom" in shown
+    url = reverse("enrolment:apply", args=[offering.pk])
+    apply = client.get(url).content.decode()
+    assert f'data-window="{window.pk}" data-eligible="unknown"' in apply
+    assert f"?venster={window.pk}" in apply
+    chosen = client.get(url, {"venster": window.pk}).content.decode()
+    assert 'data-passed="unknown"' in chosen
+    assert 'name="confirm"' not in chosen
