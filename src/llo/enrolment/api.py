@@ -33,6 +33,7 @@ from llo.register.models import Offering
 
 router = Router(tags=["enrolment"])
 
+
 def _actor(request: HttpRequest) -> audit.Actor:
     return audit.actor_of(request)
 
