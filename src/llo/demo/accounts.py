@@ -324,7 +324,8 @@ def _information_rights(seed: int) -> int:
             "mohammed",
             RightKind.DRAWING_RIGHT,
             None,
-            "Right to a funded mbo programme up to level 2",
+            # A funder writes this text itself (stored, not translated): in Dutch, as OCW would.
+            "Recht op een betaalde mbo-opleiding tot en met niveau 2",
         ),
     ):
         person = _persona(key)
