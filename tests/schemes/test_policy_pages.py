@@ -4,6 +4,7 @@ references; the what-if form with results beside its charts, and errors beside t
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import re
@@ -14,6 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import formats, translation
 from openfisca_core.parameters import Parameter, ParameterNode
 
 from llo.core.roles import Role
@@ -25,6 +27,11 @@ pytestmark = pytest.mark.django_db
 
 _kvk = itertools.count(90000300)
 PAGES = ("schemes:list", "schemes:what-if")
+
+
+def dutch_date(iso: str) -> str:
+    with translation.override("nl"):
+        return formats.date_format(dt.date.fromisoformat(iso), "j F Y")
 
 
 def page(response: Any) -> str:
@@ -102,7 +109,7 @@ def test_a_scheme_page_lists_every_parameter_with_its_history_and_references(
     for path, parameter in leaves:
         assert path in text
         for value in parameter.values_list:
-            assert value.instant_str in text, (path, value.instant_str)
+            assert dutch_date(value.instant_str) in text, (path, value.instant_str)
             for reference in value.metadata.get("reference") or []:
                 assert reference["title"] in text
                 assert f'href="{reference["href"]}"' in text
@@ -111,8 +118,10 @@ def test_a_scheme_page_lists_every_parameter_with_its_history_and_references(
 def test_the_history_shows_old_and_new_values(peter: Client) -> None:
     text = unescape(page(peter.get(reverse("schemes:detail", args=["stap"]))))
     # The application windows changed on 1 January 2023; the 2022 value ends the day before.
-    assert "2023-01-01" in text
-    assert "2022-12-31" in text
+    # Dates in words, as on every Dutch page (issue 15 item 10: one date format).
+    assert "1 januari 2023" in text
+    assert "31 december 2022" in text
+    assert "2023-01-01" not in text
     assert "2022-03-01/2022-04-30" in text
     assert "€ 1.000,00" in text  # the STAP maximum, cents shown as euros
     llo = unescape(page(peter.get(reverse("schemes:detail", args=["llo_regeling"]))))

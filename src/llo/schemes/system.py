@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from openfisca_core.errors import ParameterParsingError
 from openfisca_core.parameters import ParameterNode
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
@@ -75,6 +76,14 @@ class ConditionText:
     unknown: str = ""
 
 
+#: Where a scheme stands (``status`` in its scheme.yaml), with the words a page shows.
+SCHEME_STATUSES = {
+    "live": gettext_lazy("in use"),
+    "scenario": gettext_lazy("proposal (scenario)"),
+    "historical": gettext_lazy("ended; kept to explain earlier decisions"),
+}
+
+
 @dataclass(frozen=True)
 class Scheme:
     key: str
@@ -91,6 +100,10 @@ class Scheme:
     directory: Path
     files_hash: str = ""
     file_path: Path = field(default_factory=Path)
+
+    @property
+    def status_label(self) -> str:
+        return str(SCHEME_STATUSES.get(self.status, self.status))
 
     @property
     def rule_version(self) -> str:

@@ -17,12 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext_lazy
 
 from llo.core import vocabulary
 from llo.schemes import enums
 from llo.schemes.errors import RulesFileError, suggest
 
-STATUSES = ("confirmed", "unconfirmed", "scenario")
+#: How sure a parameter's value is (its ``metadata.status``), with the words a page shows.
+PARAMETER_STATUSES = {
+    "confirmed": gettext_lazy("confirmed"),
+    "unconfirmed": gettext_lazy("not yet confirmed"),
+    "scenario": gettext_lazy("scenario"),
+}
+STATUSES = tuple(PARAMETER_STATUSES)
 PARAMETER_KEYS = {"description", "metadata", "values", "documentation"}
 VALUE_KEYS = {"value", "metadata"}
 TEST_KEYS = {

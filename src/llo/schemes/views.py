@@ -36,6 +36,7 @@ from llo.core.money import Money
 from llo.core.roles import Role
 from llo.schemes.errors import OutsideValidityError, RulesError
 from llo.schemes.system import Scheme, build_system
+from llo.schemes.validation import PARAMETER_STATUSES
 
 #: The what-if on the page: at most this many persons (the CLI does more).
 MAX_WEB_PERSONS = 1_000_000
@@ -129,7 +130,7 @@ def _parameters(node: ParameterNode, prefix: str) -> list[dict[str, Any]]:
                     "until": until,
                     "value": _value_text(at.value, unit, path),
                     "raw": at.value,
-                    "status": meta.get("status", ""),
+                    "status": str(PARAMETER_STATUSES.get(meta.get("status", ""), "")),
                     "note": str(meta.get("note", "")).strip(),
                     "references": [
                         {"title": str(r.get("title", "")), "href": str(r.get("href", ""))}
