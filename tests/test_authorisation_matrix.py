@@ -154,6 +154,14 @@ PAGES: dict[str, dict[str, str]] = {
     "home": {**everyone("ok"), "anonymous": "login"},
     "taken/<int:pk>": {**everyone("404"), "anonymous": "login"},
     "mijn-rechten/<int:pk>": {**everyone("404"), "anonymous": "login"},
+    # The adviser (issue 15): a person gives and ends consent; a work centre's adviser sees
+    # only persons whose consent is valid (anyone else 404: tests/advice/test_adviser.py).
+    "mijn-toestemmingen": only("burger"),
+    "mijn-toestemmingen/<int:pk>/intrekken": only("burger", answer="404"),
+    "mijn-ontwikkelplan": only("burger"),
+    "adviseur/clienten": only("adviseur"),
+    "adviseur/clienten/<int:person_id>": only("adviseur", answer="404"),
+    "adviseur/clienten/<int:person_id>/plan": only("adviseur", answer="404"),
     # added with credentials' EVC page, skills and regions (issue 17), OOAPI v6 (public)
     "^ooapi(?P<rest>/.*)?$": everyone("404"),
     "aanvragen/nieuw/<int:offering_id>/gegevens": only("burger", "adviseur", answer="404"),

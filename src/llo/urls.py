@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("llo.accounts.urls")),
     path("", include("llo.enrolment.urls")),
     path("", include("llo.credentials.urls")),
+    path("", include("llo.advice.urls")),
     path("", include("llo.regions.urls")),
     path("", include("llo.notifications.urls")),
     path("", include("llo.web.urls")),

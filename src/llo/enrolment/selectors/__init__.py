@@ -272,6 +272,8 @@ def consenting_persons(org: Organisation) -> list[Person]:
             consents__valid_from__lte=at,
             consents__valid_until__gte=at,
             consents__revoked_at__isnull=True,
+            # Only a consent to apply lets the adviser apply (a "plan" consent does not).
+            consents__purpose="apply",
         )
         .distinct()
         .order_by("display_name", "pk")

@@ -15,6 +15,13 @@ from llo.core.timeutil import now
 from llo.enrolment.models import Consent
 from llo.people.models import Organisation, Person
 
+#: What a person consents to (the vocabulary of ``Consent.purpose``; labels in
+#: :mod:`llo.advice.selectors`). "apply": see the overview, make a development plan and apply
+#: on the person's behalf; "plan": see the overview and make a plan, but not apply.
+PURPOSE_APPLY = "apply"
+PURPOSE_PLAN = "plan"
+PURPOSES = (PURPOSE_APPLY, PURPOSE_PLAN)
+
 
 def check_acting_for(
     actor_org: Organisation | None, person: Person, at: dt.datetime
@@ -30,6 +37,7 @@ def check_acting_for(
             valid_from__lte=at,
             valid_until__gte=at,
             revoked_at__isnull=True,
+            purpose=PURPOSE_APPLY,
         )
         .order_by("-valid_until")
         .first()
@@ -44,31 +52,51 @@ def check_acting_for(
 
 
 def give_consent(
-    *, person: Person, organisation: Organisation, days: int = 90, at: dt.datetime | None = None
+    *,
+    person: Person,
+    organisation: Organisation,
+    days: int = 90,
+    at: dt.datetime | None = None,
+    purpose: str = PURPOSE_APPLY,
+    until: dt.datetime | None = None,
+    actor: audit.Actor | None = None,
 ) -> Consent:
-    """The person gives an organisation consent for ``days`` days. Takes no lock."""
+    """The person gives an organisation consent for a purpose until ``until`` (or for
+    ``days`` days). Takes no lock."""
+    if purpose not in PURPOSES:
+        raise ValueError(purpose)
     at = at or now()
     with transaction.atomic():
         consent = Consent.objects.create(
             person=person,
             organisation=organisation,
+            purpose=purpose,
             valid_from=at,
-            valid_until=at + dt.timedelta(days=days),
+            valid_until=until or at + dt.timedelta(days=days),
         )
         audit.record(
-            actor=audit.Actor(f"person:{person.pk}", "burger"),
+            actor=actor or audit.Actor(f"person:{person.pk}", "burger"),
             action="consent.given",
             subject=consent,
+            after={
+                "organisation": organisation.pk,
+                "purpose": purpose,
+                "valid_until": consent.valid_until,
+            },
         )
     return consent
 
 
-def revoke_consent(consent: Consent, at: dt.datetime | None = None) -> None:
+def revoke_consent(
+    consent: Consent, at: dt.datetime | None = None, actor: audit.Actor | None = None
+) -> None:
     """The person revokes a consent. Takes no lock (one conditional update)."""
     with transaction.atomic():
-        Consent.objects.filter(pk=consent.pk).update(revoked_at=at or now())
+        Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
+            revoked_at=at or now()
+        )
         audit.record(
-            actor=audit.Actor(f"person:{consent.person_id}", "burger"),
+            actor=actor or audit.Actor(f"person:{consent.person_id}", "burger"),
             action="consent.revoked",
             subject=consent,
         )
