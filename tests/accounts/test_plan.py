@@ -243,3 +243,22 @@ def test_fatimas_plan_combines_her_funders_and_says_she_pays_nothing() -> None:
             (x.right_id, x.amount_cents, x.reason, x.text) for x in one.lines
         ]
         assert batch.own_cents == one.own_cents
+
+
+def test_money_that_ends_before_the_course_starts_pays_nothing() -> None:
+    """A € 1.200 voucher valid until 5 July 2027 was reserved for a course that starts on
+    4 September 2027 (issue 15, "also seen"): valid on the day of applying is not enough, it
+    must still be valid on the first day of the course. The employer's money pays instead."""
+    voucher = PlanRight(1, 120_000, dt.date(2027, 7, 5), "municipality", True)
+    employer = PlanRight(2, 50_000, dt.date(2028, 1, 1), "employer", True)
+    applied, starts = dt.date(2027, 6, 1), dt.date(2027, 9, 4)
+    result = allocate({"tuition": 120_000}, [voucher, employer], applied, starts)
+    assert [(line.right_id, line.amount_cents, line.reason) for line in result.lines] == [
+        (1, 0, LineReason.ENDS_BEFORE_START),
+        (2, 50_000, LineReason.PAYS),
+    ]
+    assert result.own_cents == 70_000
+    # Without a known start (a search result) and for a course within its dates it pays.
+    assert allocate({"tuition": 120_000}, [voucher], applied).lines[0].amount_cents == 120_000
+    within = allocate({"tuition": 120_000}, [voucher], applied, dt.date(2027, 7, 5))
+    assert within.lines[0].amount_cents == 120_000

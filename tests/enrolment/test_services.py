@@ -369,3 +369,36 @@ def test_allocator_reads_and_writes_in_batches_and_marks_pre_registrations(world
         assert [a.pre_registered for a in apps] == [True] + [False] * (n - 1)
         assert {a.provider_id for a in apps} == {world.provider.pk}
         assert all(a.receipt.startswith("LLO-") for a in apps)
+
+
+def test_completion_before_the_start_is_refused_and_pays_nothing(world: World) -> None:
+    """Completion was accepted before a course started (issue 15, "also seen"): the advance
+    may be paid in the three weeks before the start, the completion only from the start."""
+    _submit(world, person())
+    services.allocate_window(world.window, at=DURING + dt.timedelta(minutes=5))
+    app = Application.objects.get()
+    services.enrol(actor=ACTOR, provider=world.provider, application=app, sessions_planned=10)
+    services.start(actor=ACTOR, provider=world.provider, application=app, on=dt.date(2023, 7, 15))
+    with pytest.raises(Problem) as early:
+        services.complete(
+            actor=ACTOR,
+            provider=world.provider,
+            application=app,
+            credential="DIPL-1",
+            on=world.offering.start_date - dt.timedelta(days=1),
+        )
+    assert early.value.code == "not-started-yet"
+    app.refresh_from_db()
+    assert app.status == "started"
+    assert [line.amount_cents for line in selectors.statement(world.provider, world.offer)] == [
+        45_000
+    ]
+    services.complete(
+        actor=ACTOR,
+        provider=world.provider,
+        application=app,
+        credential="DIPL-1",
+        on=world.offering.start_date,
+    )
+    app.refresh_from_db()
+    assert app.status == "paid"

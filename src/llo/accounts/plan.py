@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from llo.accounts import price_adjusters, selectors
@@ -72,6 +73,9 @@ class LineReason:
     NOT_ELIGIBLE = "not_eligible"
     UNKNOWN = "unknown"
     NOT_VALID = "not_valid"
+    #: The right ends before the training starts (a voucher valid until 5 July cannot pay
+    #: for a course that starts on 4 September: issue 15, "also seen").
+    ENDS_BEFORE_START = "ends_before_start"
     EMPTY = "empty"
     NOTHING_LEFT = "nothing_left"
     CAPPED = "capped"
@@ -110,7 +114,10 @@ def order_key(right: PlanRight) -> tuple[int, dt.date, int]:
 
 
 def allocate(
-    price_components: Mapping[str, int], rights: Sequence[PlanRight], on: dt.date
+    price_components: Mapping[str, int],
+    rights: Sequence[PlanRight],
+    on: dt.date,
+    starts: dt.date | None = None,
 ) -> Allocation:
     """Decide how much each right pays for a training with this price.
 
@@ -118,6 +125,8 @@ def allocate(
     the unpaid part of the price components it may pay; and what is left under the lowest
     limit of every right used so far and itself (price minus its co-payment, its accumulation
     cap). A right that would pay nothing is not used, so its co-payment does not bind others.
+    A right must be valid on ``on`` and, when the start of the training is known
+    (``starts``), still on its first day: money that ends before a course starts pays nothing.
     """
     remaining = {name: cents for name, cents in price_components.items() if cents > 0}
     price = sum(remaining.values())
@@ -132,6 +141,9 @@ def allocate(
             right.valid_from is not None and on < right.valid_from
         ):
             lines.append(Line(right.right_id, 0, LineReason.NOT_VALID))
+            continue
+        if starts is not None and right.valid_until is not None and right.valid_until < starts:
+            lines.append(Line(right.right_id, 0, LineReason.ENDS_BEFORE_START))
             continue
         if not right.eligible and not right.unknown:
             lines.append(Line(right.right_id, 0, LineReason.NOT_ELIGIBLE))
@@ -266,6 +278,11 @@ def explain(
         return _("For your information. This is not money in your account.")
     if line.reason == LineReason.NOT_VALID:
         return _("%(funder)s: this money cannot be used on this date.") % {"funder": funder}
+    if line.reason == LineReason.ENDS_BEFORE_START:
+        return _(
+            "%(funder)s does not pay: this money can be used until %(date)s, "
+            "and the training starts later."
+        ) % {"funder": funder, "date": date_format(right.valid_until, "j F Y")}
     if line.reason == LineReason.NOT_ELIGIBLE:
         failed = [r.text for r in (decision.failed if decision else ())]
         return " ".join(
@@ -383,7 +400,7 @@ def _explained(
     reductions: tuple[price_adjusters.Reduction, ...] = (),
 ) -> FundingPlan:
     plan_rights = [_plan_right(r, decisions.get(r.pk)) for r in rights]
-    allocation = allocate(price_parts(offer), plan_rights, on)
+    allocation = allocate(price_parts(offer), plan_rights, on, offer.start_date)
     by_id = {r.pk: r for r in rights}
     facts_by_id = {r.right_id: r for r in plan_rights}
     lines = []

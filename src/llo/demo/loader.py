@@ -28,6 +28,7 @@ from llo.demo.enrolment import load_enrolment
 from llo.demo.offers import load_offers
 from llo.demo.regions import load_regions
 from llo.demo.review import load_review_cases
+from llo.demo.signals import load_signals
 from llo.demo.windows import load_windows
 from llo.people.models import (
     GRANTED_ROLES,
@@ -592,6 +593,9 @@ def load(
         _merge(result, "enrolment", load_enrolment(seed=seed))
         _merge(result, "credentials", load_credentials(seed=seed))
         _merge(result, "windows", load_windows(seed=seed))
+        # Enough grants for unsuppressed rows in the spending register, and the nightly
+        # misuse scan over them (llo scan_misuse): real cases in the signals queue.
+        _merge(result, "signals", load_signals(seed=seed))
         # Regions: shortage lists, demand of region partners, the gap table (llo.demo.regions).
         progress("regions", 0, 1)
         _merge(result, "regions", load_regions())

@@ -211,7 +211,7 @@ def gifts(reports: Iterable[GiftReport]) -> list[Flag]:
                 r.provider,
                 f"{who} a gift, perk or travel costs for participants: {r.text} "
                 "(STAP art. 4(3): such training is not subsidised).",
-                {"declared": r.declared_by_provider},
+                {"declared": r.declared_by_provider, "text": r.text},
             )
         )
     return flags

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from llo.core import audit
 from llo.core.problems import InvalidParam, invalid
 from llo.core.timeutil import now
-from llo.enrolment import lifecycle, misuse
+from llo.enrolment import deciding, lifecycle, misuse
 from llo.enrolment.lifecycle import Status
-from llo.enrolment.models import Application, GiftReport, MisuseFlag, ReviewCase
+from llo.enrolment.models import Application, GiftReport, MisuseFlag, ReviewCase, Window
 from llo.enrolment.services.common import SYSTEM
 from llo.people.models import Organisation
 from llo.register.models import Offer, OfferVersion
@@ -30,8 +30,14 @@ def scan_misuse(
         s.value
         for s in lifecycle.HOLDS_MONEY | {Status.PAID, Status.DROPPED_OUT, Status.NOT_COMPLETED}
     }
+    # Only STAP asked for the provider's pre-registration (the "aanmeldingsbewijs"): an
+    # application from a person's own budgets, or in a round on other rules, is not flagged
+    # for lacking one (before, every such application went to the review queue).
+    stap = {
+        w.pk for w in Window.objects.select_related("budget") if deciding.rules_key(w) == "stap"
+    }
     apps = [
-        misuse.AppFact(a[0], a[1], a[2], a[3], a[4], a[5] in granted, a[6])
+        misuse.AppFact(a[0], a[1], a[2], a[3], a[4], a[5] in granted, a[6] or a[3] not in stap)
         for a in Application.objects.filter(year=year).values_list(
             "pk", "offer_id", "provider_id", "window_id", "year", "status", "pre_registered"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from llo.core import audit
@@ -128,10 +129,21 @@ def complete(
     final payment); else the provider takes ``started -> fail_attendance`` (the advance is
     taken back and the rest released).
 
+    Completion is refused before the training's start date (issue 15, "also seen": it was
+    accepted in the advance weeks before a course began, so the final payment went out for a
+    course nobody had followed yet).
+
     Locks: the application, its enrolment, then the ledger's."""
     _check_provider(application, provider)
     with transaction.atomic():
         app = locks.application(application)
+        if on < app.offering.start_date:
+            raise Problem(
+                422,
+                _("A training can be completed only after it has started, on %(day)s or later.")
+                % {"day": date_format(app.offering.start_date, "j F Y")},
+                code="not-started-yet",
+            )
         enrolment = locks.enrolment(app)
         done = settlement.completed(
             credential=bool(credential.strip()),

@@ -4,6 +4,8 @@ vocabulary in :mod:`llo.enrolment.window_words`: no raw code reaches a page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from llo.enrolment import window_words
@@ -30,6 +32,21 @@ def state_label(code: str) -> str:
 @register.filter
 def outcome_label(code: str) -> str:
     return str(window_words.OUTCOME_LABELS.get(code, code))
+
+
+@register.filter
+def rule_label(code: str) -> str:
+    from llo.enrolment import misuse_words
+
+    return misuse_words.rule_label(code)
+
+
+@register.filter
+def flag_text(flag: Any) -> str:
+    """A misuse flag's finding in B1 (its stored reason is the scan's English log text)."""
+    from llo.enrolment import misuse_words
+
+    return misuse_words.describe(flag.rule, flag.evidence)
 
 
 @register.filter
