@@ -282,7 +282,10 @@ def explain(
         return _(
             "%(funder)s does not pay: this money can be used until %(date)s, "
             "and the training starts later."
-        ) % {"funder": funder, "date": date_format(right.valid_until, "j F Y")}
+        ) % {
+            "funder": funder,
+            "date": date_format(right.valid_until, "j F Y") if right.valid_until else "",
+        }
     if line.reason == LineReason.NOT_ELIGIBLE:
         failed = [r.text for r in (decision.failed if decision else ())]
         return " ".join(
