@@ -70,3 +70,20 @@ def test_byte_order_mark_is_ignored() -> None:
     rows, errors = csvfile.parse("\ufeffbsn,amount\n999990019,10\n")
     assert errors == []
     assert rows[0].amount_cents == 1000
+
+
+def test_a_quote_that_is_not_closed_does_not_swallow_the_lines_after_it() -> None:
+    """Issue 15, "also seen": a broken quote in a deposit file silently took the two lines
+    after it into one cell. Now the line with the quote is named, with the lines it took, and
+    the good lines keep their own line numbers."""
+    text = 'bsn,amount\n999990019,400\n999990020,"400\n999990032,400\n999990044,400\n'
+    rows, errors = csvfile.parse(text)
+    assert [r.line for r in rows] == [2]
+    assert [(e.line, e.field) for e in errors] == [(3, "file")]
+    assert "4" in errors[0].reason
+    assert "5" in errors[0].reason
+    # A quote that is closed is fine, and the lines after a multi-line mistake are counted
+    # by the file's line numbers.
+    rows, errors = csvfile.parse('bsn,amount\n"999990019","400"\n999990020,400\n')
+    assert [r.line for r in rows] == [2, 3]
+    assert errors == []

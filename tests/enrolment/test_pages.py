@@ -378,3 +378,32 @@ def test_person_cancels_and_the_money_is_released(client: Client, world: World) 
     app.refresh_from_db()
     assert app.status == "cancelled"
     assert Payment.objects.get().kind == "release"
+
+
+def test_cancelling_asks_first_and_afterwards_nothing_is_paid_for_you(
+    client: Client, world: World
+) -> None:
+    """Issue 15, "also seen": cancelling had no confirmation, and a cancelled application
+    still said "Voor u betaald € 900,00"."""
+    app = _granted(world)
+    login(client, "burger", who=app.person)
+    with time_machine.travel(DURING + dt.timedelta(days=1), tick=False):
+        detail = client.get(reverse("enrolment:application", args=[app.pk])).content.decode()
+        assert f'data-cancel href="{reverse("enrolment:cancel", args=[app.pk])}"' in detail
+        mine = client.get(reverse("enrolment:mine")).content.decode()
+        assert 'data-covered="reserved">€ 900,00' in mine
+        ask = client.get(reverse("enrolment:cancel", args=[app.pk]))
+        assert ask.status_code == 200
+        assert nl("Yes, cancel") in ask.content.decode()
+        app.refresh_from_db()
+        assert app.status == "granted"  # asking changed nothing
+        assert client.post(reverse("enrolment:cancel", args=[app.pk])).status_code == 302
+        app.refresh_from_db()
+        assert app.status == "cancelled"
+        mine = client.get(reverse("enrolment:mine")).content.decode()
+        assert 'data-covered="none">€ 0,00' in mine
+        detail = client.get(reverse("enrolment:application", args=[app.pk])).content.decode()
+        assert nl("Nothing is reserved now.") in detail
+        assert 'aria-labelledby="reserved-title"' not in detail  # no table of amounts
+        # A second look at the cancel page goes back to the application.
+        assert client.get(reverse("enrolment:cancel", args=[app.pk])).status_code == 302

@@ -17,7 +17,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -60,6 +62,18 @@ def _date(text: str) -> dt.date:
     raise ValueError(text)
 
 
+def _records(reader: Any) -> Iterator[list[str] | None]:
+    """The reader's records; None once for a line the csv module cannot read."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield None
+            return
+
+
 def parse(text: str) -> tuple[list[DepositRow], list[RowError]]:
     """All good rows and all errors; the caller decides whether errors stop everything."""
     errors: list[RowError] = []
@@ -97,7 +111,28 @@ def parse(text: str) -> tuple[list[DepositRow], list[RowError]]:
         return record[index].strip() if index is not None and index < len(record) else ""
 
     width = max(who_at, how_at) + 1  # a record this long has both (read inline: fast)
-    for number, record in enumerate(reader, start=2):
+    ended = reader.line_num  # the line the previous record ended on
+    for record in _records(reader):
+        # Line numbers are the file's, not the record count: a record may span lines.
+        number, ended = ended + 1, reader.line_num
+        if record is None:
+            errors.append(RowError(number, "file", _("This line cannot be read as CSV.")))
+            break
+        if any("\n" in value for value in record):
+            # No cell of a deposit file spans lines: a quote that is not closed took the lines
+            # after it into one cell (issue 15, "also seen": they were silently lost).
+            errors.append(
+                RowError(
+                    number,
+                    "file",
+                    _(
+                        'A quote mark (") on this line is not closed, so lines %(first)s to '
+                        "%(last)s were read as part of it. Remove the quote mark or close it."
+                    )
+                    % {"first": number + 1, "last": ended},
+                )
+            )
+            continue
         if not "".join(record).strip():
             continue  # empty lines are harmless
         if number > MAX_ROWS + 1:

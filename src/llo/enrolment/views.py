@@ -43,7 +43,7 @@ from llo.enrolment.forms import (
     FactsForm,
     add_problem,
 )
-from llo.enrolment.lifecycle import Status
+from llo.enrolment.lifecycle import HOLDS_MONEY, Status
 from llo.enrolment.models import Application, IntakeEntry, Preview, ReviewCase, Window
 from llo.people.models import Organisation, Person
 from llo.register.models import Offering
@@ -352,7 +352,10 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "app": app,
             "status_label": STATUS_LABELS.get(app.status, app.status),
-            "fundings": selectors.fundings_of(app),
+            # Only while the application holds money is anything set aside (issue 15: a
+            # cancelled or clawed-back application still showed what had been reserved).
+            "fundings": selectors.fundings_of(app) if app.status in HOLDS_MONEY else [],
+            "holds_money": app.status in HOLDS_MONEY,
             "own_text": own_text(app.own_cents),
             "payments": _payments(app),
             "place": selectors.place_of(app.intake) if app.intake is not None else None,
@@ -364,12 +367,26 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.BURGER)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancelling asks first (GET: what happens, and a button), then cancels (POST); issue
+    15, "also seen": one click cancelled without a question."""
     person = getattr(request.user, "person", None)
-    app = Application.objects.filter(pk=pk, person=person).select_related("offering").first()
+    app = (
+        Application.objects.filter(pk=pk, person=person)
+        .select_related("offering", "offer__opleider__organisation")
+        .first()
+    )
     if app is None or person is None:
         raise Http404
+    if request.method == "GET":
+        if app.status not in CANCELLABLE or app.offering.start_date <= now().date():
+            return redirect("enrolment:application", pk=pk)
+        return render(
+            request,
+            "enrolment/cancel.html",
+            {"app": app, "fundings": selectors.fundings_of(app)},
+        )
     try:
         services.cancel_own(actor=_actor(request), person=person, application=app)
     except Problem as exc:

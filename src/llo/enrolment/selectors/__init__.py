@@ -201,10 +201,31 @@ class ApplicationRow:
     amount_cents: int
     own_cents: int
     applied_at: dt.datetime
+    #: What the funders pay for the person now: what is reserved while the application holds
+    #: money, what was paid to the provider (less what was taken back) once it ended, and
+    #: nothing for an application that was cancelled, refused or lapsed (issue 15, "also
+    #: seen": a cancelled or clawed-back application still said "Voor u betaald € 1.150").
+    covered_cents: int = 0
+    #: "reserved", "paid" or "" (nothing).
+    covered: str = ""
+
+
+def _covered(status: str, amount: int, net_paid: int) -> tuple[int, str]:
+    if status in lifecycle.HOLDS_MONEY:
+        return amount, "reserved"
+    if net_paid > 0:
+        return net_paid, "paid"
+    return 0, ""
 
 
 def applications_of(person: Person) -> list[ApplicationRow]:
-    """A person's applications, newest first."""
+    """A person's applications, newest first, each with what the funders pay for it now."""
+    net: dict[int, int] = {}
+    for app_id, kind, cents in Payment.objects.filter(application__person=person).values_list(
+        "application_id", "kind", "amount_cents"
+    ):
+        sign = {"advance": 1, "final": 1, "claw_back": -1}.get(kind, 0)
+        net[app_id] = net.get(app_id, 0) + sign * cents
     return [
         ApplicationRow(
             id=a.pk,
@@ -219,6 +240,8 @@ def applications_of(person: Person) -> list[ApplicationRow]:
             amount_cents=a.amount_cents,
             own_cents=a.own_cents,
             applied_at=a.applied_at,
+            covered_cents=_covered(a.status, a.amount_cents, net.get(a.pk, 0))[0],
+            covered=_covered(a.status, a.amount_cents, net.get(a.pk, 0))[1],
         )
         for a in Application.objects.filter(person=person)
         .select_related("offer", "offering")
