@@ -250,7 +250,8 @@ class FundingPlan:
 
 
 def _date(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else ""
+    """Dutch pages use one date format: "7 december 2028" (issue 15, finding 10)."""
+    return date_format(day, "j F Y") if day else ""
 
 
 def explain(
@@ -284,7 +285,7 @@ def explain(
             "and the training starts later."
         ) % {
             "funder": funder,
-            "date": date_format(right.valid_until, "j F Y") if right.valid_until else "",
+            "date": _date(right.valid_until),
         }
     if line.reason == LineReason.NOT_ELIGIBLE:
         failed = [r.text for r in (decision.failed if decision else ())]
