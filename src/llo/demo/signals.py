@@ -21,9 +21,10 @@ from llo.accounts.models import Right, RightStatus
 from llo.core import audit
 from llo.core.problems import Problem
 from llo.core.timeutil import today
+from llo.demo import personas
 from llo.enrolment import services
 from llo.enrolment.models import Application, GiftReport
-from llo.people.models import Organisation
+from llo.people.models import Organisation, Person
 from llo.register.models import Offering, OfferingState, OfferState
 
 ACTOR = audit.Actor.system("demo-grants")
@@ -70,7 +71,9 @@ def load_signals(*, seed: int) -> dict[str, int]:
     )
     if not rights:
         return created  # the accounts demo has not run
-    persons = [r.person for r in rights]
+    # The personas keep their own money for their journeys (JOURNEYS.md).
+    own = {p.pk for p in (Person.objects.by_bsn(spec.bsn) for spec in personas.PERSONS) if p}
+    persons = [r.person for r in rights if r.person_id not in own]
     last = min((r.valid_until for r in rights if r.valid_until), default=on + dt.timedelta(days=90))
     used: set[int] = set()
     with transaction.atomic():
