@@ -11,7 +11,8 @@ One module per family, named after what it does:
 ``applying``        preview (decision and funding plan), apply without a window
 ``consent``         an adviser acts for a person with their consent
 ``opening``         a funder opens a window: dates, money, rules, order, groups
-``windows``         a window's intake (submit) and its allocator
+``windows``         a window's intake (submit)
+``allocating``      a window's allocator, set-based
 ``waiting``         the waiting list: grant when money comes free, lapse at the end
 ``progress``        enrol, start, attendance, complete, drop out, cancel
 ``review``          staff close a provider's review case
@@ -35,6 +36,7 @@ from llo.enrolment.selectors import (
     statement,
     statement_totals,
 )
+from llo.enrolment.services.allocating import WATERMARK, AllocationReport, allocate_window
 from llo.enrolment.services.applying import apply, preview
 from llo.enrolment.services.common import SYSTEM
 from llo.enrolment.services.consent import check_acting_for, give_consent, revoke_consent
@@ -53,14 +55,8 @@ from llo.enrolment.services.progress import (
 )
 from llo.enrolment.services.review import close_case
 from llo.enrolment.services.waiting import WaitingReport, lapse_waiting, promote_waiting
-from llo.enrolment.services.windows import (
-    ALLOCATION_BATCH,
-    WATERMARK,
-    AllocationReport,
-    Submitted,
-    allocate_window,
-    submit,
-)
+from llo.enrolment.services.windows import Submitted, submit
+from llo.enrolment.store.intake import BATCH as ALLOCATION_BATCH
 
 __all__ = [
     "ALLOCATION_BATCH",

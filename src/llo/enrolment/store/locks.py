@@ -6,7 +6,8 @@ The order, outermost first; a use case that needs several takes them in this ord
 two use cases never wait for each other crosswise (a deadlock):
 
 1. the **window** (``FOR UPDATE``): its allocator, its waiting list, and a cancel that gives a
-   grant back to it;
+   grant back to it; the intake holds it ``FOR KEY SHARE`` (:func:`window_for_intake`), so the
+   allocator waits for entries being written;
 2. **applications** (``FOR UPDATE``), several in the order of the waiting list;
 3. the application's **enrolment** (``FOR UPDATE``);
 4. a provider's **review case** (``FOR UPDATE``);
@@ -21,6 +22,9 @@ transaction; they come after the locks above. Every function here must run insid
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db import connection
 from django.db.models import F
 
 from llo.enrolment.lifecycle import Status
@@ -34,6 +38,23 @@ def window(window_id: int) -> Window:
         .select_related("budget__funder__organisation")
         .get(pk=window_id)
     )
+
+
+def window_for_intake(window_id: int) -> dt.datetime | None:
+    """The intake's hold on the window (``FOR KEY SHARE``: intake requests never wait for
+    each other, the allocator's ``FOR UPDATE`` waits for them and they for it): when the
+    window was allocated, or None. SQLite writes one transaction at a time anyway."""
+    table = Window._meta.db_table
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT allocated_at FROM {table} WHERE id = %s{lock}", [window_id])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        return None
+    value = row[0]
+    if isinstance(value, str):  # SQLite hands back the stored text
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def application(application: Application) -> Application:
