@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: EUPL-1.2
-# Install Debian's PostgreSQL and chromium when they are missing (non-interactive; CI runs as
+# Install Debian's PostgreSQL, chromium and wrk when they are missing (non-interactive; CI runs as
 # root on a fresh machine). Nothing else is downloaded at run time.
 set -euo pipefail
 
 need=()
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql postgresql-contrib)
+fi
+# wrk: the HTTP load generator of bench/rush (issue 18), scripted in Lua.
+if ! command -v wrk >/dev/null 2>&1; then
+  need+=(wrk)
 fi
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   need+=(chromium)

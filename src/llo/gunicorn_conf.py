@@ -16,6 +16,17 @@ from typing import Any
 
 from gunicorn import util
 
+# --- Workers (issue 18, decision 013; measured in bench/rush) -------------------------------
+# gthread: a few processes with a few threads each. A request of llo spends much of its time
+# waiting for PostgreSQL; threads overlap those waits without a process (and a database
+# connection, and ~100 MB) per concurrent request. `--workers` on the command line wins.
+worker_class = os.environ.get("LLO_WORKER_CLASS", "gthread")
+workers = int(os.environ.get("LLO_WORKERS", "3"))
+threads = int(os.environ.get("LLO_THREADS", "4"))
+# A thread keeps its connection (LLO_DB_CONN_MAX_AGE): keep-alive lets a client (or the
+# reverse proxy) send its next request on the same socket.
+keepalive = 5
+
 # --- Limits of one request (gunicorn's defaults, stated) ----------------------------------------
 limit_request_line = int(os.environ.get("LLO_LIMIT_REQUEST_LINE", "4094"))
 limit_request_fields = 100

@@ -121,16 +121,57 @@ def hit(limit: Limit, client: str, at: dt.datetime) -> tuple[int, int]:
     return int(count), max(1, math.ceil(start + limit.seconds - at.timestamp()))
 
 
+def _window_start(limit: Limit, at: dt.datetime) -> tuple[dt.datetime, int]:
+    epoch = int(at.timestamp())
+    start = epoch - epoch % limit.seconds
+    return dt.datetime.fromtimestamp(start, tz=dt.UTC), start
+
+
+def hits(pairs: list[tuple[Limit, str]], at: dt.datetime) -> list[tuple[int, int]]:
+    """Count one request under every (limit, client) at once, in one statement (issue 18: an
+    application met four limits, four round trips); per pair (requests in its window so far,
+    seconds until that window ends)."""
+    if len(pairs) == 1:
+        return [hit(pairs[0][0], pairs[0][1], at)]
+    starts = [_window_start(limit, at) for limit, _client_key in pairs]
+    # Placeholders only: every value is bound.
+    sql = (
+        "INSERT INTO core_ratecounter (bucket, client, window_start, hits) VALUES "  # noqa: S608
+        f"{', '.join(['(%s, %s, %s, 1)'] * len(pairs))} ON CONFLICT (bucket, client, "
+        "window_start) DO UPDATE SET hits = core_ratecounter.hits + 1 "
+        "RETURNING bucket, client, hits"
+    )
+    params: list[str | dt.datetime] = []
+    for (limit, client), (window_start, _s) in zip(pairs, starts, strict=True):
+        params += [limit.name, client, window_start]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counted = {(bucket, client): int(n) for bucket, client, n in cursor.fetchall()}
+    if random.random() < 0.01:  # now and then, forget windows long gone
+        RateCounter.objects.filter(window_start__lt=at - dt.timedelta(days=1)).delete()
+    return [
+        (
+            counted[(limit.name, client)],
+            max(1, math.ceil(start + limit.seconds - at.timestamp())),
+        )
+        for (limit, client), (_w, start) in zip(pairs, starts, strict=True)
+    ]
+
+
 def check(request: HttpRequest) -> Problem | None:
-    """The 429 problem for ``request`` if it goes over a limit, else None (and counted)."""
+    """The 429 problem for ``request`` if it goes over a limit, else None (and counted under
+    every limit it meets, in one statement)."""
     at = now()
+    pairs = []
     for limit in limits():
         if not limit.matches(request):
             continue
         client = _client(limit, request)
-        if client is None:
-            continue
-        count, retry_after = hit(limit, client, at)
+        if client is not None:
+            pairs.append((limit, client))
+    if not pairs:
+        return None
+    for (limit, _client_key), (count, retry_after) in zip(pairs, hits(pairs, at), strict=True):
         if count > limit.count:
             return Problem(
                 429,

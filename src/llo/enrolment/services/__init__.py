@@ -55,7 +55,7 @@ from llo.enrolment.services.progress import (
 )
 from llo.enrolment.services.review import close_case
 from llo.enrolment.services.waiting import WaitingReport, lapse_waiting, promote_waiting
-from llo.enrolment.services.windows import Submitted, submit
+from llo.enrolment.services.windows import Submitted, submit, submit_fast
 from llo.enrolment.store.intake import BATCH as ALLOCATION_BATCH
 
 __all__ = [
@@ -100,4 +100,5 @@ __all__ = [
     "statement",
     "statement_totals",
     "submit",
+    "submit_fast",
 ]

@@ -33,8 +33,8 @@ from llo.enrolment.services.common import (
     new_receipt,
 )
 from llo.enrolment.services.consent import check_acting_for
-from llo.enrolment.store import locks
-from llo.people.models import Organisation
+from llo.enrolment.store import intake_fast, locks
+from llo.people.models import Organisation, Person
 from llo.register.models import Offer
 
 
@@ -83,7 +83,51 @@ class Submitted:
 
 
 def submission_hash(window: Window, shown: Preview, amount: object) -> str:
-    return accounts.digest(op="submit", window=window.pk, preview=shown.pk, amount=amount)
+    return _hash(window.pk, shown.pk, amount)
+
+
+def _hash(window_id: int, preview_id: int, amount: object) -> str:
+    return accounts.digest(op="submit", window=window_id, preview=preview_id, amount=amount)
+
+
+def submit_fast(
+    *,
+    actor: audit.Actor,
+    window_id: int,
+    person: Person,
+    preview_id: int,
+    amount_cents: object,
+    idempotency_key: str,
+    at: dt.datetime | None = None,
+) -> Submitted | None:
+    """The lean intake of the window rush (issue 18, decision 013): a person applying for
+    themselves, in one round trip on PostgreSQL (:mod:`llo.enrolment.store.intake_fast`).
+    The same checks, in the same order, as :func:`submit`; None when that path must run
+    (SQLite, or anything but the common case: it gives the same problem as always).
+
+    Locks: the window ``FOR KEY SHARE`` (the allocator waits for the entry), as :func:`submit`.
+    """
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int):
+        return None
+    answer = intake_fast.submit(
+        window_id=window_id,
+        person_id=person.pk,
+        preview_id=preview_id,
+        amount_cents=amount_cents,
+        key=idempotency_key,
+        request_hash=_hash(window_id, preview_id, amount_cents),
+        # One source for each rule: who is in which target group, which statuses are active.
+        groups=sorted(groups.member_of(person.highest_level, person.labour_position)),
+        active=sorted(lifecycle.ACTIVE),
+        actor=actor.name,
+        role=actor.role,
+        organisation=actor.organisation,
+        at=at or now(),
+    )
+    if answer.outcome not in ("ok", "replay") or answer.entry_id is None:
+        return None
+    entry = IntakeEntry(pk=answer.entry_id, window_id=window_id, outcome=answer.entry_outcome)
+    return Submitted(entry, answer.outcome == "replay")
 
 
 def submit(
