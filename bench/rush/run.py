@@ -15,7 +15,8 @@ such ratios compare between runs (the load average is printed with each measurem
 
 Scenarios (LLO_BENCH_RUSH_SCENARIOS, default all):
 
-* ``configs``: the worker models and connection settings measured for decision 013;
+* ``configs``: the worker models and connection settings measured for decision 013
+  (``baseline``: only the first, the issue's starting point);
 * ``rush``: the production defaults, one instance;
 * ``two``: two instances on two ports over one database, wrk split across them;
 * ``kill``: one worker SIGKILLed in the middle: every acknowledged application is there once.
@@ -415,8 +416,7 @@ def scenario(
 ) -> dict[str, Any]:
     """A fresh database, the set-up, the floor, the rush, the allocator, the check."""
     if "LLO_BENCH_RUSH_DB" not in os.environ:
-        recreate_database(DB)
-        migrate(DB)
+        fresh_database()
     plan = str(Path(tempfile.mkdtemp(prefix="llo-rush-plan-")) / "plan.tsv")
     setup = run_part("rush", DB, "setup", str(APPLICATIONS), plan)
     plan_dir = Path(plan).parent
@@ -442,6 +442,24 @@ def scenario(
         "errors": errors + run["socket_errors"], "allocate": allocated, "check": check,
         "ratio": run["rate"] / base["rate"],
     }  # fmt: skip
+
+
+_MIGRATED = DB + "_template"
+
+
+def fresh_database() -> None:
+    """The bench's database, empty and migrated: migrated once per run, then copied from that
+    template for each scenario (a migration takes minutes on a loaded machine)."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        known = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_MIGRATED]).fetchone()
+    if known is None:
+        recreate_database(_MIGRATED)
+        migrate(_MIGRATED)
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB}" TEMPLATE "{_MIGRATED}"')
 
 
 def problems(result: dict[str, Any]) -> list[str]:
@@ -505,6 +523,9 @@ def main() -> dict[str, Any]:
     if "configs" in wanted:
         for name, config in list(CONFIGS.items())[:-1]:
             results.append(scenario(name, env, config))
+    elif "baseline" in wanted:  # only the issue's starting point, beside the defaults
+        name, config = next(iter(CONFIGS.items()))
+        results.append(scenario(name, env, config))
     if "rush" in wanted:
         results.append(scenario("defaults", env, {}))
     if "two" in wanted:
