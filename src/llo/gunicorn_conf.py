@@ -24,8 +24,11 @@ worker_class = os.environ.get("LLO_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("LLO_WORKERS", "3"))
 threads = int(os.environ.get("LLO_THREADS", "4"))
 # A thread keeps its connection (LLO_DB_CONN_MAX_AGE): keep-alive lets a client (or the
-# reverse proxy) send its next request on the same socket.
-keepalive = 5
+# reverse proxy) send its next request on the same socket. Not gunicorn's 5 s: a socket the
+# server closes as idle just as the client sends on it loses that request to the client; in
+# one small rush on a saturated machine (load average above 10) one of 330 requests was lost
+# on a socket (issue 18). A longer keep-alive makes that race rarer (not measured apart).
+keepalive = int(os.environ.get("LLO_KEEPALIVE", "30"))
 
 # --- Limits of one request (gunicorn's defaults, stated) ----------------------------------------
 limit_request_line = int(os.environ.get("LLO_LIMIT_REQUEST_LINE", "4094"))
