@@ -30,6 +30,19 @@ threads = int(os.environ.get("LLO_THREADS", "4"))
 # on a socket (issue 18). A longer keep-alive makes that race rarer (not measured apart).
 keepalive = int(os.environ.get("LLO_KEEPALIVE", "30"))
 
+#: A body llo may refuse unread (413, llo.core.middleware): at least the JSON and form limit.
+_UNREAD_ABOVE = int(os.environ.get("LLO_MAX_BODY_BYTES", str(10 * 1024 * 1024)))
+
+
+def pre_request(worker: Any, req: Any) -> None:
+    """A request whose body llo may answer without reading (413 from its Content-Length) ends
+    its connection after the answer: on a kept-alive connection the unread body would be read
+    as the next request (the sync workers closed every connection anyway)."""
+    for name, value in req.headers:
+        if name == "CONTENT-LENGTH" and value.isdigit() and int(value) > _UNREAD_ABOVE:
+            req.must_close = True
+
+
 # --- Limits of one request (gunicorn's defaults, stated) ----------------------------------------
 limit_request_line = int(os.environ.get("LLO_LIMIT_REQUEST_LINE", "4094"))
 limit_request_fields = 100
