@@ -17,12 +17,14 @@ from typing import Any
 from gunicorn import util
 
 # --- Workers (issue 18, decision 013; measured in bench/rush) -------------------------------
-# gthread: a few processes with a few threads each. A request of llo spends much of its time
-# waiting for PostgreSQL; threads overlap those waits without a process (and a database
-# connection, and ~100 MB) per concurrent request. `--workers` on the command line wins.
-worker_class = os.environ.get("LLO_WORKER_CLASS", "gthread")
-workers = int(os.environ.get("LLO_WORKERS", "3"))
-threads = int(os.environ.get("LLO_THREADS", "4"))
+# sync workers, two per core, until a measurement says otherwise. gthread (a few processes with
+# a few threads each, overlapping the waits for PostgreSQL) is one setting away
+# (LLO_WORKER_CLASS=gthread, LLO_THREADS), but in the first rush runs it showed 10-22 socket
+# errors per run where sync showed none (decision 013), and no valid figure yet says it is
+# faster. `--workers` on the command line wins.
+worker_class = os.environ.get("LLO_WORKER_CLASS", "sync")
+workers = int(os.environ.get("LLO_WORKERS", "4"))
+threads = int(os.environ.get("LLO_THREADS", "1"))
 # A thread keeps its connection (LLO_DB_CONN_MAX_AGE): keep-alive lets a client (or the
 # reverse proxy) send its next request on the same socket. Not gunicorn's 5 s: a socket the
 # server closes as idle just as the client sends on it loses that request to the client; in
