@@ -377,6 +377,7 @@ api.add_router("", "llo.register.api.router")
 api.add_router("", "llo.accounts.api.router")
 api.add_router("", "llo.enrolment.api.router")
 api.add_router("", "llo.credentials.api.router")
+api.add_router("", "llo.monitoring.api.router")
 api.add_router("", "llo.api.jobs.router")
 
 

@@ -230,4 +230,66 @@ def load_windows(*, seed: int, on: dt.date | None = None) -> dict[str, int]:
                 offering = trainings[draw.randrange(len(trainings))]
                 if _apply(second, person, offering, at, f"demo:{seed}:round2:{n}"):
                     created["applications"] += 1
+    created["windows"] += _llo_round(seed, on)
     return created
+
+
+LLO_BUDGET = "Nieuwe LLO-regeling, eerste jaar"
+LLO_ROUND = "Nieuwe LLO-regeling, eerste ronde"
+LLO_DESCRIPTION = (
+    "Geld van de overheid voor een opleiding tot en met mbo 4, voor werk, om door te groeien "
+    "of om over te stappen naar ander werk. Eerst voor mensen zonder startkwalificatie en "
+    "mensen met weinig opleiding, daarna loting. U krijgt hoogstens € 1.000 per jaar."
+)
+
+
+def _llo_round(seed: int, on: dt.date) -> int:
+    """The first round of the new LLO scheme (a scenario from 2027, seed 004), opened by the
+    ministry and not open yet: Mohammed (JOURNEYS.md) is shown it unasked and can pre-register
+    until it opens. It opens on 11 January 2027, or four weeks after ``on`` when the demo runs
+    later, so it is always still to come."""
+    spec = next((o for o in personas.ORGANISATIONS if o.key == "ocw"), None)
+    ocw = Organisation.objects.filter(kvk=spec.kvk).first() if spec else None
+    if ocw is None:
+        return 0
+    opens = max(dt.date(2027, 1, 11), on + dt.timedelta(days=28))
+    closes = opens + dt.timedelta(weeks=6)
+    start = max(dt.date(2027, 1, 1), dt.date(opens.year, 1, 1))
+    key = f"demo:{seed}:windows:llo:{start.isoformat()}"
+    made = LedgerTransaction.objects.filter(idempotency_key=key).first()
+    if made is not None and made.budget is not None:
+        budget: Budget = made.budget
+    else:
+        budget = accounts.create_budget(
+            actor=ACTOR,
+            funder=accounts.ensure_funder(ocw, actor=ACTOR),
+            name=LLO_BUDGET,
+            total_cents=500_000_000,
+            period_start=start,
+            period_end=dt.date(closes.year, 12, 31),
+            scheme="llo_regeling",
+            amount_per_person_cents=100_000,
+            right_validity_months=12,
+            idempotency_key=key,
+        )
+    if Window.objects.filter(budget=budget, name=LLO_ROUND).exists():
+        return 0
+    services.open_window(
+        actor=ACTOR,
+        budget=budget,
+        request=services.WindowRequest(
+            name=LLO_ROUND,
+            opens_at=_at(opens, 9),
+            closes_at=_at(closes, 17),
+            budget_cents=200_000_000,
+            scheme="llo_regeling",
+            policy="priority",
+            then_policy="lottery",
+            priority_groups=("no_startkwalificatie", "low_educated"),
+            max_per_person_cents=100_000,
+            waiting_list=True,
+            description=LLO_DESCRIPTION,
+        ),
+        key=f"demo:{seed}:window:{LLO_ROUND}",
+    )
+    return 1

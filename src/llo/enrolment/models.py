@@ -331,6 +331,26 @@ class PreRegistration(models.Model):
         return f"PreRegistration {self.pk}"
 
 
+class WindowInterest(models.Model):
+    """A person's pre-registration for a window that has not opened yet (JOURNEYS.md,
+    Mohammed: "or a pre-registration while its first window has not opened yet"). It holds no
+    place in the line (the intake does, from the opening); llo tells the person when the window
+    opens (``notified_at``: once)."""
+
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="interests")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["window", "person"], name="enrolment_interest_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"WindowInterest {self.pk}"
+
+
 class GiftReport(models.Model):
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     offer = models.ForeignKey(

@@ -27,6 +27,11 @@ urlpatterns = [
     path("aanvraagrondes", window_views.windows_page, name="windows"),
     path("aanvraagrondes/<int:window_id>", window_views.window_page, name="window"),
     path(
+        "aanvraagrondes/<int:window_id>/vooraanmelden",
+        window_views.pre_register_page,
+        name="pre-register",
+    ),
+    path(
         "financier/budgetten/<int:budget_id>/rondes/nieuw",
         window_views.window_create,
         name="window-create",

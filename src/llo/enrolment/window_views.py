@@ -35,7 +35,7 @@ from llo.core.roles import Role
 from llo.core.timeutil import now, today
 from llo.enrolment import deciding, refusals, selectors, services, window_rules, window_words
 from llo.enrolment.forms import WINDOW_FIELDS, CompareForm, WindowForm, add_problem
-from llo.enrolment.models import Window
+from llo.enrolment.models import Window, WindowInterest
 
 #: A round's suggested length (STAP's rounds were open for about a month).
 FOUR_WEEKS = dt.timedelta(days=28)
@@ -275,6 +275,8 @@ def window_page(request: HttpRequest, window_id: int) -> HttpResponse:
             "left_cents": window.budget_cents - window.granted_cents,
             "person": person,
             "place": selectors.place_of(entry) if entry is not None else None,
+            "pre_registered": person is not None
+            and WindowInterest.objects.filter(window=window, person=person).exists(),
             "form": form,
             "offers": [{"fit": f, "own_text": own_text(f.own_cents)} for f in offers],
             "problem": problem,
@@ -286,3 +288,25 @@ def window_page(request: HttpRequest, window_id: int) -> HttpResponse:
             else None,
         },
     )
+
+
+@require_POST
+def pre_register_page(request: HttpRequest, window_id: int) -> HttpResponse:
+    """A person pre-registers for a round that has not opened yet (Mohammed, JOURNEYS.md)."""
+    person = _person(request)
+    if person is None:
+        return redirect("web:login")
+    window = Window.objects.filter(pk=window_id).first()
+    if window is None:
+        raise Http404
+    try:
+        services.pre_register(actor=actor_of(request), person=person, window=window)
+    except Problem as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("You are pre-registered for %(window)s. We tell you when it opens.")
+            % {"window": window.name},
+        )
+    return redirect("enrolment:window", window_id=window.pk)

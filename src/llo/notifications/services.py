@@ -68,6 +68,15 @@ class Recipient:
         return Q(person_id=self.person_id)
 
 
+def dutch_day(day: dt.date) -> str:
+    """A date as a notification's value: the one date format of the Dutch pages ("4 januari
+    2027"); messages are stored with their values, and e-mails are Dutch."""
+    from django.utils.formats import date_format
+
+    with translation.override("nl"):
+        return str(date_format(day, "j F Y"))
+
+
 def render(message: str, params: dict[str, Any]) -> str:
     """The text of a notification in the active language."""
     text = _(message) if message else ""
@@ -125,6 +134,51 @@ def notify(
     if any(n.email_state == EmailState.PENDING for n in rows):
         transaction.on_commit(functools.partial(_send_after_commit, ids))
     return ids
+
+
+@dataclass(frozen=True)
+class Item:
+    """One notification of :func:`notify_each`: its recipient, values, link and subject."""
+
+    recipient: Recipient
+    params: dict[str, Any]
+    link: str = ""
+    subject: tuple[str, str] = ("", "")
+
+
+def notify_each(*, topic: str, message: str, items: Sequence[Item], email: bool = True) -> int:
+    """:func:`notify` for many recipients, each with their own values (an allocator's
+    outcomes): one insert for all, inside the caller's transaction; e-mailed after the commit.
+    Returns how many were written."""
+    if not items:
+        return 0
+    if not transaction.get_connection().in_atomic_block:
+        raise NotifyError("notify must run inside the transaction of the change it reports")
+    addresses = _addresses(list(dict.fromkeys(i.recipient for i in items))) if email else {}
+    at = now()
+    rows = [
+        Notification(
+            organisation_id=i.recipient.organisation_id,
+            person_id=i.recipient.person_id,
+            topic=topic,
+            message=message,
+            params=i.params,
+            link=i.link,
+            subject_type=i.subject[0],
+            subject_id=str(i.subject[1]),
+            created_at=at,
+            email_to=addresses.get(i.recipient, ""),
+            email_state=(EmailState.PENDING if addresses.get(i.recipient) else EmailState.NONE),
+        )
+        for i in items
+    ]
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    pending = [n.pk for n in created if n.pk is not None and n.email_state == EmailState.PENDING]
+    if pending:
+        transaction.on_commit(functools.partial(_send_after_commit, pending))
+    elif any(n.email_state == EmailState.PENDING for n in rows):  # a backend without ids
+        transaction.on_commit(functools.partial(send_pending, None))
+    return len(rows)
 
 
 def _addresses(recipients: Sequence[Recipient]) -> dict[Recipient, str]:

@@ -74,6 +74,9 @@ class ConditionText:
     line: int = 0
     #: The sentence when a fact the condition needs is not known yet (optional).
     unknown: str = ""
+    #: The condition itself, for someone who has not applied yet (optional): what a right's
+    #: page and the learning overview show ("Alleen voor opleidingen tot en met niveau 4.").
+    rule: str = ""
 
 
 #: Where a scheme stands (``status`` in its scheme.yaml), with the words a page shows.
@@ -234,7 +237,7 @@ def _load_scheme(system: LloSystem, key: str) -> Scheme:
         if not isinstance(entry, Mapping) or not {"variable", "passed", "failed"} <= set(entry):
             problems.add(where, line, "each condition needs 'variable', 'passed' and 'failed'")
             continue
-        for extra in sorted(set(entry) - {"variable", "passed", "failed", "unknown"}):
+        for extra in sorted(set(entry) - {"variable", "passed", "failed", "unknown", "rule"}):
             problems.add(where, line, f"unexpected key '{extra}' in a condition", str(extra))
         name = str(entry["variable"])
         variable = system.variables.get(name)
@@ -247,7 +250,7 @@ def _load_scheme(system: LloSystem, key: str) -> Scheme:
             )
         elif not is_condition(variable):
             problems.add(where, line, f"'{name}' is not a Condition variable", name)
-        for which in ("passed", "failed", "unknown"):
+        for which in ("passed", "failed", "unknown", "rule"):
             if which not in entry:
                 continue
             sentence = str(entry[which]).strip()
@@ -266,6 +269,7 @@ def _load_scheme(system: LloSystem, key: str) -> Scheme:
                 str(entry["failed"]),
                 line,
                 str(entry.get("unknown") or ""),
+                str(entry.get("rule") or ""),
             )
         )
     listed = [t.variable for t in texts]
@@ -339,7 +343,7 @@ def _check_sentences(system: LloSystem, scheme: Scheme, where: str) -> None:
         extra["funder"] = reasons.ParamView(funders_node([sample]).children["f0"], on.isoformat())
     context = reasons.context_for(system.parameters, on, **extra)
     for text in scheme.conditions:
-        for sentence in (text.passed, text.failed, text.unknown):
+        for sentence in (text.passed, text.failed, text.unknown, text.rule):
             try:
                 reasons.render(sentence, context)
             except Exception as exc:  # reported with its line, never swallowed

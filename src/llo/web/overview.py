@@ -21,12 +21,19 @@ from llo.accounts.models import (
     Reservation,
     ReservationStatus,
     Right,
+    RightKind,
     RightStatus,
 )
+from llo.accounts.services import WARN_DAYS
 from llo.core.money import Money
 from llo.core.timeutil import today
 from llo.enrolment.models import Application
+from llo.enrolment.selectors.prospects import Prospect, prospects_for
+from llo.enrolment.views import STATUS_LABELS
 from llo.people.models import Person
+from llo.schemes.errors import RulesError
+from llo.schemes.outlook import conditions_in_words
+from llo.skills.selectors import isco_group_label
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,23 @@ class RightLine:
     #: Set aside for a course and not paid yet (a window's grant is a right that is all set
     #: aside at once: without this it reads "€ 0,00" as if nothing were granted).
     reserved: Money | None = None
+    #: The funder's conditions in B1 sentences, from the rules' own words (schemes.outlook).
+    conditions: tuple[str, ...] = ()
+    #: Days left when the right expires within WARN_DAYS (the warning), else None.
+    days_left: int | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationLine:
+    """One application on the overview, with why it was decided as it was."""
+
+    pk: int
+    receipt: str
+    title: str
+    start_date: dt.date
+    status: str
+    status_label: str
+    reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -48,6 +72,12 @@ class Overview:
     rights: list[RightLine]
     total: Money
     applications: int
+    application_lines: tuple[ApplicationLine, ...] = ()
+    prospects: tuple[Prospect, ...] = ()
+
+    @property
+    def expiring(self) -> list[RightLine]:
+        return [r for r in self.rights if r.days_left is not None and r.balance]
 
 
 def overview_for(person: Person, on: dt.date | None = None) -> Overview:
@@ -73,23 +103,82 @@ def overview_for(person: Person, on: dt.date | None = None) -> Overview:
         balance = Money(cents) if cents is not None else None
         if balance is not None:
             total = total + balance
+        days = (right.valid_until - on).days if right.valid_until is not None else None
         lines.append(
             RightLine(
                 pk=right.pk,
                 funder=right.funder.organisation.name,
                 kind=right.get_kind_display(),
                 balance=balance,
-                info=right.info_text,
+                info=_(right.info_text) if right.info_text else "",
                 valid_until=right.valid_until,
-                expires_soon=right.valid_until is not None and (right.valid_until - on).days <= 90,
+                expires_soon=days is not None and days <= WARN_DAYS,
                 reserved=Money(reserved[right.pk]) if reserved.get(right.pk) else None,
+                conditions=tuple(conditions_of(right, on)),
+                days_left=days if days is not None and days <= WARN_DAYS else None,
             )
         )
+    apps = application_lines(person)
     return Overview(
         rights=lines,
         total=total,
-        applications=Application.objects.filter(person=person).count(),
+        applications=len(apps),
+        application_lines=tuple(apps),
+        prospects=tuple(prospects_for(person, on)),
     )
+
+
+def conditions_of(right: Right, on: dt.date) -> list[str]:
+    """A right's conditions in words: the funder rule's sentences with the funder's values
+    (one source; nothing here repeats what a condition means)."""
+    if right.kind in (RightKind.DRAWING_RIGHT, RightKind.LOAN_CAPACITY) or not right.conditions:
+        return []
+    try:
+        words = conditions_in_words(right.conditions, on, name=right.funder.organisation.name)
+    except RulesError:  # stored conditions were checked when the budget was made
+        return []
+    occupations = right.conditions.get("occupations") or []
+    names = [label for label in (isco_group_label(str(c)) for c in occupations) if label]
+    if names:
+        words.append(_("The occupations on the list: %(names)s.") % {"names": "; ".join(names)})
+    return words
+
+
+def application_lines(person: Person) -> list[ApplicationLine]:
+    """The person's applications, newest first, each with the reasons of its decision: the
+    rules' sentences of a round, the funding plan's line per budget, and the reason of a
+    refusal or a change of status."""
+    found = []
+    for app in (
+        Application.objects.filter(person=person)
+        .select_related("offer", "offering", "preview")
+        .order_by("-applied_at", "-pk")
+    ):
+        reasons: list[str] = []
+        preview = app.preview
+        for reason in preview.reasons or []:
+            text = str(reason.get("text") or "")
+            if text and text not in reasons:
+                reasons.append(text)
+        for line in preview.plan or []:
+            # A plan line's B1 explanation (accounts.plan.explain); "reason" is its code.
+            why = str(line.get("text") or "") if "rightId" in line else ""
+            if why and why not in reasons:
+                reasons.append(why)
+        if app.status_reason:
+            reasons.append(app.status_reason)
+        found.append(
+            ApplicationLine(
+                pk=app.pk,
+                receipt=app.receipt,
+                title=app.offer.title,
+                start_date=app.offering.start_date,
+                status=app.status,
+                status_label=str(STATUS_LABELS.get(app.status, app.status)),
+                reasons=tuple(reasons),
+            )
+        )
+    return found
 
 
 #: What happened, in the words of the person whose right it is (B1).

@@ -10,16 +10,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from llo.accounts.services import WARN_DAYS
 from llo.core import jobs
 from llo.core.models import JobStatus
 from llo.core.problems import Problem
 from llo.core.roles import Role
+from llo.core.timeutil import today
 from llo.credentials import selectors as credential_selectors
 from llo.demo.personas import LOGINS, login_by_key
 from llo.web.forms import DemoLoginForm
 from llo.web.login.identity import Identity, IdentityError
 from llo.web.login.registry import registry
-from llo.web.overview import overview_for, right_history
+from llo.web.overview import conditions_of, overview_for, right_history
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -129,7 +131,20 @@ def right_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = right_history(person, pk) if person is not None else None
     if history is None:
         raise Http404
-    return render(request, "web/right.html", {"history": history, "person": person})
+    on = today()
+    right = history.right
+    days = (right.valid_until - on).days if right.valid_until is not None else None
+    return render(
+        request,
+        "web/right.html",
+        {
+            "history": history,
+            "person": person,
+            "conditions": conditions_of(right, on),
+            "days_left": days if days is not None and 0 <= days <= WARN_DAYS else None,
+            "info": _(right.info_text) if right.info_text else "",
+        },
+    )
 
 
 @login_required

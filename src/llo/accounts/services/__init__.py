@@ -51,11 +51,13 @@ from llo.accounts.services.deposits import (
     parse_csv_rows,
 )
 from llo.accounts.services.expiry import (
+    WARN_DAYS,
     ExpiryReport,
     expire_all,
     expire_budget,
     expire_right,
     expire_unused,
+    warn_expiring,
 )
 from llo.accounts.services.information import register_information_right
 from llo.accounts.services.reservations import (
@@ -76,6 +78,7 @@ __all__ = [
     "CHUNK",
     "RIGHTS",
     "SYSTEM",
+    "WARN_DAYS",
     "BudgetUse",
     "BulkMode",
     "BulkResult",
@@ -117,4 +120,5 @@ __all__ = [
     "transfer_on_change_of_employer",
     "use_by_employer",
     "verify_ledger",
+    "warn_expiring",
 ]

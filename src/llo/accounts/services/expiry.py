@@ -156,3 +156,66 @@ def expire_all(
             report.budgets += 1
             report.returned_cents += returned
     return report
+
+
+#: How long before a right's last day its holder is warned (issue 15: "a warning 60 days
+#: before"); the learning overview marks the same rights.
+WARN_DAYS = 60
+
+
+def warn_expiring(*, on: dt.date, days: int = WARN_DAYS) -> int:
+    """Tell every holder of a right with money left whose last day is within ``days`` of
+    ``on`` (the nightly ``llo notify_due``). Idempotent: a right is warned once (the
+    notification is its record), so running it again, or the next night, tells nobody twice.
+    Returns how many were warned."""
+    from django.db import transaction
+    from django.urls import reverse
+    from django.utils.translation import gettext_noop
+
+    from llo.core.money import Money
+    from llo.notifications import services as notifications
+    from llo.notifications.models import Notification
+    from llo.notifications.services import dutch_day
+
+    topic = "accounts.expiring"
+    rights = list(
+        Right.objects.filter(
+            status=RightStatus.ACTIVE,
+            valid_until__isnull=False,
+            valid_until__gte=on,
+            valid_until__lte=on + dt.timedelta(days=days),
+        ).select_related("funder__organisation", "account")
+    )
+    with transaction.atomic():
+        warned = set(
+            Notification.objects.filter(
+                topic=topic,
+                subject_type="accounts.Right",
+                subject_id__in=[str(r.pk) for r in rights],
+            ).values_list("subject_id", flat=True)
+        )
+        items = []
+        for right in rights:
+            left = right.balance_cents
+            if str(right.pk) in warned or not left or left <= 0 or right.valid_until is None:
+                continue
+            items.append(
+                notifications.Item(
+                    recipient=notifications.Recipient(person_id=right.person_id),
+                    params={
+                        "amount": Money(left).format(),
+                        "funder": right.funder.organisation.name,
+                        "date": dutch_day(right.valid_until),
+                    },
+                    link=reverse("web:right", args=[right.pk]),
+                    subject=("accounts.Right", str(right.pk)),
+                )
+            )
+        return notifications.notify_each(
+            topic=topic,
+            message=gettext_noop(
+                "%(amount)s from %(funder)s for your learning can be used until %(date)s. "
+                "After that day the money goes back."
+            ),
+            items=items,
+        )

@@ -122,7 +122,11 @@ def _to_new_right(
     conditions, portability = right.conditions, right.portability
     if outcome in (TransferOutcome.SAME_CAO, TransferOutcome.BY_AGREEMENT):
         assert new_employment is not None
-        funder_id = ensure_funder(new_employment.employer).pk
+        # The new employer takes over the employer's rights and duties (seed 002); money of
+        # a sector fund stays the fund's, which pays for every employer under the CAO.
+        former = right.employment.employer_id if right.employment is not None else None
+        if former is None or right.funder.organisation_id == former:
+            funder_id = ensure_funder(new_employment.employer).pk
         employment, cao = new_employment, new_employment.cao
     else:
         conditions = for_a_future_occupation(right.conditions)

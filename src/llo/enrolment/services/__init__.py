@@ -41,6 +41,7 @@ from llo.enrolment.services.applying import apply, preview
 from llo.enrolment.services.common import SYSTEM
 from llo.enrolment.services.consent import check_acting_for, give_consent, revoke_consent
 from llo.enrolment.services.facts import offer_facts, person_facts, state_facts
+from llo.enrolment.services.interest import pre_register, tell_opened
 from llo.enrolment.services.misuse import decide_flag, report_gift, scan_misuse
 from llo.enrolment.services.opening import WindowRequest, free_cents, open_window
 from llo.enrolment.services.progress import (
@@ -87,6 +88,7 @@ __all__ = [
     "open_window",
     "pending_entries",
     "person_facts",
+    "pre_register",
     "preview",
     "promote_waiting",
     "report_attendance",
@@ -101,4 +103,5 @@ __all__ = [
     "statement_totals",
     "submit",
     "submit_fast",
+    "tell_opened",
 ]

@@ -35,7 +35,7 @@ from llo.core.timeutil import now
 from llo.enrolment import allocation, lifecycle
 from llo.enrolment.lifecycle import Event, Money, Status, Transition, Who
 from llo.enrolment.models import Application, PreRegistration, Preview, Window
-from llo.enrolment.services import money, transitions
+from llo.enrolment.services import money, notices, transitions
 from llo.enrolment.services.common import SYSTEM, new_receipt
 from llo.enrolment.store import counters, intake, locks
 from llo.enrolment.store.intake import Undecided
@@ -263,8 +263,12 @@ def allocate_window(
             window=current,
         )
         for row, ids in by_row.items():
-            if row.money != Money.NONE:  # only a grant moves money: load only what moves
-                money.perform(row.money, _loaded(current, ids, row), ctx)
+            apps = _loaded(current, ids, row)
+            if row.money != Money.NONE:  # only a grant moves money
+                money.perform(row.money, apps, ctx)
+            # Every person hears their outcome: granted, waiting or refused (issue 15), in
+            # one insert per row (notifications.notify_each).
+            notices.tell(apps, row.target)
         if needs_close:
             current.allocated_at = at
         current.save(update_fields=["seed", "allocated_at"])

@@ -19,7 +19,7 @@ from llo.core.timeutil import now
 from llo.enrolment import deciding, lifecycle
 from llo.enrolment.lifecycle import Event, Who
 from llo.enrolment.models import Application, Consent, PreRegistration, Preview, Window
-from llo.enrolment.services import money, transitions
+from llo.enrolment.services import money, notices, transitions
 from llo.enrolment.services.common import (
     already_applied,
     check_amount_shown,
@@ -270,6 +270,7 @@ def _grant(
     # Idempotency-Key header is only unique per user; the API layer replays by it).
     key = idempotency_key or f"app:{app.pk}"
     money.perform(granting.money, [app], money.Context(actor=actor, on=on, key=key, plan=fresh))
+    notices.tell([app], granting.target)
     audit.record(
         actor=actor,
         action="application.granted",

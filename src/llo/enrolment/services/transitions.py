@@ -20,7 +20,7 @@ from llo.core.timeutil import now
 from llo.enrolment import lifecycle
 from llo.enrolment.lifecycle import Event, Status, Transition, Who
 from llo.enrolment.models import Application
-from llo.enrolment.services import money
+from llo.enrolment.services import money, notices
 
 
 @dataclass(frozen=True)
@@ -76,4 +76,7 @@ def take(
         before={"status": before},
         after={"status": app.status, "reason": reason},
     )
-    return Taken(transition, money.perform(transition.money, [app], ctx))
+    moved = money.perform(transition.money, [app], ctx)
+    # Money of the step where it moved (advance, last payment, claw-back); else the grant.
+    notices.tell([app], transition.target, moved or None)
+    return Taken(transition, moved)

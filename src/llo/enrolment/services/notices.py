@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""What a person is told when their application changes (issue 15: notifications in the app
+and by e-mail on a decision, the enrolment, a payment and a claw-back).
+
+Called by :mod:`.transitions` for every row of the lifecycle table a person should know about,
+inside the transaction of the change (a rolled-back change tells nobody;
+:func:`llo.notifications.services.notify_each` e-mails after the commit). Messages are
+English msgids translated when shown or e-mailed (B1 Dutch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.urls import reverse
+from django.utils.translation import gettext_noop
+
+from llo.core.money import Money
+from llo.enrolment.lifecycle import Status
+from llo.enrolment.models import Application
+from llo.notifications import services as notifications
+from llo.people.models import Organisation
+from llo.register.models import Offer
+
+#: Per status an application enters: the topic and the message (``%(title)s`` the training,
+#: ``%(amount)s`` the money of the step, ``%(provider)s`` the school).
+MESSAGES: dict[Status, tuple[str, str]] = {
+    Status.GRANTED: (
+        "enrolment.granted",
+        gettext_noop("Your application for %(title)s is granted: %(amount)s is set aside for it."),
+    ),
+    Status.WAITING: (
+        "enrolment.waiting",
+        gettext_noop(
+            "Your application for %(title)s is on the waiting list. "
+            "You get money if money comes free."
+        ),
+    ),
+    Status.REFUSED: (
+        "enrolment.refused",
+        gettext_noop("Your application for %(title)s is refused. On its page you read why."),
+    ),
+    Status.LAPSED: (
+        "enrolment.lapsed",
+        gettext_noop("The waiting list for %(title)s has closed. There was no money left for you."),
+    ),
+    Status.ENROLLED: (
+        "enrolment.enrolled",
+        gettext_noop("%(provider)s has confirmed your place in %(title)s."),
+    ),
+    Status.STARTED: (
+        "enrolment.paid",
+        gettext_noop("%(title)s has started. %(provider)s was paid %(amount)s in advance."),
+    ),
+    Status.PAID: (
+        "enrolment.paid",
+        gettext_noop(
+            "You have completed %(title)s. %(provider)s got the last payment of %(amount)s."
+        ),
+    ),
+    Status.DROPPED_OUT: (
+        "enrolment.claw_back",
+        gettext_noop(
+            "You stopped %(title)s. %(provider)s pays %(amount)s back; it goes back to "
+            "where it came from."
+        ),
+    ),
+    Status.NOT_COMPLETED: (
+        "enrolment.claw_back",
+        gettext_noop(
+            "You were not at enough lessons of %(title)s. %(provider)s pays %(amount)s back; "
+            "it goes back to where it came from."
+        ),
+    ),
+    Status.CANCELLED: (
+        "enrolment.cancelled",
+        gettext_noop(
+            "Your application for %(title)s is cancelled. Money set aside for it is free again."
+        ),
+    ),
+}
+
+
+def tell(apps: Sequence[Application], status: Status, moved_cents: int | None = None) -> int:
+    """Tell the persons of ``apps`` that their application entered ``status``. ``moved_cents``
+    is the money of the step (one application); otherwise each application's own amount."""
+    message = MESSAGES.get(status)
+    if message is None or not apps:
+        return 0
+    topic, text = message
+    titles = dict(
+        Offer.objects.filter(pk__in={a.offer_id for a in apps}).values_list("pk", "title")
+    )
+    providers = dict(
+        Organisation.objects.filter(pk__in={a.provider_id for a in apps}).values_list("pk", "name")
+    )
+    items = []
+    for app in apps:
+        cents = moved_cents if moved_cents is not None else app.amount_cents
+        items.append(
+            notifications.Item(
+                recipient=notifications.Recipient(person_id=app.person_id),
+                params={
+                    "title": titles.get(app.offer_id, ""),
+                    "amount": Money(abs(int(cents or 0))).format(),
+                    "provider": providers.get(app.provider_id, ""),
+                },
+                link=reverse("enrolment:application", args=[app.pk]),
+                subject=("enrolment.Application", str(app.pk)),
+            )
+        )
+    return notifications.notify_each(topic=topic, message=text, items=items)
