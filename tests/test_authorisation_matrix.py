@@ -118,6 +118,7 @@ PAGES: dict[str, dict[str, str]] = {
     "financier/rondes/<int:window_id>/verdelen": only(*FUNDERS, answer="404"),
     "aanvraagrondes": everyone("ok"),
     "aanvraagrondes/<int:window_id>": everyone("404"),
+    "aanvraagrondes/<int:window_id>/vooraanmelden": only("burger", answer="404"),
     "aanvragen/nieuw/<int:offering_id>": only("burger", "adviseur", answer="404"),
     "aanvragen": only("burger"),
     "aanvragen/<int:pk>": only("burger", "adviseur", answer="404"),
@@ -162,6 +163,11 @@ PAGES: dict[str, dict[str, str]] = {
     "adviseur/clienten": only("adviseur"),
     "adviseur/clienten/<int:person_id>": only("adviseur", answer="404"),
     "adviseur/clienten/<int:person_id>/plan": only("adviseur", answer="404"),
+    # A person's own pages (issue 15): my data, its download, who viewed it, a new employer.
+    "mijn-rechten/nieuwe-werkgever": only("burger"),
+    "mijn-gegevens": only("burger"),
+    "mijn-gegevens/download": only("burger"),
+    "mijn-gegevens/bekeken": only("burger"),
     # added with credentials' EVC page, skills and regions (issue 17), OOAPI v6 (public)
     "^ooapi(?P<rest>/.*)?$": everyone("404"),
     "aanvragen/nieuw/<int:offering_id>/gegevens": only("burger", "adviseur", answer="404"),
@@ -214,6 +220,8 @@ OPERATIONS: dict[str, dict[str, str]] = {
     "GET /api/v1/regions/{code}": everyone("404"),
     "GET /api/v1/gemeenten/{code}": everyone("404"),
     "GET /api/v1/me": api_any_login("ok"),
+    "GET /api/v1/me/data": api_only("burger"),
+    "GET /api/v1/me/reads": api_only("burger"),
     "POST /api/v1/persons": api_only("beheer"),
     "GET /api/v1/offers": everyone("ok"),
     "POST /api/v1/offers": api_only("opleider"),

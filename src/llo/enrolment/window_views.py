@@ -36,6 +36,7 @@ from llo.core.timeutil import now, today
 from llo.enrolment import deciding, refusals, selectors, services, window_rules, window_words
 from llo.enrolment.forms import WINDOW_FIELDS, CompareForm, WindowForm, add_problem
 from llo.enrolment.models import Window, WindowInterest
+from llo.enrolment.views import role_required
 
 #: A round's suggested length (STAP's rounds were open for about a month).
 FOUR_WEEKS = dt.timedelta(days=28)
@@ -290,12 +291,13 @@ def window_page(request: HttpRequest, window_id: int) -> HttpResponse:
     )
 
 
+@role_required(Role.BURGER)
 @require_POST
 def pre_register_page(request: HttpRequest, window_id: int) -> HttpResponse:
     """A person pre-registers for a round that has not opened yet (Mohammed, JOURNEYS.md)."""
     person = _person(request)
     if person is None:
-        return redirect("web:login")
+        raise Http404
     window = Window.objects.filter(pk=window_id).first()
     if window is None:
         raise Http404

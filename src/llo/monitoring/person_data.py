@@ -25,7 +25,7 @@ from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from llo.accounts.models import Posting, Right
+from llo.accounts.models import LedgerTransaction, Posting, Right
 from llo.core import audit
 from llo.core.models import AuditEntry
 from llo.core.roles import Role
@@ -57,7 +57,6 @@ def export(person: Person, *, actor: audit.Actor) -> dict[str, Any]:
     """Everything llo holds about ``person``, as JSON-ready data, and the audit record of the
     download (one transaction)."""
     rights = list(Right.objects.filter(person=person).order_by("pk"))
-    accounts = [r.account_id for r in rights if r.account_id is not None]
     apps = list(Application.objects.filter(person=person).select_related("preview").order_by("pk"))
     with transaction.atomic():
         audit.record(
@@ -80,19 +79,7 @@ def export(person: Person, *, actor: audit.Actor) -> dict[str, Any]:
             for c in ClientRelation.objects.filter(person=person).select_related("organisation")
         ],
         "rights": [_row(r) for r in rights],
-        "ledgerLines": [
-            {
-                "right": right_of.get(p.account_id),
-                "date": p.transaction.effective_date.isoformat(),
-                "cause": p.transaction.cause,
-                "amountCents": p.amount_cents,
-                "transaction": p.transaction_id,
-            }
-            for right_of in [{r.account_id: r.pk for r in rights if r.account_id}]
-            for p in Posting.objects.filter(account_id__in=accounts)
-            .select_related("transaction")
-            .order_by("transaction__created_at", "pk")
-        ],
+        "ledgerLines": _ledger_lines(rights),
         "applications": [
             {
                 **_row(a),
@@ -141,6 +128,34 @@ def purpose_words(purpose: str) -> str:
         if purpose.startswith(start):
             return _(words)
     return _("To do their work in llo")
+
+
+def _ledger_lines(rights: list[Right]) -> list[dict[str, Any]]:
+    """Every ledger transaction of the person's rights (the deposit that made each, and what
+    happened to its money since), with what it did to the right's own account."""
+    by_deposit = {r.deposit_id: r.pk for r in rights if r.deposit_id is not None}
+    own = {r.account_id: r.pk for r in rights if r.account_id is not None}
+    txns = list(
+        LedgerTransaction.objects.filter(
+            Q(right_id__in=[r.pk for r in rights]) | Q(pk__in=list(by_deposit))
+        ).order_by("created_at", "pk")
+    )
+    change: dict[int, int] = {}
+    for txn_id, cents in Posting.objects.filter(
+        transaction__in=txns, account_id__in=list(own)
+    ).values_list("transaction_id", "amount_cents"):
+        change[txn_id] = change.get(txn_id, 0) + cents
+    return [
+        {
+            "transaction": t.pk,
+            "right": t.right_id or by_deposit.get(t.pk),
+            "date": t.effective_date.isoformat(),
+            "cause": t.cause,
+            "amountCents": t.amount_cents,
+            "changeToRightCents": change.get(t.pk),
+        }
+        for t in txns
+    ]
 
 
 @dataclass(frozen=True)

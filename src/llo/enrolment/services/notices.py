@@ -61,15 +61,14 @@ MESSAGES: dict[Status, tuple[str, str]] = {
     Status.DROPPED_OUT: (
         "enrolment.claw_back",
         gettext_noop(
-            "You stopped %(title)s. %(provider)s pays %(amount)s back; it goes back to "
-            "where it came from."
+            "You stopped %(title)s. %(amount)s that was not used goes back to where it came from."
         ),
     ),
     Status.NOT_COMPLETED: (
         "enrolment.claw_back",
         gettext_noop(
-            "You were not at enough lessons of %(title)s. %(provider)s pays %(amount)s back; "
-            "it goes back to where it came from."
+            "You were not at enough lessons of %(title)s. %(amount)s that was not used goes "
+            "back to where it came from."
         ),
     ),
     Status.CANCELLED: (
