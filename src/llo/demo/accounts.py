@@ -308,7 +308,29 @@ def _load(seed: int) -> dict[str, int]:
                 )
                 created["payments"] += 1
     created["information_rights"] = _information_rights(seed)
+    created["addresses"] = _addresses()
     return created
+
+
+def _addresses() -> int:
+    """The personas' e-mail addresses, so the notifications of their journeys (a decision, a
+    payment, money about to expire) are also e-mailed: into var/mail, the demo's file
+    backend (settings: no LLO_EMAIL_HOST)."""
+    from llo.notifications import services as notifications
+    from llo.notifications.models import Address
+
+    made = 0
+    for spec in personas.PERSONS:
+        person = _persona(spec.key)
+        if person is None or Address.objects.filter(person=person).exists():
+            continue
+        notifications.set_address(
+            actor=ACTOR,
+            recipient=notifications.Recipient(person_id=person.pk),
+            email=f"{spec.key}@voorbeeld.example",
+        )
+        made += 1
+    return made
 
 
 def _information_rights(seed: int) -> int:

@@ -114,7 +114,7 @@ def overview_for(person: Person, on: dt.date | None = None) -> Overview:
                 valid_until=right.valid_until,
                 expires_soon=days is not None and days <= WARN_DAYS,
                 reserved=Money(reserved[right.pk]) if reserved.get(right.pk) else None,
-                conditions=tuple(conditions_of(right, on)),
+                conditions=tuple(conditions_of(right, on, occupations=False)),
                 days_left=days if days is not None and days <= WARN_DAYS else None,
             )
         )
@@ -128,17 +128,18 @@ def overview_for(person: Person, on: dt.date | None = None) -> Overview:
     )
 
 
-def conditions_of(right: Right, on: dt.date) -> list[str]:
+def conditions_of(right: Right, on: dt.date, *, occupations: bool = True) -> list[str]:
     """A right's conditions in words: the funder rule's sentences with the funder's values
-    (one source; nothing here repeats what a condition means)."""
+    (one source; nothing here repeats what a condition means); with ``occupations`` the
+    occupations on the funder's list by name (the right's page; too long for the overview)."""
     if right.kind in (RightKind.DRAWING_RIGHT, RightKind.LOAN_CAPACITY) or not right.conditions:
         return []
     try:
         words = conditions_in_words(right.conditions, on, name=right.funder.organisation.name)
     except RulesError:  # stored conditions were checked when the budget was made
         return []
-    occupations = right.conditions.get("occupations") or []
-    names = [label for label in (isco_group_label(str(c)) for c in occupations) if label]
+    codes = right.conditions.get("occupations") or [] if occupations else []
+    names = [label for label in (isco_group_label(str(c)) for c in codes) if label]
     if names:
         words.append(_("The occupations on the list: %(names)s.") % {"names": "; ".join(names)})
     return words
