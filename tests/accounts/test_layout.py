@@ -60,6 +60,9 @@ OLD_PUBLIC_NAMES = [
     "transfer_on_change_of_employer",
     "use_by_employer",
     "verify_ledger",
+    # Added with the learning overview (issue 15): the 60-day warning of money about to expire.
+    "WARN_DAYS",
+    "warn_expiring",
 ]
 
 

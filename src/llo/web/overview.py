@@ -52,6 +52,8 @@ class RightLine:
     conditions: tuple[str, ...] = ()
     #: Days left when the right expires within WARN_DAYS (the warning), else None.
     days_left: int | None = None
+    #: The amount of a right shown for information (loan room), not money in the ledger.
+    info_amount: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,9 @@ def overview_for(person: Person, on: dt.date | None = None) -> Overview:
                 reserved=Money(reserved[right.pk]) if reserved.get(right.pk) else None,
                 conditions=tuple(conditions_of(right, on, occupations=False)),
                 days_left=days if days is not None and days <= WARN_DAYS else None,
+                info_amount=(
+                    Money(right.info_amount_cents) if right.info_amount_cents is not None else None
+                ),
             )
         )
     apps = application_lines(person)
