@@ -46,6 +46,7 @@ ROLE_ORG = {
     Role.ADVISEUR: "work_centre",
     Role.BELEID: "ministry",
     Role.BEHEER: "ministry",
+    Role.ASSESSOR: "provider",
 }
 FUNDERS = {"werkgever", "fonds", "gemeente", "uwv", "beleid"}
 #: The roles that state a region's training demand (issue 17): employers, funds, gemeenten,
@@ -171,7 +172,9 @@ PAGES: dict[str, dict[str, str]] = {
     # added with credentials' EVC page, skills and regions (issue 17), OOAPI v6 (public)
     "^ooapi(?P<rest>/.*)?$": everyone("404"),
     "aanvragen/nieuw/<int:offering_id>/gegevens": only("burger", "adviseur", answer="404"),
-    "certificaten/evc": only("opleider"),
+    # The ervaringscertificaat is the EVC assessor's decision (issue 16): not the provider's
+    # own role, a role given to an EVC provider through people.RoleGrant.
+    "certificaten/evc": only("assessor"),
     "meldingen": {**everyone("ok"), "anonymous": "login"},
     "meldingen/gelezen": {**everyone("ok"), "anonymous": "login"},
     "ooapi/v6": everyone("ok"),
@@ -269,6 +272,9 @@ OPERATIONS: dict[str, dict[str, str]] = {
     "GET /api/v1/credentials/mine/{credential_id}": api_only("burger", answer="404"),
     "POST /api/v1/credentials/issued": api_only("opleider", answer="404"),
     "POST /api/v1/credentials/issued/{credential_id}/status": api_only("opleider", answer="404"),
+    # The assessor's EVC (issue 16): its own procedures; the dummy body is refused (400).
+    "GET /api/v1/credentials/evc-procedures": api_only("assessor"),
+    "POST /api/v1/credentials/evc-certificates": api_only("assessor", answer="400"),
     # skills and regions (issue 17): the skills language and the gap are open data
     "DELETE /api/v1/demand-subscriptions/{pk}": api_only("opleider", answer="404"),
     "GET /api/v1/demand-subscriptions": api_only("opleider"),

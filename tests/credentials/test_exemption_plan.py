@@ -16,6 +16,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import translation
 from hypothesis import given
@@ -234,7 +235,7 @@ def test_the_assessor_gives_an_evc_from_the_page(world: World, client: Client) -
     evc = _evc(world)
     jan = person(level="eqf_4")
     bsn = crypto.decrypt(jan.bsn_encrypted)
-    login(client, "opleider", org=world.provider)
+    login(client, "assessor", org=world.provider)
     page = client.get("/certificaten/evc")
     assert page.status_code == 200
     assert evc.title in page.content.decode()
@@ -281,7 +282,7 @@ def test_the_assessor_gives_an_evc_from_the_page(world: World, client: Client) -
 
 
 @pytest.mark.django_db
-def test_only_own_evc_procedures_and_only_providers(world: World, client: Client) -> None:
+def test_only_own_evc_procedures_and_only_assessors(world: World, client: Client) -> None:
     evc = _evc(world)
     jan = person(level="eqf_4")
     other = _programme().opleider.organisation
@@ -292,10 +293,119 @@ def test_only_own_evc_procedures_and_only_providers(world: World, client: Client
         )  # fmt: skip
     assert [p.name for p in foreign.value.invalid_params] == ["procedure"]
     assert services.evc_procedures(other) == []
-    login(client, "opleider", org=other)
+    login(client, "assessor", org=other)
     html = client.get("/certificaten/evc").content.decode()
     assert evc.title not in html
+    client.logout()
+    # The provider's own role does not give experience certificates: its assessors do.
+    login(client, "opleider", org=world.provider)
+    assert client.get("/certificaten/evc").status_code == 403
     client.logout()
     login(client, "burger", who=jan)
     assert client.get("/certificaten/evc").status_code == 403
     assert not Exemption.objects.exists()
+
+
+# --- one price everywhere a plan is shown (issue 16 item 1) -----------------------------------
+
+
+@pytest.mark.django_db
+def test_every_plan_of_the_programme_shows_the_same_price(world: World, client: Client) -> None:
+    """The single plan, the batch plans (search, offer page: ``accounts.funding_plans``),
+    the register's pages and ``POST /api/v1/funding-plans`` all price the programme after
+    the exemptions the provider accepted: one source, ``price_adjusters.adjust_many``."""
+    from llo.accounts.plan import funding_plans
+    from llo.enrolment.plans import offer_plans
+    from llo.schemes.facts_adapter import offer_facts as register_facts
+
+    jan = funded_person(300_000)
+    programme = _decided(world, jan)
+    facts, _sources = register_facts(programme, ON)
+    single = funding_plan(jan, facts, ON, offer_id=programme.pk)
+    other_offer = _evc(world)
+    other_facts, _ = register_facts(other_offer, ON)
+    batch = funding_plans(
+        jan,
+        [(facts, programme.title, programme.pk), (other_facts, other_offer.title, other_offer.pk)],
+        ON,
+    )
+    assert single.price_cents == batch[0].price_cents == 244_000
+    assert batch[0].full_price_cents == 500_000
+    assert [r.subject for r in batch[0].reductions] == [r.subject for r in single.reductions]
+    assert [line.amount_cents for line in batch[0].lines] == [
+        line.amount_cents for line in single.lines
+    ]
+    assert batch[0].own_cents == single.own_cents == 0
+    # The other offer is not a programme with exemptions: its price is the register's.
+    assert batch[1].price_cents == other_offer.price_cents
+    assert batch[1].reductions == ()
+    # Without offer ids (an offer not in the register) nothing is adjusted.
+    assert funding_plans(jan, [(facts, programme.title)], ON)[0].price_cents == 500_000
+
+    user = login(client, "burger", who=jan)
+    shown = offer_plans(user, [programme, other_offer], ON)
+    assert shown[programme.pk].price_cents == 244_000
+    assert shown[programme.pk].full_price_cents == 500_000
+    assert len(shown[programme.pk].reductions) == 2
+    assert shown[other_offer.pk].reductions == ()
+
+    # Someone else still sees the full price on the same page.
+    stranger = funded_person(300_000)
+    stranger_user = login(client, "burger", who=stranger)
+    assert offer_plans(stranger_user, [programme], ON)[programme.pk].price_cents == 500_000
+
+    # The offer page names the lower price and each exemption.
+    login(client, "burger", who=jan)
+    with time_machine.travel(dt.datetime(2023, 6, 1, 10, tzinfo=dt.UTC), tick=False):
+        html = client.get(f"/opleidingen/{programme.pk}").content.decode()
+    assert 'data-price-cents="244000"' in html
+    reductions = html.split('class="utrecht-unordered-list llo-plan-reductions"')[1].split("</ul>")[
+        0
+    ]
+    assert reductions.count("<li") == 2
+    assert "Preventief onderhoud" in reductions
+    assert "Storingsanalyse" in reductions
+
+
+@pytest.mark.django_db
+def test_the_funding_plan_api_prices_a_register_offer_after_exemptions(
+    world: World, client: Client
+) -> None:
+    jan = funded_person(300_000)
+    programme = _decided(world, jan)
+    login(client, "burger", who=jan)
+
+    def ask(body: dict[str, object]) -> tuple[int, dict[str, object]]:
+        answer = client.post("/api/v1/funding-plans", body, content_type="application/json")
+        return answer.status_code, answer.json()
+
+    status, plan = ask({"offerId": programme.pk, "date": ON.isoformat()})
+    assert status == 200, plan
+    assert (plan["priceCents"], plan["fullPriceCents"]) == (244_000, 500_000)
+    assert sorted(r["subject"] for r in plan["reductions"]) == [  # type: ignore[union-attr]
+        "Preventief onderhoud",
+        "Storingsanalyse",
+    ]
+    assert all(r["code"] == "exemption" for r in plan["reductions"])  # type: ignore[union-attr]
+    single = funding_plan(jan, offer_facts(programme, programme.offerings.get(), ON)[0], ON,
+                          offer_id=programme.pk)  # fmt: skip
+    assert plan["fundedCents"] == single.funded_cents
+    assert plan["ownCents"] == single.own_cents
+
+    # An offer the person describes has no exemptions: the full price.
+    status, described = ask(
+        {"offer": {"priceComponents": {"tuition": 480_000, "exam": 20_000}, "level": "eqf_4"},
+         "date": ON.isoformat()}
+    )  # fmt: skip
+    assert status == 200, described
+    assert described["priceCents"] == described["fullPriceCents"] == 500_000
+    assert described["reductions"] == []
+
+    # Bad input: an unknown offer is named; both or neither offer is refused.
+    status, problem = ask({"offerId": 999_999})
+    assert status == 400
+    assert problem["invalidParams"][0]["name"] == "offerId"  # type: ignore[index]
+    status, _ = ask({"offerId": programme.pk, "offer": {"priceComponents": {}, "level": "eqf_4"}})
+    assert status in (400, 422)
+    status, _ = ask({})
+    assert status in (400, 422)

@@ -28,7 +28,7 @@ def ministry() -> Organisation:
 
 
 def test_staff_roles_are_the_ones_that_reach_other_peoples_data() -> None:
-    assert {Role.ADVISEUR, Role.BELEID, Role.BEHEER} == GRANTED_ROLES
+    assert {Role.ADVISEUR, Role.BELEID, Role.BEHEER, Role.ASSESSOR} == GRANTED_ROLES
 
 
 @pytest.mark.parametrize("role", [Role.BEHEER, Role.BELEID])

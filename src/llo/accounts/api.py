@@ -29,7 +29,7 @@ from llo.accounts.models import (
     Portability,
     Right,
 )
-from llo.accounts.plan import funding_plan
+from llo.accounts.plan import funding_plan, published_offer, register_offer_plan
 from llo.core import jobs
 from llo.core.idempotency import KEY_HEADER, IdempotencyKey, idempotent
 from llo.core.identifiers import IdentifierError, Level, validate_bsn
@@ -239,8 +239,20 @@ class PlanOfferIn(Schema):
 
 
 class PlanIn(Schema):
-    offer: PlanOfferIn
+    """Either an offer of the register (``offerId``: its price is yours, after the exemptions
+    your provider accepted) or an offer you describe (``offer``), not both."""
+
+    offer: PlanOfferIn | None = None
+    offerId: StrictInt | None = Field(
+        None, description="An offer of the register (GET /api/v1/offers); instead of offer."
+    )
     date: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _one_offer(self) -> PlanIn:
+        if (self.offer is None) == (self.offerId is None):
+            raise ValueError("give either offer or offerId, not both")
+        return self
 
 
 class PlanLineOut(Schema):
@@ -257,8 +269,18 @@ class PlanLineOut(Schema):
     )
 
 
+class PlanReductionOut(Schema):
+    code: str = Field(description="What lowers the price: 'exemption' (a vrijstelling).")
+    component: str
+    amountCents: int
+    subject: str = Field(description="For an exemption: the unit of the programme.")
+    text: str
+
+
 class PlanOut(Schema):
-    priceCents: int
+    priceCents: int = Field(description="Your price: after the reductions below.")
+    fullPriceCents: int = Field(description="The offer's price before the reductions.")
+    reductions: list[PlanReductionOut]
     fundedCents: int
     ownCents: int
     ownText: str
@@ -607,25 +629,47 @@ def create_funding_plan(request: HttpRequest, payload: PlanIn) -> dict[str, Any]
     if getattr(request.user, "role", None) != Role.BURGER or person_id is None:
         raise Problem(403, "Only a citizen can ask for their own funding plan.", code="forbidden")
     person = Person.objects.select_related("gemeente").get(pk=person_id)
-    o = payload.offer
-    offer = OfferFacts(
-        level=o.level,
-        offer_type=o.offerType,
-        fee_cents=o.priceComponents.tuition,
-        exam_cents=o.priceComponents.exam,
-        materials_cents=o.priceComponents.materials,
-        prices_include_vat=True,
-        # An offer described by the person, not one of the register: the facts the register
-        # would give are not known (a funder that asks for them cannot decide yet).
-        in_register=None,
-        quality_mark_valid=None,
-        purpose=o.purpose,
-        start_date=None,
-        occupations=tuple(int(c) for c in o.occupations),
-    )
-    plan = funding_plan(person, offer, payload.date or today(), title=o.title)
+    on = payload.date or today()
+    if payload.offerId is not None:
+        registered = published_offer(payload.offerId)
+        if registered is None:
+            raise invalid(
+                "Unknown offer.",
+                [InvalidParam("offerId", "no published offer with this number", "unknown")],
+            )
+        plan = register_offer_plan(person, registered, on)
+    else:
+        o = payload.offer
+        assert o is not None  # PlanIn checks that one of the two is given
+        offer = OfferFacts(
+            level=o.level,
+            offer_type=o.offerType,
+            fee_cents=o.priceComponents.tuition,
+            exam_cents=o.priceComponents.exam,
+            materials_cents=o.priceComponents.materials,
+            prices_include_vat=True,
+            # An offer described by the person, not one of the register: the facts the
+            # register would give are not known (a funder that asks for them cannot decide).
+            in_register=None,
+            quality_mark_valid=None,
+            purpose=o.purpose,
+            start_date=None,
+            occupations=tuple(int(c) for c in o.occupations),
+        )
+        plan = funding_plan(person, offer, on, title=o.title)
     return {
         "priceCents": plan.price_cents,
+        "fullPriceCents": plan.full_price_cents,
+        "reductions": [
+            {
+                "code": r.code,
+                "component": r.component,
+                "amountCents": r.cents,
+                "subject": r.subject,
+                "text": r.text,
+            }
+            for r in plan.reductions
+        ],
         "fundedCents": plan.funded_cents,
         "ownCents": plan.own_cents,
         "ownText": plan.own_text,

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from llo.accounts import price_adjusters, selectors
 from llo.core.money import Money
 from llo.people.models import Person
+from llo.register.models import Offer, OfferState
 from llo.schemes import facts_adapter
 from llo.schemes.decision import Decision, Reason, decide_funders, decide_funders_for_offers
 from llo.schemes.facts import OfferFacts
@@ -330,20 +331,39 @@ def price_parts(offer: OfferFacts) -> dict[str, int]:
     }
 
 
+def _priced(offer: OfferFacts, price: price_adjusters.AdjustedPrice) -> OfferFacts:
+    if not price.reductions:
+        return offer
+    return replace(
+        offer,
+        fee_cents=price.components["tuition"],
+        exam_cents=price.components["exam"],
+        materials_cents=price.components["materials"],
+    )
+
+
 def priced_for(
     person_id: int, offer_id: int | None, offer: OfferFacts
 ) -> tuple[OfferFacts, price_adjusters.AdjustedPrice]:
     """The offer at this person's price (:mod:`llo.accounts.price_adjusters`: an exemption
     the provider accepted lowers it), for the rules engine and the allocation alike."""
     price = price_adjusters.adjust(person_id, offer_id, price_parts(offer))
-    if not price.reductions:
-        return offer, price
-    return replace(
-        offer,
-        fee_cents=price.components["tuition"],
-        exam_cents=price.components["exam"],
-        materials_cents=price.components["materials"],
-    ), price
+    return _priced(offer, price), price
+
+
+def priced_for_many(
+    person_id: int, offers: Sequence[tuple[OfferFacts, int | None]]
+) -> list[tuple[OfferFacts, price_adjusters.AdjustedPrice]]:
+    """:func:`priced_for` for a page of offers: one call of every adjuster for all of them."""
+    known = {oid: price_parts(o) for o, oid in offers if oid is not None}
+    prices = price_adjusters.adjust_many(person_id, known)
+    out = []
+    for offer, offer_id in offers:
+        price = prices.get(offer_id) if offer_id is not None else None
+        if price is None:
+            price = price_adjusters.AdjustedPrice(price_parts(offer))
+        out.append((_priced(offer, price), price))
+    return out
 
 
 def _rights(person: Person) -> list[Any]:
@@ -472,18 +492,44 @@ def funding_plan(
     return _explained(rights, decisions, offer, on, title, decided.record, price.reductions)
 
 
+def published_offer(offer_id: int) -> Offer | None:
+    """An offer of the register anyone may plan for (published), or None."""
+    return (
+        Offer.objects.filter(pk=offer_id, state=OfferState.PUBLISHED)
+        .select_related("opleider__organisation")
+        .prefetch_related("opleider__quality_marks", "gemeenten")
+        .first()
+    )
+
+
+def register_offer_plan(person: Person, offer: Offer, on: dt.date) -> FundingPlan:
+    """The plan for an offer of the register as the register holds it on ``on`` (without an
+    application's own facts), at this person's price: what a search page shows for it."""
+    facts, sources = facts_adapter.offer_facts(offer, on)
+    return funding_plan(
+        person, facts, on, title=offer.title, offer_sources=sources, offer_id=offer.pk
+    )
+
+
 def funding_plans(
-    person: Person, offers: list[tuple[OfferFacts, str]], on: dt.date
+    person: Person,
+    offers: Sequence[tuple[OfferFacts, str] | tuple[OfferFacts, str, int | None]],
+    on: dt.date,
 ) -> list[FundingPlan]:
-    """:func:`funding_plan` for many offers (with their titles) in one run of the rules engine
-    (offers x rights rows, without the full trace of a single plan)."""
+    """:func:`funding_plan` for many offers (with their titles and, for an offer of the
+    register, its id) in one run of the rules engine (offers x rights rows, without the full
+    trace of a single plan). With the offer id each offer is priced for this person first, as
+    :func:`funding_plan` does (accepted exemptions lower it), so a search page and the
+    exemptions page show the same price."""
+    asked = [(item[0], item[2] if len(item) > 2 else None) for item in offers]
+    priced = priced_for_many(person.pk, asked)
     rights = _rights(person)
     spendable = [r for r in rights if r.spendable]
     facts, _sources = facts_adapter.person_facts(person, on)
     funders = [facts_adapter.right_funder_facts(r) for r in spendable]
-    per_offer = decide_funders_for_offers(facts, [o for o, _ in offers], funders, on)
+    per_offer = decide_funders_for_offers(facts, [o for o, _ in priced], funders, on)
     plans = []
-    for (offer, title), decided in zip(offers, per_offer, strict=True):
+    for item, (offer, price), decided in zip(offers, priced, per_offer, strict=True):
         decisions = {r.pk: d for r, d in zip(spendable, decided, strict=True)}
-        plans.append(_explained(rights, decisions, offer, on, title, {}))
+        plans.append(_explained(rights, decisions, offer, on, item[1], {}, price.reductions))
     return plans

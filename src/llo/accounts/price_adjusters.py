@@ -53,8 +53,9 @@ class AdjustedPrice:
         return self.price_cents + self.reduction_cents
 
 
-#: ``(person_id, offer_id, components) -> reductions``
-Adjuster = Callable[[int, int, Mapping[str, int]], Sequence[Reduction]]
+#: ``(person_id, {offer_id: components}) -> {offer_id: reductions}``: one call for all the
+#: offers of a page (a search page plans dozens at once; one query per adjuster, not per offer).
+Adjuster = Callable[[int, Mapping[int, Mapping[str, int]]], Mapping[int, Sequence[Reduction]]]
 
 _ADJUSTERS: list[Adjuster] = []
 
@@ -88,11 +89,22 @@ def apply(components: Mapping[str, int], asked: Sequence[Reduction]) -> Adjusted
     return AdjustedPrice(left, tuple(taken))
 
 
+def adjust_many(
+    person_id: int, offers: Mapping[int, Mapping[str, int]]
+) -> dict[int, AdjustedPrice]:
+    """The price of each offer (by offer id) for this person after every registered adjuster:
+    the one source of "this person's price" for a single plan and for a page of plans."""
+    asked: dict[int, list[Reduction]] = {offer_id: [] for offer_id in offers}
+    if offers:
+        for adjuster in _ADJUSTERS:
+            for offer_id, reductions in adjuster(person_id, offers).items():
+                if offer_id in asked:
+                    asked[offer_id].extend(reductions)
+    return {offer_id: apply(components, asked[offer_id]) for offer_id, components in offers.items()}
+
+
 def adjust(person_id: int, offer_id: int | None, components: Mapping[str, int]) -> AdjustedPrice:
     """The price of ``offer_id`` for this person after every registered adjuster."""
     if offer_id is None:
         return AdjustedPrice(dict(components))
-    asked: list[Reduction] = []
-    for adjuster in _ADJUSTERS:
-        asked.extend(adjuster(person_id, offer_id, components))
-    return apply(components, asked)
+    return adjust_many(person_id, {offer_id: components})[offer_id]

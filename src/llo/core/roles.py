@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     ADVISEUR = "adviseur", _("Adviser")
     BELEID = "beleid", _("Policy officer")
     BEHEER = "beheer", _("Register staff")
+    #: The staff of an EVC provider who decide at the end of an EVC procedure and give the
+    #: ervaringscertificaat (issue 16); given to a provider through ``people.RoleGrant``.
+    ASSESSOR = "assessor", _("EVC assessor")
 
 
 #: Roles that act for a person and log in with a BSN (DigiD).
@@ -25,5 +28,14 @@ PERSON_ROLES = frozenset({Role.BURGER})
 ORGANISATION_ROLES = frozenset(set(Role) - PERSON_ROLES)
 #: Staff roles: every read of personal data by them is logged with a purpose (DESIGN.md 4).
 STAFF_ROLES = frozenset(
-    {Role.WERKGEVER, Role.FONDS, Role.GEMEENTE, Role.UWV, Role.ADVISEUR, Role.BELEID, Role.BEHEER}
+    {
+        Role.WERKGEVER,
+        Role.FONDS,
+        Role.GEMEENTE,
+        Role.UWV,
+        Role.ADVISEUR,
+        Role.BELEID,
+        Role.BEHEER,
+        Role.ASSESSOR,
+    }
 )

@@ -1,17 +1,19 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The credentials API: public verification and the list of issuers (no login), the wallet
-(citizen), issuing and status changes (provider). Resolve, call one service or selector."""
+(citizen), issuing and status changes (provider), the experience certificate (assessor).
+Resolve, call one service or selector."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from llo.core import audit
-from llo.core.problems import Problem
+from llo.core.problems import InvalidParam, Problem, invalid
 from llo.core.roles import Role
 from llo.credentials import selectors, services
 from llo.credentials.models import Credential
@@ -62,6 +64,27 @@ class CredentialOut(Schema):
 
 class IssueIn(Schema):
     enrolmentId: int
+
+
+class EvcProcedureOut(Schema):
+    id: int
+    code: str
+    title: str
+    level: str
+
+
+class EvcIn(Schema):
+    """The assessor's decision at the end of an EVC procedure (the same as the page
+    ``/certificaten/evc``): which procedure, which candidate (BSN and date of birth must both
+    match), the day of the assessment, and that the standard was met."""
+
+    procedureId: int = Field(description="One of your EVC procedures (GET evc-procedures).")
+    bsn: str = Field(max_length=11, description="The candidate's BSN (9 digits).")
+    birthDate: dt.date
+    assessedOn: dt.date = Field(description="The day the assessor decided; not in the future.")
+    confirmed: bool = Field(
+        description="True: the candidate showed everything the procedure asks. Must be true."
+    )
 
 
 class StatusIn(Schema):
@@ -197,10 +220,55 @@ def change_status(request: HttpRequest, credential_id: str, payload: StatusIn) -
     elif payload.action == "reinstate":
         row = services.reinstate(actor=actor, provider=user.organisation, credential=row)
     else:
-        from llo.core.problems import InvalidParam, invalid
-
         raise invalid(
             "Unknown action.",
             [InvalidParam("action", "Use revoke, suspend or reinstate.", "enum")],
         )
     return _out(row)
+
+
+# --- the assessor (EVC) ------------------------------------------------------------------------
+
+
+@router.get(
+    "/credentials/evc-procedures",
+    response=list[EvcProcedureOut],
+    summary="Your EVC procedures (assessor)",
+    auth=django_auth,
+)
+def evc_procedures(request: HttpRequest) -> list[dict[str, Any]]:
+    """The EVC procedures of the assessor's organisation in the register."""
+    user = _user(request, Role.ASSESSOR)
+    return [
+        {"id": o.pk, "code": o.code, "title": o.title, "level": o.level}
+        for o in services.evc_procedures(user.organisation)
+    ]
+
+
+@router.post(
+    "/credentials/evc-certificates",
+    response={201: CredentialOut},
+    summary="Give an experience certificate (assessor)",
+    auth=django_auth,
+)
+def issue_evc(request: HttpRequest, payload: EvcIn) -> Status:
+    """The ervaringscertificaat at the end of an EVC procedure, signed in both proof forms.
+    Every refusal names its field (``invalidParams``): an unknown procedure, a BSN and date
+    of birth that do not belong together (the answer does not say which one is wrong), a
+    date in the future, a certificate given before, or ``confirmed`` not true."""
+    user = _user(request, Role.ASSESSOR)
+    if not payload.confirmed:
+        raise invalid(
+            "The certificate was not issued.",
+            [InvalidParam("confirmed", "The assessor must confirm the decision.", "required")],
+        )
+    procedures = {o.pk: o for o in services.evc_procedures(user.organisation)}
+    row = services.issue_evc(
+        actor=_actor(request),
+        provider=user.organisation,
+        offer=procedures.get(payload.procedureId),
+        bsn="".join(payload.bsn.split()),
+        birth_date=payload.birthDate,
+        assessed_on=payload.assessedOn,
+    )
+    return Status(201, _out(row))

@@ -366,11 +366,13 @@ def provider_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("credentials:provider")
 
 
-@role_required(Role.OPLEIDER)
+@role_required(Role.ASSESSOR)
 @require_http_methods(["GET", "POST"])
 def evc_page(request: HttpRequest) -> HttpResponse:
-    """The assessor (the provider in its EVC capacity) gives a candidate the
-    ervaringscertificaat at the end of an EVC procedure."""
+    """The assessor (an EVC provider's staff in the role ``assessor``, given to the provider
+    through ``people.RoleGrant``) gives a candidate the ervaringscertificaat at the end of an
+    EVC procedure. Not the provider's own role: the decision that someone can do the work is
+    the assessor's, and it is audited as theirs."""
     org = _org(request)
     procedures = services.evc_procedures(org)
     form = EvcForm(request.POST if request.method == "POST" else None, procedures=procedures)

@@ -84,7 +84,7 @@ def plans_of(person: Person, offers: Iterable[Offer], on: dt.date) -> dict[str, 
 
     order = {right.pk: i for i, right in enumerate(persona_rights(person))}
     chosen = list(offers)
-    facts = [(offer_facts(offer, on)[0], offer.title) for offer in chosen]
+    facts = [(offer_facts(offer, on)[0], offer.title, offer.pk) for offer in chosen]
     result: dict[str, list[Any]] = {}
     for offer, plan in zip(chosen, funding_plans(person, facts, on), strict=True):
         lines: list[list[Any]] = [[0, "", [], []] for _ in order]

@@ -321,6 +321,13 @@ LOGINS = [
         "vakwerk", "Academie Vakwerk", Role.OPLEIDER, kvk="90000009", story=ORGANISATIONS[8].story
     ),
     Login(
+        "vakwerk-evc",
+        "Academie Vakwerk (EVC-assessor)",
+        Role.ASSESSOR,
+        kvk="90000009",
+        story=N_("Assessor: gives Jan his experience certificate at the end of his EVC."),
+    ),
+    Login(
         "ilse",
         "Ilse (Regionaal Werkcentrum Rijnmond)",
         Role.ADVISEUR,

@@ -28,12 +28,16 @@ def offer_plans(user: Any, offers: Sequence[Offer], on: dt.date) -> dict[int, Of
         return {}
     # The adapter reads each provider's quality marks: once for the page, not per offer.
     prefetch_related_objects(list(offers), "opleider__quality_marks")
-    asked = [(facts_adapter.offer_facts(offer, on)[0], offer.title) for offer in offers]
+    # With the offer's id: the person's price after accepted exemptions (issue 16), the same
+    # price the exemptions page and the apply page show.
+    asked = [(facts_adapter.offer_facts(offer, on)[0], offer.title, offer.pk) for offer in offers]
     plans = funding_plans(person, asked, on)
     return {
         offer.pk: OfferPlan(
             price_cents=plan.price_cents,
             own_cents=plan.own_cents,
+            full_price_cents=plan.full_price_cents,
+            reductions=tuple(r.text for r in plan.reductions),
             parts=tuple(PlanPart(line.funder, line.amount_cents, line.text) for line in plan.lines),
         )
         for offer, plan in zip(offers, plans, strict=True)

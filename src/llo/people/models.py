@@ -89,12 +89,14 @@ ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
     Role.ADVISEUR: frozenset({OrganisationKind.WORK_CENTRE, OrganisationKind.MUNICIPALITY}),
     Role.BELEID: frozenset({OrganisationKind.MINISTRY}),
     Role.BEHEER: frozenset({OrganisationKind.MINISTRY}),
+    # An EVC provider's staff: an assessor finds a candidate by BSN and gives a certificate.
+    Role.ASSESSOR: frozenset({OrganisationKind.PROVIDER}),
 }
 
 #: Roles that reach other people's data or the register as a whole: an organisation of the
 #: right kind is not enough, it needs a :class:`RoleGrant` for the role (issue 14, finding 3:
 #: before, any ministry's KvK number could log in as register staff).
-GRANTED_ROLES: frozenset[str] = frozenset({Role.ADVISEUR, Role.BELEID, Role.BEHEER})
+GRANTED_ROLES: frozenset[str] = frozenset({Role.ADVISEUR, Role.BELEID, Role.BEHEER, Role.ASSESSOR})
 
 
 class Organisation(models.Model):

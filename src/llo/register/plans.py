@@ -35,6 +35,9 @@ class OfferPlan:
     own_cents: int
     #: Every right of the person, paying or not, in the plan's order.
     parts: tuple[PlanPart, ...] = ()
+    #: The price before what this person does not pay (exemptions), and why, in B1.
+    full_price_cents: int | None = None
+    reductions: tuple[str, ...] = ()
 
     @property
     def funded_cents(self) -> int:

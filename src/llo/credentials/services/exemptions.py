@@ -146,36 +146,39 @@ def decide_exemption(
 
 
 def exemption_reductions(
-    person_id: int, offer_id: int, components: Mapping[str, int]
-) -> list[price_adjusters.Reduction]:
+    person_id: int, offers: Mapping[int, Mapping[str, int]]
+) -> dict[int, list[price_adjusters.Reduction]]:
     """The price adjuster of credentials (registered in ``CredentialsConfig.ready()``): each
     unit the provider exempted takes its share of the course fee off this person's price of
     the programme (``matching.reductions``: in proportion to study load, rounded down). Exam
-    and materials stay: the exam is still taken."""
-    accepted = list(
-        Exemption.objects.filter(
-            person_id=person_id, programme_id=offer_id, state=ExemptionState.ACCEPTED
-        ).values_list("unit_id", flat=True)
-    )
-    if not accepted:
-        return []
-    programme = Offer.objects.get(pk=offer_id)
-    units = units_of(programme)
-    titles = {u.pk: u.title for u in units}
-    shares = matching.reductions(
-        components.get("tuition", 0), [unit_facts(u) for u in units], accepted
-    )
-    return [
-        price_adjusters.Reduction(
-            "exemption",
-            "tuition",
-            share.reduction_cents,
-            _('Exemption for "%(unit)s": %(amount)s less.')
-            % {"unit": titles[share.unit_id], "amount": Money(share.reduction_cents).format()},
-            titles[share.unit_id],
+    and materials stay: the exam is still taken. One query for all ``offers`` (by offer id);
+    a page of offers without accepted exemptions costs nothing more."""
+    accepted: dict[int, list[int]] = {}
+    for programme_id, unit_id in Exemption.objects.filter(
+        person_id=person_id, programme_id__in=list(offers), state=ExemptionState.ACCEPTED
+    ).values_list("programme_id", "unit_id"):
+        accepted.setdefault(programme_id, []).append(unit_id)
+    out: dict[int, list[price_adjusters.Reduction]] = {}
+    for programme in Offer.objects.filter(pk__in=list(accepted)):
+        units = units_of(programme)
+        titles = {u.pk: u.title for u in units}
+        shares = matching.reductions(
+            offers[programme.pk].get("tuition", 0),
+            [unit_facts(u) for u in units],
+            sorted(accepted[programme.pk]),
         )
-        for share in shares
-    ]
+        out[programme.pk] = [
+            price_adjusters.Reduction(
+                "exemption",
+                "tuition",
+                share.reduction_cents,
+                _('Exemption for "%(unit)s": %(amount)s less.')
+                % {"unit": titles[share.unit_id], "amount": Money(share.reduction_cents).format()},
+                titles[share.unit_id],
+            )
+            for share in shares
+        ]
+    return out
 
 
 def price_after_exemptions(
@@ -184,4 +187,6 @@ def price_after_exemptions(
     """The price components of ``offer`` for this person after the exemptions the provider
     accepted (unchanged when the offer is no programme or nothing was accepted): the same
     reductions the funding plan takes, so every funder and the person see the lower price."""
-    return price_adjusters.apply(components, exemption_reductions(person_id, offer_id, components))
+    return price_adjusters.apply(
+        components, exemption_reductions(person_id, {offer_id: components}).get(offer_id, [])
+    )
