@@ -22,8 +22,8 @@ import pytest
 import time_machine
 from playwright.sync_api import BrowserContext, Page, expect
 
-from llo.accounts import services as accounts
 from llo.core import audit
+from llo.core.roles import Role
 from llo.core.timeutil import today
 from llo.credentials.models import Credential
 from llo.demo.accounts import load_accounts
@@ -33,7 +33,9 @@ from llo.demo.loader import DEMO_SEED
 from llo.demo.offers import load_offers
 from llo.demo.personas import PERSONS
 from llo.enrolment.models import Application
-from llo.people.models import Organisation, Person
+from llo.people.models import Organisation
+from llo.people.services import grant_role
+from llo.register.models import Offer
 from tests.e2e.conftest import app, assert_no_axe_violations, browser, new_context  # noqa: F401
 from tests.e2e.test_browser import log_in_as, nl
 
@@ -144,55 +146,45 @@ def test_jans_evc_becomes_exemptions_and_his_plan_and_price_follow(
     and price follow."""
     provider = _page(new_context)
     log_in_as(provider, app, "vakwerk")
-    _demo(with_enrolment=True)  # Jan's O&O right and his welding course
+    # Jan's O&O rights (2025 saved, 2026) and his welding course, which used the 2025 money
+    # and EUR 200 of 2026's: the demo as it is, nothing deposited by the test.
+    _demo(with_enrolment=True)
     jan_spec = next(p for p in PERSONS if p.key == "jan")
-    # The demo's O&O right does not pay for the programme yet (its sector list holds ISCO-08
-    # codes, the register names occupations in words: issue 17 adds the codes), so Jan's
-    # employer deposits a learning budget here, to see a paying line shrink and the reservation.
-    on = today()
-    employer = accounts.ensure_funder(
-        Organisation.objects.get(name="Metaalbedrijf Twente Precisie")
-    )
-    budget = accounts.create_budget(
-        actor=TEST_ACTOR, funder=employer, name="Opleidingsbudget", total_cents=1_000_000,
-        period_start=on.replace(month=1, day=1), period_end=on.replace(month=12, day=31),
-    )  # fmt: skip
-    accounts.deposit(
-        actor=TEST_ACTOR, budget=budget, person=Person.objects.by_bsn(jan_spec.bsn),
-        amount_cents=300_000, on=on,
-    )  # fmt: skip
+    vakwerk = Organisation.objects.get(kvk="90000009")
+    grant_role(actor=TEST_ACTOR, organisation=vakwerk, role=Role.ASSESSOR, reason="EVC-aanbieder")
 
-    # Academie Vakwerk's assessor gives Jan his EVC from the page; bad input first.
-    provider.goto(f"{app}/certificaten")
-    provider.get_by_role("link", name=nl("Give an experience certificate (EVC)")).click()
-    assert_no_axe_violations(provider)
-    provider.get_by_role("button", name=nl("Give the certificate")).click()
+    # Academie Vakwerk's assessor (a role of its own) gives Jan his EVC; bad input first.
+    assessor = _page(new_context)
+    log_in_as(assessor, app, "vakwerk-evc")
+    assessor.get_by_role("link", name=nl("Give an experience certificate (EVC)")).click()
+    assert_no_axe_violations(assessor)
+    assessor.get_by_role("button", name=nl("Give the certificate")).click()
     for field, message in (
         ("procedure", "Choose the EVC procedure."),
         ("bsn", "Fill in the BSN of the candidate."),
         ("confirm", "Tick the box. Only then can you give the certificate."),
     ):
-        expect(provider.locator(f"#id_{field}-error")).to_contain_text(nl(message))
-    expect(provider.locator("#id_bsn")).to_have_attribute("aria-invalid", "true")
-    assert_no_axe_violations(provider)
-    provider.locator("#id_procedure").select_option(label="EVC onderhoudsmonteur")
-    provider.locator("#id_bsn").fill(jan_spec.bsn)
-    provider.locator("#id_birth_date").fill("1970-01-01")  # not Jan's date of birth
+        expect(assessor.locator(f"#id_{field}-error")).to_contain_text(nl(message))
+    expect(assessor.locator("#id_bsn")).to_have_attribute("aria-invalid", "true")
+    assert_no_axe_violations(assessor)
+    assessor.locator("#id_procedure").select_option(label="EVC onderhoudsmonteur")
+    assessor.locator("#id_bsn").fill(jan_spec.bsn)
+    assessor.locator("#id_birth_date").fill("1970-01-01")  # not Jan's date of birth
     assessed = (today() - dt.timedelta(days=7)).isoformat()
-    provider.locator("#id_assessed_on").fill(assessed)
-    provider.locator("#id_confirm").check()
-    provider.get_by_role("button", name=nl("Give the certificate")).click()
-    expect(provider.locator("#id_bsn-error")).to_contain_text(
+    assessor.locator("#id_assessed_on").fill(assessed)
+    assessor.locator("#id_confirm").check()
+    assessor.get_by_role("button", name=nl("Give the certificate")).click()
+    expect(assessor.locator("#id_bsn-error")).to_contain_text(
         nl("We cannot find a person with this BSN and date of birth. Check both.")
     )
     assert not Credential.objects.exists()
-    provider.locator("#id_birth_date").fill(jan_spec.birth_date.isoformat())
-    provider.locator("#id_confirm").check()
-    provider.get_by_role("button", name=nl("Give the certificate")).click()
-    expect(provider.locator(".utrecht-alert--ok")).to_contain_text("Jan Hofstede")
-    expect(provider.locator("li[data-credential]")).to_contain_text("EVC onderhoudsmonteur")
-    assert_no_axe_violations(provider)
-    provider.screenshot(path=str(tmp_path / "evc-issued.png"), full_page=True)
+    assessor.locator("#id_birth_date").fill(jan_spec.birth_date.isoformat())
+    assessor.locator("#id_confirm").check()
+    assessor.get_by_role("button", name=nl("Give the certificate")).click()
+    expect(assessor.locator(".utrecht-alert--ok")).to_contain_text("Jan Hofstede")
+    expect(assessor.locator("li[data-credential]")).to_contain_text("EVC onderhoudsmonteur")
+    assert_no_axe_violations(assessor)
+    assessor.screenshot(path=str(tmp_path / "evc-issued.png"), full_page=True)
 
     # Jan sees it, and it proposes three exemptions in the programme.
     jan = _page(new_context)
@@ -259,10 +251,25 @@ def test_jans_evc_becomes_exemptions_and_his_plan_and_price_follow(
     ]
     assert sum(lines_after) + own_after == 244_000
     assert sum(lines_before) + own_before == 500_000
+    # O&O-fonds Techniek pays what is left of Jan's 2026 money (EUR 1,500 minus the EUR 200
+    # the welding course took); the programme is NLQF 4, so no 20 % co-payment applies.
+    assert lines_after == [0, 130_000]
+    assert own_after == 244_000 - 130_000
+    expect(jan.locator("tr[data-plan-line]").nth(1)).to_contain_text("O&O-fonds Techniek")
     assert own_after < own_before
     assert all(after <= before for after, before in zip(lines_after, lines_before, strict=True))
     assert_no_axe_violations(jan)
     jan.screenshot(path=str(tmp_path / "exemptions-after.png"), full_page=True)
+
+    # The offer page (as the search page) shows the same price after the exemptions.
+    programme = Offer.objects.get(code="AV-OM")
+    jan.goto(f"{app}/opleidingen/{programme.pk}")
+    expect(jan.locator("p[data-price-cents]")).to_have_attribute("data-price-cents", "244000")
+    expect(jan.locator("[data-own-cents]").first).to_have_attribute(
+        "data-own-cents", str(own_after)
+    )
+    assert_no_axe_violations(jan)
+    jan.go_back()
 
     # The apply page shows the same price, names the exemptions and reserves what the plan says.
     start = re.escape(nl("Apply for the start on %(date)s") % {"date": ""})
@@ -331,3 +338,15 @@ def test_withdrawn_certificate_shows_as_withdrawn_everywhere(
         headers={"Content-Type": "application/json"},
     )  # fmt: skip
     assert answer.json()["status"] == "revoked"
+
+    # And no exemptions come from it any more.
+    jan.goto(f"{app}/mijn-certificaten")
+    jan.locator("#id_programme").select_option(
+        label="Allround onderhoudsmonteur (Academie Vakwerk)"
+    )
+    jan.get_by_role("button", name=nl("Look for exemptions")).click()
+    expect(jan.locator("main")).to_contain_text(
+        nl("Your certificates do not cover a part of this programme.")
+    )
+    expect(jan.locator("tr[data-state]")).to_have_count(0)
+    assert_no_axe_violations(jan)

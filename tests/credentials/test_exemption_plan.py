@@ -409,3 +409,52 @@ def test_the_funding_plan_api_prices_a_register_offer_after_exemptions(
     assert status in (400, 422)
     status, _ = ask({})
     assert status in (400, 422)
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_certificate_no_longer_exempts(world: World, client: Client) -> None:
+    """A revoked credential shows as revoked everywhere, exemptions included: its accepted
+    exemptions stop lowering the price, its open proposals cannot be accepted, and a new
+    search proposes nothing."""
+    jan = funded_person(300_000)
+    programme = _decided(world, jan)
+    facts, _sources = offer_facts(programme, programme.offerings.get(), ON)
+    assert funding_plan(jan, facts, ON, offer_id=programme.pk).price_cents == 244_000
+    evc = Credential.objects.get(person=jan)
+    services.revoke(
+        actor=ACTOR, provider=world.provider, credential=evc, reason="Assessment niet goed."
+    )
+    plan = funding_plan(jan, facts, ON, offer_id=programme.pk)
+    assert (plan.price_cents, plan.reductions) == (500_000, ())
+    login(client, "burger", who=jan)
+    html = client.get(f"/mijn-certificaten/vrijstellingen/{programme.pk}").content.decode()
+    assert 'data-price="500000"' in html
+    assert html.count("data-credential-not-valid") == 3
+
+    # A new programme's proposals from the withdrawn certificate: none.
+    Exemption.objects.filter(person=jan).delete()
+    assert services.propose_exemptions(actor=ACTOR, person=jan, programme=programme) == []
+
+
+@pytest.mark.django_db
+def test_a_proposal_of_a_withdrawn_certificate_cannot_be_accepted(world: World) -> None:
+    jan = funded_person(300_000)
+    services.issue_assessment(
+        actor=ACTOR, provider=world.provider, person=jan, offer=_evc(world), assessed_on=ON
+    )
+    programme = _programme()
+    rows = services.propose_exemptions(actor=ACTOR, person=jan, programme=programme)
+    services.revoke(
+        actor=ACTOR, provider=world.provider, credential=Credential.objects.get(person=jan),
+        reason="Ingetrokken.",
+    )  # fmt: skip
+    provider = programme.opleider.organisation
+    with pytest.raises(Problem) as refused:
+        services.decide_exemption(
+            actor=ACTOR, provider=provider, exemption=rows[0], accept=True, reason=""
+        )
+    assert [p.name for p in refused.value.invalid_params] == ["reason"]
+    decided = services.decide_exemption(
+        actor=ACTOR, provider=provider, exemption=rows[0], accept=False, reason="Ingetrokken."
+    )
+    assert decided.state == "refused"

@@ -126,6 +126,36 @@ def _decided_by_unit_group(
     return checked
 
 
+#: Issue 16 item 3: Jan saved his 2025 sector budget (``llo.demo.accounts``), so the welding
+#: course took the money that expires first and his 2026 money is left for the programme his
+#: EVC shortens. The fixture predates that right.
+JAN_SAVED = "O&O-fonds Techniek | Scholingsbudget techniek 2025 | money"
+
+
+def _jan_saved_2025(expected: dict[str, Any], now: dict[str, Any]) -> int:
+    """Add Jan's saved 2025 right to the expected plans. Its line is today's, checked here:
+    it never pays (the welding course used all of it); it fails the conditions exactly where
+    the 2026 right does (the same conditions), else it is empty. Returns the lines checked."""
+    persona, now_persona = expected["personas"]["jan"], now["personas"]["jan"]
+    assert now_persona["rights"] == [JAN_SAVED, *persona["rights"]]
+    persona["rights"] = list(now_persona["rights"])
+    checked = 0
+    for offer, plan in persona["plans"].items():
+        now_plan = now_persona["plans"].get(offer)
+        if now_plan is None:
+            plan[2].insert(0, None)
+            continue
+        saved, this_year = now_plan[2][0], now_plan[2][1]
+        assert saved[0] == 0, (offer, saved)
+        if this_year[1] in ("not_eligible", "unknown"):
+            assert saved[1:] == this_year[1:], (offer, saved, this_year)
+        else:
+            assert saved[1] == "empty", (offer, saved)
+        plan[2].insert(0, saved)
+        checked += 1
+    return checked
+
+
 def test_every_persona_plan_is_as_before_except_the_named_fixes() -> None:
     before = json.loads(FIXTURE.read_text(encoding="utf-8"))
     with time_machine.travel(funding_snapshot.FROZEN_AT, tick=False):
@@ -148,6 +178,13 @@ def test_every_persona_plan_is_as_before_except_the_named_fixes() -> None:
         for c in (b.conditions or {}).get("occupations", [])
     }
     assert listed
+    assert _jan_saved_2025(expected, now) > 1_000
     assert _decided_by_unit_group(expected, now, _esco_groups(), listed) > 0
+    # What Jan pays follows from his lines checked above: where his 2026 money was empty (the
+    # welding course had all of it) it now pays, at most the EUR 1,300 left of it.
+    for plan in expected["personas"]["jan"]["plans"].values():
+        if None not in plan[2]:
+            assert all(line[0] <= 130_000 for line in plan[2])
+            plan[1] = plan[0] - sum(line[0] for line in plan[2])
     found = funding_snapshot.differences(expected, now)
     assert not found, "\n".join(found[:50]) + f"\n({len(found)} differences)"

@@ -6,8 +6,8 @@ so every funder page has something to show.
 * Bakkerij de Korenaar: €400 per employee per year, any level, purpose "current job";
 * RetailFlex (Fatima's employer): a development budget of €500 a year, two years saved;
 * O&O-fonds Retail: €150 a year for retail workers;
-* O&O-fonds Techniek: €1,500 a year for metal workers, occupations on the sector list,
-  20 % co-payment above NLQF 4 (Jan);
+* O&O-fonds Techniek: €1,500 a year for metal workers (2025 and 2026), occupations on the
+  sector list, 20 % co-payment above NLQF 4 (Jan);
 * Gemeente Rotterdam: basic-skills (NT1) courses in full for residents, used after other money;
 * UWV: a budget for its clients looking for work, toward work or another occupation (Sanne,
   once her WW began);
@@ -99,6 +99,20 @@ def _plans() -> list[Plan]:
             "ooretail-2026", "ooretail", "Scholingsbudget retail 2026", 15_000,
             dt.date(2026, 1, 1), dt.date(2026, 12, 31), Y2026, {"sectors": ["retail"]}, "cao",
             months=12, personas=("fatima",), spread=300,
+        ),
+        # Jan saved last year's sector budget (JOURNEYS.md: EUR 1,500 a year): the welding
+        # microcredential uses the money that expires first, so this year's is left for the
+        # programme his EVC shortens (issue 16).
+        Plan(
+            "ootechniek-2025", "ootechniek", "Scholingsbudget techniek 2025", 150_000,
+            dt.date(2025, 1, 1), dt.date(2025, 12, 31), Y2025,
+            {
+                "occupations": TECH_OCCUPATIONS,
+                "sectors": ["metal"],
+                "co_payment_pct": 20,
+                "co_payment_above_level": "eqf_4",
+            },
+            "cao", months=24, personas=("jan",), spread=300,
         ),
         Plan(
             "ootechniek-2026", "ootechniek", "Scholingsbudget techniek 2026", 150_000,

@@ -30,6 +30,7 @@ from llo.core.timeutil import today
 from llo.credentials import services
 from llo.credentials.models import Credential
 from llo.demo import personas
+from llo.demo.offers import occupation_codes, skill_codes
 from llo.people.models import Organisation, Person
 from llo.register.models import Offer, Offering, OfferState, Opleider
 
@@ -37,6 +38,9 @@ ACTOR = audit.Actor.system("demo")
 VAKWERK = "90000009"
 MAASSTAD = "90000008"
 PROGRAMME = "AV-OM"
+#: The programme leads to this occupation, named as a code of the skills language (the
+#: rules engine reads its ISCO group: O&O-fonds Techniek's sector list has 7233).
+OCCUPATIONS = ["Onderhoudsmonteur"]
 
 #: What a learner can do afterwards, per offer code (Dutch, as on the certificate).
 OUTCOMES: dict[str, list[str]] = {
@@ -95,7 +99,7 @@ UNITS: list[tuple[str, str, list[str], list[str], int]] = [
     (
         "AV-OM-4",
         "Besturingstechniek (PLC)",
-        ["Besturingstechniek"],
+        ["PLC-programmeren"],
         [
             "Je leest een PLC-programma en past het aan.",
             "Je test een besturing na een wijziging.",
@@ -145,8 +149,8 @@ def ensure_programme(opleider: Opleider) -> tuple[Offer, int]:
             fee_cents=480_000,
             exam_cents=20_000,
             price_cents=500_000,
-            skills=["Onderhoud", "Storingsanalyse", "Lassen", "Besturingstechniek"],
-            occupations=["Onderhoudsmonteur"],
+            skills=skill_codes(["Onderhoud", "Storingsanalyse", "Lassen", "PLC-programmeren"]),
+            occupations=occupation_codes(OCCUPATIONS),
             **_offer_fields("Allround onderhoudsmonteur", "programme", 600),
         )
         made += 1
@@ -158,9 +162,9 @@ def ensure_programme(opleider: Opleider) -> tuple[Offer, int]:
             code=code,
             part_of=programme,
             unit_code=code.rsplit("-", 1)[1],
-            skills=skills,
+            skills=skill_codes(skills),
             learning_outcomes=outcomes,
-            occupations=["Onderhoudsmonteur"],
+            occupations=occupation_codes(OCCUPATIONS),
             fee_cents=0,
             price_cents=0,
             **_offer_fields(title, "module", hours),

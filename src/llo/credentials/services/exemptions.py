@@ -130,6 +130,9 @@ def decide_exemption(
         locked = Exemption.objects.select_for_update().get(pk=exemption.pk)
         if locked.state != ExemptionState.PROPOSED:
             raise Problem(409, _("This exemption has already been decided."), code="decided")
+        if accept and locked.credential.state != CredentialState.VALID:
+            text = _("The certificate behind this exemption is no longer valid. Refuse it.")
+            raise invalid(text, [InvalidParam("reason", text, "credential-not-valid")])
         locked.state = ExemptionState.ACCEPTED if accept else ExemptionState.REFUSED
         locked.decision_reason = reason[:1000]
         locked.decided_at = now()
@@ -154,8 +157,13 @@ def exemption_reductions(
     and materials stay: the exam is still taken. One query for all ``offers`` (by offer id);
     a page of offers without accepted exemptions costs nothing more."""
     accepted: dict[int, list[int]] = {}
+    # Only while the credential behind it is valid: a withdrawn or suspended certificate no
+    # longer shows what the person can do, so its exemption no longer lowers the price.
     for programme_id, unit_id in Exemption.objects.filter(
-        person_id=person_id, programme_id__in=list(offers), state=ExemptionState.ACCEPTED
+        person_id=person_id,
+        programme_id__in=list(offers),
+        state=ExemptionState.ACCEPTED,
+        credential__state=CredentialState.VALID,
     ).values_list("programme_id", "unit_id"):
         accepted.setdefault(programme_id, []).append(unit_id)
     out: dict[int, list[price_adjusters.Reduction]] = {}
