@@ -63,6 +63,21 @@ OUTCOMES: dict[str, list[str]] = {
     ],
 }
 
+#: The other EU micro-credential elements the providers give, per offer code: the type of
+#: assessment and how quality is assured (the credential carries them as given).
+ASSURED: dict[str, tuple[str, str]] = {
+    "AV-EVC-OM": (
+        "evc_assessment",
+        "EVC-procedure volgens de Kwaliteitscode EVC; de assessor is onafhankelijk van de "
+        "begeleider.",
+    ),
+    "AV-LAS-MC": (
+        "practical_exam",
+        "Praktijkexamen met een externe examinator; lasproeven volgens NEN-EN-ISO 9606-1.",
+    ),
+    "MS-NT1-TAAL": ("assignment", "Toetsing volgens het examenplan van ROC Maasstad."),
+}
+
 #: The units of "Allround onderhoudsmonteur": code, title, skills, outcomes, hours.
 UNITS: list[tuple[str, str, list[str], list[str], int]] = [
     (
@@ -193,6 +208,10 @@ def load_credentials(*, seed: int, issue_evc: bool = False) -> dict[str, int]:
     with transaction.atomic():
         for code, outcomes in OUTCOMES.items():
             Offer.objects.filter(code=code, learning_outcomes=[]).update(learning_outcomes=outcomes)
+        for code, (assessment, assurance) in ASSURED.items():
+            Offer.objects.filter(code=code, quality_assurance="").update(
+                assessment_type=assessment, quality_assurance=assurance
+            )
         _programme, created["offers"] = ensure_programme(opleider)
         evc = Offer.objects.filter(opleider=opleider, code="AV-EVC-OM").first()
         if (

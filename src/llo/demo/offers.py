@@ -390,6 +390,15 @@ PERSONA_OFFERS: dict[str, list[dict[str, Any]]] = {
 }  # fmt: skip
 
 
+#: How the demo's offers assess, by what they lead to (the provider's choice in real data).
+ASSESSMENT_OF = {
+    "microcredential": "practical_exam",
+    "mbo_certificate": "practical_exam",
+    "experience_certificate": "evc_assessment",
+    "diploma": "written_exam",
+}
+
+
 @functools.cache
 def _resolver(what: str) -> Resolver:
     return Resolver(what, preload=True)
@@ -621,6 +630,7 @@ def _write(
             **fields,
         )
         offer.price_cents = offer.fee_cents + offer.exam_cents + offer.materials_cents
+        offer.assessment_type = offer.assessment_type or ASSESSMENT_OF.get(offer.leads_to, "")
         # OOAPI ids derived from the code, so a second load gives the same ids.
         offer.ooapi_id = uuid.uuid5(ID_NAMESPACE, f"offer/{p.kvk}/{fields['code']}")
         rows.append(offer)

@@ -15,6 +15,7 @@ from llo.core.money import Money, MoneyError
 from llo.core.numbers import NumberError, format_decimal, parse_decimal
 from llo.regions.models import Gemeente
 from llo.register.models import (
+    AssessmentType,
     LeadsTo,
     LegalStatus,
     LevelBasis,
@@ -187,6 +188,33 @@ class OfferForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line, any name of the occupation, for example: lasser."),
     )
+    learning_outcomes = forms.CharField(
+        label=_("Learning outcomes"),
+        required=False,
+        max_length=15_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "What can someone do after this? One per line, for example: "
+            "Je last een hoeknaad volgens de lasmethodebeschrijving. "
+            "Needed for a microcredential. They are on the certificate."
+        ),
+    )
+    assessment_type = forms.ChoiceField(
+        label=_("Type of assessment"),
+        required=False,
+        choices=[("", _("Choose how you assess")), *AssessmentType.choices],
+        help_text=_("Needed for a microcredential. It is on the certificate."),
+    )
+    quality_assurance = forms.CharField(
+        label=_("Quality assurance"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "How do you make sure the assessment is good? For example: an external examiner. "
+            "It is on the certificate, with your quality marks."
+        ),
+    )
     language = forms.CharField(label=_("Language"), max_length=12, initial="nl")
     modes = forms.MultipleChoiceField(
         label=_("How is it given?"),
@@ -231,6 +259,9 @@ class OfferForm(forms.Form):
         "language": "language",
         "occupations": "occupations",
         "skills": "skills",
+        "learningOutcomes": "learning_outcomes",
+        "assessmentType": "assessment_type",
+        "qualityAssurance": "quality_assurance",
     }
 
     def __init__(
@@ -265,6 +296,9 @@ class OfferForm(forms.Form):
             "unit_code": offer.unit_code,
             "skills": "\n".join(t.label for t in skill_selectors.skill_terms(offer.skills or [])),
             "occupations": "\n".join(skill_selectors.form_names(offer.occupations or [])),
+            "learning_outcomes": "\n".join(str(o) for o in offer.learning_outcomes or []),
+            "assessment_type": offer.assessment_type,
+            "quality_assurance": offer.quality_assurance,
             "language": offer.language,
             "modes": offer.modes,
             "online": offer.online,
@@ -308,6 +342,14 @@ class OfferForm(forms.Form):
             unit_code=d.get("unit_code") or "",
             skills=_lines(d.get("skills") or ""),
             occupations=_lines(d.get("occupations") or ""),
+            # One outcome per line (an outcome may hold a semicolon or a comma).
+            learning_outcomes=[
+                line.strip()
+                for line in (d.get("learning_outcomes") or "").splitlines()
+                if line.strip()
+            ],
+            assessment_type=d.get("assessment_type") or "",
+            quality_assurance=(d.get("quality_assurance") or "").strip(),
             language=d.get("language") or "nl",
             modes=list(d.get("modes") or []),
             online=bool(d.get("online")),

@@ -67,6 +67,19 @@ class StudyLoadUnit(models.TextChoices):
     SP = "sp", _("study points")
 
 
+class AssessmentType(models.TextChoices):
+    """How what is learnt is assessed: an EU micro-credential element ("type of assessment",
+    Council Recommendation 2022/C 243/02, Annex I), given by the provider and carried on the
+    credential."""
+
+    WRITTEN_EXAM = "written_exam", _("Written or digital exam")
+    PRACTICAL_EXAM = "practical_exam", _("Practical exam")
+    ASSIGNMENT = "assignment", _("Assignment or project, assessed by the teacher")
+    PORTFOLIO = "portfolio", _("Portfolio and criterion-based interview")
+    EVC_ASSESSMENT = "evc_assessment", _("EVC procedure: portfolio and assessment at work")
+    ATTENDANCE = "attendance", _("Attendance only, no test")
+
+
 class LeadsTo(models.TextChoices):
     DIPLOMA = "diploma", _("Diploma")
     MBO_CERTIFICATE = "mbo_certificate", _("mbo certificate")
@@ -238,6 +251,12 @@ class Offer(models.Model):
     #: What a learner can do afterwards (EU micro-credential element "learning outcomes");
     #: exemptions match a unit's outcomes against a credential's (llo.credentials).
     learning_outcomes = models.JSONField(_("learning outcomes"), default=list, blank=True)
+    #: EU micro-credential elements the provider gives (the workload is the study load, the
+    #: form of participation the modes of delivery, the level the NLQF/EQF level).
+    assessment_type = models.CharField(
+        _("type of assessment"), max_length=20, choices=AssessmentType.choices, blank=True
+    )
+    quality_assurance = models.CharField(_("quality assurance"), max_length=1000, blank=True)
     occupations = models.JSONField(_("occupations"), default=list, blank=True)
     language = models.CharField(_("language"), max_length=12, default="nl")
     modes = models.JSONField(_("modes of delivery"), default=list)

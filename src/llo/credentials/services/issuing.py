@@ -32,6 +32,8 @@ DONE = (AppStatus.COMPLETED, AppStatus.PAID)
 #: art. 7.4; SBU are study hours).
 HOURS_PER_ECTS = 28
 
+#: The criteria narrative of a kind, when the provider named no type of assessment (the
+#: criteria are a required OB 3.0 field; the type of assessment is then left out, not guessed).
 ASSESSMENT = {
     ob3.Kind.MICROCREDENTIAL: "Toets of praktijkopdracht, beoordeeld door de opleider",
     ob3.Kind.MBO_CERTIFICATE: "Examen volgens het examenplan van de mbo-instelling",
@@ -80,7 +82,8 @@ def achievement_for(offer: Offer, on: dt.date) -> ob3.Achievement:
     if offer.level == "nlqf_4plus":
         level = "4"
     nlqf = "instap" if level == "0" else ("4+" if offer.level == "nlqf_4plus" else level)
-    criteria = ASSESSMENT[kind]
+    assessment = str(offer.get_assessment_type_display()) if offer.assessment_type else ""
+    criteria = assessment or ASSESSMENT[kind]
     description = (offer.description or offer.title)[:2000]
     if offer.leads_to == "diploma":
         # A certificate of completion, not the diploma: no qualification level on it.
@@ -88,12 +91,14 @@ def achievement_for(offer: Offer, on: dt.date) -> ob3.Achievement:
         description = _(
             "You completed this training. The diploma itself comes from the school (DUO)."
         )
-    outcomes = [str(o) for o in (offer.learning_outcomes or [])] or [
-        _("You can do this: %(skill)s.") % {"skill": s} for s in offer.skills
-    ]
+    # The EU elements as the provider gave them in the register (issue 16 item 4); what it
+    # did not give is left out of the credential rather than made up.
+    outcomes = [str(o) for o in (offer.learning_outcomes or [])]
     marks = [
         str(m.get_kind_display()) for m in offer.opleider.quality_marks.all() if m.is_valid_on(on)
     ]
+    if offer.quality_assurance.strip():
+        marks.insert(0, offer.quality_assurance.strip())
     stack = ""
     if offer.part_of_id is not None:
         stack = _("Part of %(programme)s. It can give an exemption there.") % {
@@ -111,7 +116,7 @@ def achievement_for(offer: Offer, on: dt.date) -> ob3.Achievement:
         ects=offer.study_load_value if offer.study_load_unit == "ects" else None,
         eqf=level,
         nlqf=nlqf if level else "",
-        assessment_type=ASSESSMENT[kind],
+        assessment_type=assessment,
         participation_form=", ".join(modes),
         quality_assurance=tuple(marks),
         stackability=stack,

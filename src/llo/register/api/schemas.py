@@ -15,6 +15,7 @@ from pydantic import BeforeValidator
 from llo.core.identifiers import Level
 from llo.register import transitions
 from llo.register.models import (
+    AssessmentType,
     LeadsTo,
     LegalStatus,
     LevelBasis,
@@ -94,6 +95,9 @@ class OfferOut(Schema):
     skillLabels: list[str] = Field(description="Their Dutch names, in the same order")
     occupations: list[str] = Field(description="ESCO occupation codes, for example 7212.3")
     occupationLabels: list[str] = Field(description="Their Dutch names, in the same order")
+    learningOutcomes: list[str] = Field(description="What a learner can do afterwards")
+    assessmentType: str = Field(description="How it is assessed; empty: not given")
+    qualityAssurance: str
     language: str
     modesOfDelivery: list[str]
     online: bool
@@ -213,6 +217,16 @@ class OfferIn(Schema):
         max_length=100,
         description="ESCO occupation codes (7212.3) or any Dutch names (lasser)",
     )
+    learningOutcomes: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list,
+        max_length=30,
+        description="What a learner can do afterwards, one sentence each (EU micro-credential "
+        "element; needed when it leads to a microcredential)",
+    )
+    assessmentType: AssessmentType | None = Field(
+        None, description="How it is assessed (needed when it leads to a microcredential)"
+    )
+    qualityAssurance: str = Field("", max_length=1000, description="How quality is assured")
     language: str = Field("nl", min_length=2, max_length=12)
     modesOfDelivery: list[ModeOfDelivery] = Field(default_factory=list)
     online: bool = False

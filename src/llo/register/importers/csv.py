@@ -40,6 +40,9 @@ COLUMNS = (
     "unitCode",
     "skills",
     "occupations",
+    "learningOutcomes",
+    "assessmentType",
+    "qualityAssurance",
     "language",
     "modesOfDelivery",
     "online",
@@ -197,6 +200,12 @@ def _row(
         unit_code=(cells.get("unitCode") or "").strip(),
         skills=_list(cells.get("skills", "")),
         occupations=_list(cells.get("occupations", "")),
+        # Outcomes are sentences that may hold a semicolon: only "|" separates them.
+        learning_outcomes=[
+            o.strip() for o in (cells.get("learningOutcomes") or "").split("|") if o.strip()
+        ],
+        assessment_type=(cells.get("assessmentType") or "").strip(),
+        quality_assurance=(cells.get("qualityAssurance") or "").strip(),
         language=(cells.get("language") or "nl").strip(),
         modes=_list(cells.get("modesOfDelivery", "")),
         gemeenten=[g.upper() for g in _list(cells.get("gemeenten", ""))],

@@ -7,8 +7,10 @@ plain array of such objects. What OOAPI has no field for travels in ``ext`` (OOA
 "Object for additional non-standard attributes"), see ``docs/register.md``:
 ``offerType``, ``levelOfQualification`` (a Course has only ``level``), ``levelBasis``,
 ``formal``, ``leadsTo``, ``legalStatus``, ``partOf``, ``unitCode``, ``skills``,
-``occupations``, ``gemeenten`` (CBS codes), ``online``, ``vatExempt`` and
-``priceInformation``. Price components use the extensible OOAPI ``costType`` with our values
+``occupations``, ``gemeenten`` (CBS codes), ``online``, ``vatExempt``, ``assessmentType``,
+``qualityAssurance`` and ``priceInformation``. Learning outcomes are OOAPI's own
+``learningOutcomes`` (expanded ``LearningOutcome`` objects, or texts). Price components use
+the extensible OOAPI ``costType`` with our values
 ``x-fee``, ``x-exam`` and ``x-materials`` next to ``total_costs``.
 
 Every object is decoded separately (``json.JSONDecoder.raw_decode``), so the report can name
@@ -169,6 +171,29 @@ class _Reader:
         self.bad(f"ext.{key}", _("Give true or false."), "type")
         return default
 
+    def outcomes(self, obj: dict[str, Any]) -> list[str]:
+        """OOAPI ``learningOutcomes``: expanded ``LearningOutcome`` objects (their ``name``,
+        Dutch first) or plain texts."""
+        value = obj.get("learningOutcomes")
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.bad("learningOutcomes", _("Give a list of learning outcomes."), "type")
+            return []
+        found = []
+        for i, item in enumerate(value):
+            if isinstance(item, str) and item.strip():
+                found.append(item.strip())
+            elif isinstance(item, dict) and self.text(item, "name").strip():
+                found.append(self.text(item, "name").strip())
+            else:
+                self.bad(
+                    f"learningOutcomes[{i}]",
+                    _("Give the learning outcome as a text or with its name."),
+                    "type",
+                )
+        return found
+
     def strings(self, obj: dict[str, Any], key: str, field: str) -> list[str]:
         value = obj.get(key)
         if value is None:
@@ -305,6 +330,9 @@ class _Reader:
             unit_code=str(ext.get("unitCode") or ""),
             skills=self.strings(ext, "skills", "ext.skills"),
             occupations=self.strings(ext, "occupations", "ext.occupations"),
+            learning_outcomes=self.outcomes(obj),
+            assessment_type=str(ext.get("assessmentType") or ""),
+            quality_assurance=str(ext.get("qualityAssurance") or ""),
             modes=self.strings(obj, "modesOfDelivery", "modesOfDelivery"),
             gemeenten=self.strings(ext, "gemeenten", "ext.gemeenten"),
         )

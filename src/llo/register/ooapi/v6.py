@@ -159,6 +159,18 @@ def offer_object(
                 "value": int(value) if value == value.to_integral_value() else float(value),
             }
         ]
+    if offer.learning_outcomes:
+        # OOAPI LearningOutcome objects, ids derived from the offer's so they stay the same.
+        obj["learningOutcomes"] = [
+            {
+                "learningOutcomeId": str(uuid.uuid5(offer.ooapi_id, f"learning-outcome/{n}")),
+                "primaryCode": {"codeType": "learningOutcomeCode", "code": f"LO{n}"},
+                "name": _text(str(text)),
+            }
+            for n, text in enumerate(offer.learning_outcomes, start=1)
+        ]
+    if offer.assessment_type:
+        obj["assessment"] = _text(str(offer.get_assessment_type_display()))
     if is_programme:
         obj["levelOfQualification"] = offer.level
         obj["qualificationAwarded"] = QUALIFICATION.get(offer.leads_to, "none")
@@ -181,6 +193,8 @@ def offer_object(
         "unitCode": offer.unit_code,
         "skills": list(offer.skills or []),
         "occupations": list(offer.occupations or []),
+        "assessmentType": offer.assessment_type or None,
+        "qualityAssurance": offer.quality_assurance or None,
         "gemeenten": [code for code, _name in places],
         "online": offer.online,
         "vatExempt": offer.vat_exempt,

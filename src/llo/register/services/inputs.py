@@ -20,6 +20,7 @@ from llo.core.problems import InvalidParam, Problem
 from llo.regions.models import Gemeente
 from llo.register import terms
 from llo.register.models import (
+    AssessmentType,
     LeadsTo,
     LegalStatus,
     LevelBasis,
@@ -58,6 +59,11 @@ class OfferInput:
     unit_code: str = ""
     skills: list[str] = field(default_factory=list)
     occupations: list[str] = field(default_factory=list)
+    #: What a learner can do afterwards, one sentence each (EU micro-credential elements,
+    #: with ``assessment_type`` and ``quality_assurance``; llo.credentials carries them).
+    learning_outcomes: list[str] = field(default_factory=list)
+    assessment_type: str = ""
+    quality_assurance: str = ""
     language: str = "nl"
     modes: list[str] = field(default_factory=list)
     online: bool = False
@@ -84,6 +90,9 @@ CONTENT_FIELDS = (
     "unit_code",
     "skills",
     "occupations",
+    "learning_outcomes",
+    "assessment_type",
+    "quality_assurance",
     "language",
     "modes",
     "online",
@@ -124,7 +133,12 @@ API_NAMES = {
     "language": "language",
     "part_of_code": "partOf",
     "offerings": "offerings",
+    "learning_outcomes": "learningOutcomes",
+    "assessment_type": "assessmentType",
+    "quality_assurance": "qualityAssurance",
 }
+MAX_OUTCOMES = 30
+MAX_OUTCOME_LENGTH = 500
 MAX_PRICE_CENTS = 100_000_000  # EUR 1,000,000: anything above is a typo
 
 
@@ -161,6 +175,43 @@ def validate_input(data: OfferInput, known_gemeenten: set[str] | None = None) ->
         bad("study_load_unit", not_allowed(data.study_load_unit, _UNITS), "enum")
     if data.study_load_value is not None and not (0 <= data.study_load_value < 1_000_000):
         bad("study_load_value", _("Give a study load between 0 and 999999."), "range")
+    if len(data.learning_outcomes) > MAX_OUTCOMES:
+        bad(
+            "learning_outcomes",
+            _("Give at most %(n)s learning outcomes.") % {"n": MAX_OUTCOMES},
+            "max-items",
+        )
+    if any(len(o) > MAX_OUTCOME_LENGTH for o in data.learning_outcomes):
+        bad(
+            "learning_outcomes",
+            _("A learning outcome has at most %(n)s characters.") % {"n": MAX_OUTCOME_LENGTH},
+            "max-length",
+        )
+    if data.assessment_type and data.assessment_type not in AssessmentType.values:
+        bad("assessment_type", not_allowed(data.assessment_type, AssessmentType.values), "enum")
+    if len(data.quality_assurance) > 1000:
+        bad("quality_assurance", _("Write at most 1000 characters."), "max-length")
+    if data.leads_to == LeadsTo.MICROCREDENTIAL:
+        # A microcredential must carry these EU elements (2022/C 243/02, Annex I); llo does
+        # not invent them for the provider.
+        if not data.learning_outcomes:
+            bad(
+                "learning_outcomes",
+                _("A microcredential needs its learning outcomes: what can someone do after it?"),
+                "required",
+            )
+        if not data.assessment_type:
+            bad(
+                "assessment_type",
+                _("A microcredential needs its type of assessment."),
+                "required",
+            )
+        if data.study_load_value is None:
+            bad(
+                "study_load_value",
+                _("A microcredential needs its study load (the workload)."),
+                "required",
+            )
     for mode in data.modes:
         if mode not in _MODES:
             bad("modes", not_allowed(mode, ModeOfDelivery.values), "enum")
