@@ -32,7 +32,8 @@ from llo.credentials.models import Credential
 from llo.demo import personas
 from llo.demo.offers import occupation_codes, skill_codes
 from llo.people.models import Organisation, Person
-from llo.register.models import Offer, Offering, OfferState, Opleider
+from llo.register.models import Offer, Offering, OfferState, Opleider, SearchEntry
+from llo.register.search import indexer
 
 ACTOR = audit.Actor.system("demo")
 VAKWERK = "90000009"
@@ -212,7 +213,11 @@ def load_credentials(*, seed: int, issue_evc: bool = False) -> dict[str, int]:
             Offer.objects.filter(code=code, quality_assurance="").update(
                 assessment_type=assessment, quality_assurance=assurance
             )
-        _programme, created["offers"] = ensure_programme(opleider)
+        programme, created["offers"] = ensure_programme(opleider)
+        # Findable in the search (issue 16: Jan finds the programme and what he pays).
+        ids = {programme.pk, *programme.parts.values_list("pk", flat=True)}
+        indexed = set(SearchEntry.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        indexer.reindex(ids - indexed)
         evc = Offer.objects.filter(opleider=opleider, code="AV-EVC-OM").first()
         if (
             issue_evc
