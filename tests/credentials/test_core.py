@@ -327,3 +327,21 @@ def test_status_list_bits() -> None:
     assert not statuslist.get_bit(decoded, 1)
     statuslist.set_bit(bits, 0, False)
     assert not statuslist.get_bit(bits, 0)
+
+
+def _b58_by_digit(data: bytes) -> str:
+    """The definition, one digit at a time (the reference for the chunked encoder)."""
+    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    n = int.from_bytes(data, "big")
+    out = []
+    while n:
+        n, r = divmod(n, 58)
+        out.append(alphabet[r])
+    zeros = len(data) - len(data.lstrip(b"\0"))
+    return "1" * zeros + "".join(reversed(out))
+
+
+@given(data=st.binary(max_size=80))
+def test_base58_is_the_digit_by_digit_definition(data: bytes) -> None:
+    assert multibase.b58encode(data) == _b58_by_digit(data)
+    assert multibase.b58decode(multibase.b58encode(data)) == data

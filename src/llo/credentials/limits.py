@@ -50,16 +50,18 @@ def parse_json(data: str | bytes, limits: Limits = DEFAULT_LIMITS) -> Any:
 
 def check_depth(value: Any, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse JSON nested deeper than ``limits.max_depth`` (iteratively: no recursion)."""
+    # Only containers go on the stack (a credential's many strings cost one type check each):
+    # this runs on every verification (bench/credentials).
+    if type(value) is not dict and type(value) is not list:
+        return
+    most = limits.max_depth
     stack: list[tuple[Any, int]] = [(value, 1)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, depth = stack.pop()
-        children: Any
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        if depth > limits.max_depth:
-            raise CredentialError("too-deep", f"deeper than {limits.max_depth} levels")
-        stack.extend((child, depth + 1) for child in children)
+        node, depth = pop()
+        if depth > most:
+            raise CredentialError("too-deep", f"deeper than {most} levels")
+        for child in node.values() if type(node) is dict else node:
+            kind = type(child)
+            if kind is dict or kind is list:
+                push((child, depth + 1))
