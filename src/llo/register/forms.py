@@ -195,7 +195,7 @@ class OfferForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "What can someone do after this? One per line, for example: "
-            "Je last een hoeknaad volgens de lasmethodebeschrijving. "
+            "Last een hoeknaad volgens de lasmethodebeschrijving. "
             "Needed for a microcredential. They are on the certificate."
         ),
     )
