@@ -211,8 +211,8 @@ PAGES: dict[str, dict[str, str]] = {
     "regio/krapte": only("uwv", "beheer"),
     "regio/mijn-vraag": only(*DEMANDERS),
     "regio/vraag/<int:pk>": everyone("404"),
-    # a form target: POST for an unknown statement goes back to "my demand" (nothing changes)
-    "regio/vraag/<int:pk>/sluiten": only(*DEMANDERS),
+    # a form target: POST for an unknown statement is 404 like the edit page
+    "regio/vraag/<int:pk>/sluiten": only(*DEMANDERS, answer="404"),
     "regio/vraag/<int:pk>/wijzigen": only(*DEMANDERS, answer="404"),
     "regio/vraag/nieuw": only(*DEMANDERS),
 }

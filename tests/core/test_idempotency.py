@@ -34,7 +34,20 @@ def effect(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"run": entry.pk}, status=201)
 
 
-urlpatterns = [path("effect", effect), path("other", effect)]
+@csrf_exempt
+@idempotency.idempotent_view
+def accepted(request: HttpRequest) -> HttpResponse:
+    """A 202 with a Location, an ETag and a cookie: what a replay must give back, and not."""
+    with transaction.atomic():
+        entry = audit.record(actor=audit.Actor("test"), action="effect", subject=("t", "1"))
+    response = JsonResponse({"run": entry.pk}, status=202)
+    response["Location"] = f"/jobs/{entry.pk}"
+    response["ETag"] = f'"{entry.pk}"'
+    response.set_cookie("flash", "once")
+    return response
+
+
+urlpatterns = [path("effect", effect), path("other", effect), path("accepted", accepted)]
 
 
 def call(
@@ -65,6 +78,19 @@ def test_a_retry_returns_the_first_answer_and_runs_once() -> None:
     assert first.status_code == second.status_code == 201
     assert second.content == first.content
     assert second[idempotency.REPLAYED_HEADER] == "true"
+    assert runs() == 1
+
+
+def test_a_replayed_202_keeps_its_location_and_other_headers() -> None:
+    client = Client()
+    first = call(client, url="/accepted")
+    second = call(Client(), url="/accepted")  # a new connection, without the first's cookie
+    assert first.status_code == second.status_code == 202
+    assert second.content == first.content
+    assert second["Location"] == first["Location"] == f"/jobs/{json.loads(first.content)['run']}"
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Type"] == first["Content-Type"]
+    assert "flash" not in second.cookies  # a cookie belongs to one transmission
     assert runs() == 1
 
 

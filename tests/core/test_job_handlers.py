@@ -127,6 +127,9 @@ def test_a_large_deposit_file_in_the_api_is_202_and_a_job(settings: object) -> N
     )
     assert again.status_code == 202
     assert again.json()["id"] == response.json()["id"]
+    # The replay is the first answer in full, its Location included (issue 14: it was lost).
+    assert again["Idempotent-Replayed"] == "true"
+    assert again["Location"] == location
     assert Job.objects.count() == 1
     call_command("run_jobs", once=True)
     done = client.get(location).json()

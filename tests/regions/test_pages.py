@@ -217,6 +217,9 @@ def test_only_partners_state_demand_and_only_their_own(
     pk = twente["statement"].pk
     assert client.get(f"/regio/vraag/{pk}/wijzigen").status_code == 404
     assert client.post(f"/regio/vraag/{pk}/sluiten", {"reason": "filled"}).status_code == 404
+    # Without a reason, and for an id nobody has, it is 404 too (it redirected silently).
+    assert client.post(f"/regio/vraag/{pk}/sluiten", {}).status_code == 404
+    assert client.post("/regio/vraag/999999/sluiten", {"reason": "filled"}).status_code == 404
     response = client.post(
         f"/api/v1/demand/{pk}/close", {"reason": "filled"}, content_type="application/json"
     )

@@ -62,16 +62,34 @@ _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 View = Callable[..., HttpResponse]
 
 
+#: Headers that belong to one transmission, not to the answer: never stored nor replayed
+#: (Content-Type is stored on its own; cookies are the session's, not the request's).
+_TRANSIENT_HEADERS = frozenset({"content-type", "content-length", "set-cookie", "date"})
+
+
 @dataclass(frozen=True)
 class StoredResponse:
     status: int
     content_type: str
     body: str
+    headers: tuple[tuple[str, str], ...] = ()
 
     def as_response(self) -> HttpResponse:
         response = HttpResponse(self.body, status=self.status, content_type=self.content_type)
+        for name, value in self.headers:
+            response[name] = value
         response[REPLAYED_HEADER] = "true"
         return response
+
+
+def answer_headers(response: HttpResponse) -> list[list[str]]:
+    """The headers of an answer worth replaying with it (Location above all: a replayed 202
+    without it told the client nothing about where to follow the job)."""
+    return [
+        [name, value]
+        for name, value in response.items()
+        if name.lower() not in _TRANSIENT_HEADERS and name != REPLAYED_HEADER
+    ]
 
 
 def validate_key(raw: str) -> str:
@@ -163,7 +181,12 @@ def find(scope: str, key: str, digest: str, *, lock: bool = False) -> StoredResp
             ),
             code="idempotency-key-reused",
         )
-    return StoredResponse(record.status, record.content_type, record.response_body)
+    return StoredResponse(
+        record.status,
+        record.content_type,
+        record.response_body,
+        tuple((str(n), str(v)) for n, v in record.response_headers or ()),
+    )
 
 
 def remember(scope: str, key: str, digest: str, response: HttpResponse) -> None:
@@ -175,6 +198,7 @@ def remember(scope: str, key: str, digest: str, response: HttpResponse) -> None:
         status=response.status_code,
         content_type=response.get("Content-Type", "application/json"),
         response_body=response.content.decode("utf-8"),
+        response_headers=answer_headers(response),
         created=now(),
     )
 

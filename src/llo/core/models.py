@@ -64,6 +64,9 @@ class IdempotencyRecord(models.Model):
     status = models.PositiveSmallIntegerField(_("response status"))
     content_type = models.CharField(_("response content type"), max_length=100)
     response_body = models.TextField(_("response body"), blank=True)
+    #: The answer's own headers as [name, value] pairs (Location of a 202 or 201, ETag, ...):
+    #: a replay returns the first answer in full (issue 14: a replayed 202 lost its Location).
+    response_headers = models.JSONField(_("response headers"), default=list, blank=True)
     created = models.DateTimeField(_("created (UTC)"), db_index=True)
 
     class Meta:

@@ -414,6 +414,11 @@ def demand_edit(request: HttpRequest, organisation: Any, pk: int | None = None) 
 @partner_required
 @require_POST
 def demand_close(request: HttpRequest, organisation: Any, pk: int) -> HttpResponse:
+    # An unknown statement, or another partner's, is 404 whatever the form holds (issue 14:
+    # it redirected silently, and the redirect went to a page that said nothing).
+    current = selectors.statement(pk)
+    if current is None or current.stated_by_id != organisation.pk:
+        raise Http404
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
