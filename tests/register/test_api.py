@@ -152,14 +152,15 @@ def test_a_provider_can_never_touch_another_providers_offer(
         == 404
     )
     assert other_client.get(f"/api/v1/offers/{offer_id}").status_code == 404  # a draft
-    assert other_client.get("/api/v1/providers/90000009/offers").status_code == 403
-    assert other_client.get("/api/v1/providers/90000009/export").status_code == 403
+    # Another provider's organisation is "not found" like its objects (issue 14).
+    assert other_client.get("/api/v1/providers/90000009/offers").status_code == 404
+    assert other_client.get("/api/v1/providers/90000009/export").status_code == 404
     response = other_client.post(
         "/api/v1/providers/90000009/imports",
         data=json.dumps(ooapi_file()),
         content_type="application/json",
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert Offer.objects.get().title == "Medicatie voor verzorgenden"
 
 

@@ -393,10 +393,8 @@ def submit(
             "Send an Idempotency-Key header.",
             [InvalidParam("Idempotency-Key", "required", "required")],
         )
-    # As before the rush path: an unknown window is 404 for anyone, then the role.
-    is_person = getattr(request.user, "role", None) == Role.BURGER
-    if not is_person and not Window.objects.filter(pk=windowId).exists():
-        raise not_found("There is no window with this number.")
+    # The role first (issue 14): another role learns nothing of which windows exist; an
+    # unknown window is then 404 for a person (the full path below).
     person = _person(request)
     # The rush path (decision 013): no session write, one round trip on PostgreSQL.
     no_session_write(request)

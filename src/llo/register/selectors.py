@@ -73,13 +73,24 @@ def organisation_by_kvk(kvk: str) -> Organisation:
 
 def provider_for(user: Any, kvk: str, *, staff_too: bool = False) -> Opleider:
     """The provider with this KvK number, when the user acts for it (or, with ``staff_too``,
-    is register staff)."""
-    opleider = provider_by_kvk(kvk)
+    is register staff).
+
+    The role is checked before anything is looked up (issue 14: a wrong role learned which
+    KvK numbers are providers from 404 against 403); a provider asking for another
+    provider's number gets 404, as for any object of another owner."""
     if staff_too and is_staff(user):
-        return opleider
+        return provider_by_kvk(kvk)
     own = provider_of(user)
-    if own is None or own.pk != opleider.pk:
-        raise Problem(403, _("You may only do this for your own organisation."), code="forbidden")
+    if own is None:
+        raise Problem(
+            403, _("Only a training provider in the register may do this."), code="forbidden"
+        )
+    if own.organisation.kvk != kvk:
+        raise Problem(
+            404,
+            _("Your organisation has no offers at KvK number %(kvk)s.") % {"kvk": kvk[:20]},
+            code="not-found",
+        )
     return own
 
 
@@ -102,8 +113,14 @@ def own_offer(opleider: Opleider | None, offer_id: int) -> Offer:
 
 
 def offer_for_provider(user: Any, offer_id: int) -> Offer:
-    """An offer the user's provider owns (see :func:`own_offer`)."""
-    return own_offer(provider_of(user), offer_id)
+    """An offer the user's provider owns (see :func:`own_offer`); another role is refused
+    before any lookup (issue 14)."""
+    opleider = provider_of(user)
+    if opleider is None:
+        raise Problem(
+            403, _("Only a training provider in the register may do this."), code="forbidden"
+        )
+    return own_offer(opleider, offer_id)
 
 
 def offer_for(user: Any, offer_id: int, who: str) -> Offer:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -128,7 +129,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def right_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One of your rights and what happened to its money."""
     person = getattr(request.user, "person", None)
-    history = right_history(person, pk) if person is not None else None
+    if request.user.role != Role.BURGER or person is None:
+        # The role first: an organisation learns nothing about which rights exist (issue 14).
+        raise PermissionDenied
+    history = right_history(person, pk)
     if history is None:
         raise Http404
     on = today()
