@@ -129,7 +129,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def right_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One of your rights and what happened to its money."""
     person = getattr(request.user, "person", None)
-    if request.user.role != Role.BURGER or person is None:
+    if getattr(request.user, "role", None) != Role.BURGER or person is None:
         # The role first: an organisation learns nothing about which rights exist (issue 14).
         raise PermissionDenied
     history = right_history(person, pk)

@@ -213,6 +213,10 @@ def update(
     *, actor: audit.Actor, organisation: Organisation, pk: int, data: DemandInput
 ) -> DemandStatement:
     """Change an open statement of the partner's own organisation."""
+    # Whose it is before what is wrong with the change: another partner's statement is 404
+    # whatever the body holds (issue 14, IDOR probes).
+    if not DemandStatement.objects.filter(pk=pk, organisation=organisation).exists():
+        raise not_found(_("Your organisation has no demand statement with this number."))
     resolved, problems = validate(data, new=False)
     if resolved is None:
         raise invalid(_("The demand statement is not complete."), problems)
