@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "llo.core.ratelimit.RateLimitMiddleware",
+    "llo.core.loginthrottle.AdminLoginThrottleMiddleware",
     "llo.core.denials.DenialLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -241,6 +242,10 @@ LLO_JOB_STALE_SECONDS = int(os.environ.get("LLO_JOB_STALE_SECONDS", "3600"))
 # Behind how many reverse proxies llo runs (they append the client's address to
 # X-Forwarded-For); 0: the client is REMOTE_ADDR. The abuse limits count per address.
 LLO_TRUSTED_PROXIES = int(os.environ.get("LLO_TRUSTED_PROXIES", "0"))
+# Failed logins per account in a fixed window (llo.core.loginthrottle; 0 switches it off);
+# a device the account logged in from before is not held up by others' failures.
+LLO_LOGIN_ACCOUNT_FAILURES = int(os.environ.get("LLO_LOGIN_ACCOUNT_FAILURES", "5"))
+LLO_LOGIN_ACCOUNT_WINDOW = int(os.environ.get("LLO_LOGIN_ACCOUNT_WINDOW", "900"))
 
 _oidc_origin = ""
 if OIDC_OP_AUTHORIZATION_ENDPOINT:

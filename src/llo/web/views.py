@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
@@ -12,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from llo.accounts.services import WARN_DAYS
-from llo.core import jobs
+from llo.core import jobs, loginthrottle
 from llo.core.models import JobStatus
-from llo.core.problems import Problem
+from llo.core.problems import PROBLEM_CONTENT_TYPE, Problem
 from llo.core.roles import Role
 from llo.core.timeutil import today
 from llo.credentials import selectors as credential_selectors
@@ -35,12 +36,50 @@ def login_choice(request: HttpRequest) -> HttpResponse:
     return render(request, "web/login.html", {"plugins": registry.enabled()})
 
 
+def _login_account(data: Any) -> str:
+    """The account a demo login names (role and number), for counting its failures; the
+    persona's when one is chosen."""
+    persona = login_by_key(data.get("persona", "")) if data.get("persona") else None
+    if persona is not None:
+        return f"demo:{persona.role}:{persona.bsn or persona.kvk}"
+    number = "".join(ch for ch in str(data.get("bsn") or data.get("kvk") or "") if ch.isdigit())
+    return f"demo:{str(data.get('role', ''))[:20]}:{number[:12]}" if number else ""
+
+
+def _login_locked(request: HttpRequest, form: DemoLoginForm, problem: Problem) -> HttpResponse:
+    """429 for a locked account: problem+json for a client that asks for JSON, else the
+    login page with the reason above the form, in Dutch (llo.core.loginthrottle)."""
+    accept = request.headers.get("Accept", "")
+    if "json" in accept and "html" not in accept:
+        response: HttpResponse = HttpResponse(
+            json.dumps(problem.as_dict(instance=request.path), ensure_ascii=False),
+            status=429,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+    else:
+        form.is_valid()
+        form.errors.clear()  # only the reason: the numbers were not checked
+        form.add_error(None, problem.detail)
+        response = render(
+            request,
+            "web/login_demo.html",
+            {"form": form, "groups": _persona_groups()},
+            status=429,
+        )
+    response["Retry-After"] = loginthrottle.retry_after(problem)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def login_demo(request: HttpRequest) -> HttpResponse:
     if not registry.is_enabled("demo"):
         raise Http404
     form = DemoLoginForm(request.POST or None)
     if request.method == "POST":
+        account = _login_account(request.POST)
+        locked = loginthrottle.check(request, account)
+        if locked is not None:
+            return _login_locked(request, DemoLoginForm(request.POST), locked)
         identity: Identity | None = None
         persona_key = request.POST.get("persona")
         if persona_key:
@@ -71,7 +110,10 @@ def login_demo(request: HttpRequest) -> HttpResponse:
             else:
                 if user is not None:
                     login(request, user, backend="llo.web.login.demo.DemoBackend")
-                    return redirect("web:home")
+                    response = redirect("web:home")
+                    loginthrottle.succeeded(request, response, account)
+                    return response
+        loginthrottle.failed(request, account)
     return render(
         request,
         "web/login_demo.html",
