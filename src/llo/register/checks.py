@@ -235,6 +235,22 @@ def level_basis(
     return []
 
 
+def title_for_export(offer_id: int, title: str) -> str:
+    """The title an export that others publish or open in a spreadsheet shows (the open
+    spending data, the OOAPI endpoints): the title, or, when it starts like a formula, a
+    neutral stand-in until register staff have looked at it.
+
+    The check on titles (``title-formula`` above) came after some offers were published, so
+    every public export checks again (issue 14). The CSV writer neutralises such a title
+    anyway (llo.core.csvio); the stand-in also keeps it out of JSON that someone else turns
+    into a spreadsheet. ``llo register_formula_titles --flag`` sends those offers back to
+    review, where the provider changes the title.
+    """
+    if starts_like_formula(title):
+        return _("Offer %(id)s (title under review)") % {"id": offer_id}
+    return title
+
+
 def required_fields(
     o: OfferFacts, p: ProviderFacts, on: dt.date, band: PriceBand | None
 ) -> list[CheckResult]:

@@ -29,6 +29,7 @@ from llo.enrolment.models import (
     Window,
 )
 from llo.people.models import Organisation, Person
+from llo.register.checks import title_for_export
 from llo.register.models import Offer
 
 #: Statuses that mean money was granted (for the public register).
@@ -70,7 +71,8 @@ def spending(year: int) -> list[SpendingRow]:
             {
                 "provider": r["provider__name"],
                 "provider_id": r["provider_id"],
-                "offer": r["offer__title"],
+                # rechecked at export (issue 14): a formula-like title is not published
+                "offer": title_for_export(r["offer_id"], r["offer__title"]),
                 "offer_id": r["offer_id"],
                 "grants": r["grants"],
                 "amount_cents": int(r["amount"] or 0),

@@ -33,6 +33,7 @@ from typing import Any
 
 from llo.core.money import Money
 from llo.core.timeutil import AMSTERDAM
+from llo.register.checks import title_for_export
 from llo.register.models import Offer, Offering, OfferType, Opleider
 
 #: Provider ids: this prefix ("llo", "kv", version 8, RFC 4122 variant) and "0000" + the
@@ -143,7 +144,7 @@ def offer_object(
             "codeType": "programme_code" if is_programme else "identifier",
             "code": offer.code,
         },
-        "name": _text(offer.title),
+        "name": _text(title_for_export(offer.pk, offer.title)),
     }
     if is_programme:
         obj["programmeType"] = "programme"
@@ -212,7 +213,7 @@ def offering_object(offering: Offering, offer: Offer, *, kvk: str) -> dict[str, 
         ("programmeOfferingId" if is_programme else "courseOfferingId"): str(offering.ooapi_id),
         ("programmeId" if is_programme else "courseId"): str(offer.ooapi_id),
         "primaryCode": {"codeType": "offering_code", "code": offering.code or str(offering.pk)},
-        "name": _text(offer.title),
+        "name": _text(title_for_export(offer.pk, offer.title)),
         "state": offering.state,
         "teachingLanguages": [offer.language],
         "modesOfDelivery": list(offer.modes or []),

@@ -216,3 +216,38 @@ def after_edit(offer: Offer, actor: audit.Actor) -> None:
             move(offer, "resubmit", transitions.SYSTEM, actor, "", results)
         else:
             indexer.reindex([offer.pk])
+
+
+# --- titles admitted before the title check ---------------------------------------------------
+
+
+def formula_titled(states: Sequence[str] = (OfferState.PUBLISHED,)) -> list[Offer]:
+    """Offers in ``states`` whose title starts like a spreadsheet formula: admitted before the
+    ``title-formula`` check existed (issue 14). The database narrows to titles that start with
+    one of the characters (after spaces or quote marks); the one rule decides."""
+    from llo.core.csvio import starts_like_formula
+
+    candidates = (
+        Offer.objects.filter(state__in=list(states), title__regex=r"^[\s'\"]*[-=+@]|[,;\t\r\n]")
+        .select_related("opleider__organisation")
+        .order_by("pk")
+    )
+    return [o for o in candidates if starts_like_formula(o.title)]
+
+
+def flag_formula_titles(*, actor: audit.Actor) -> list[Offer]:
+    """Send every published offer with a formula-like title back to review (``resubmit`` by
+    the system, with the blocking check on record): it leaves the public register until its
+    provider changes the title and staff approve it. Each offer is its own transaction with
+    its review event and audit record."""
+    flagged = []
+    for offer in formula_titled():
+        with transaction.atomic():
+            locked = Offer.objects.select_for_update().get(pk=offer.pk)
+            if locked.state != OfferState.PUBLISHED:
+                continue
+            results = run_checks(locked)
+            locked.checks = [r.as_dict() for r in results]
+            move(locked, "resubmit", transitions.SYSTEM, actor, "", results)
+            flagged.append(locked)
+    return flagged
