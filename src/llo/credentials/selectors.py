@@ -232,3 +232,57 @@ def next_offering(offer: Offer, on: dt.date) -> Offering | None:
         .order_by("start_date", "pk")
         .first()
     )
+
+
+# --- reads of persons' credentials by someone else (audited) -----------------------------------
+
+
+@dataclass(frozen=True)
+class ProviderOverview:
+    """What a provider's certificates page shows: enrolments it may issue on, what it issued,
+    and the exemptions asked of its programmes, each with the person's name."""
+
+    issuable: list[Any]
+    issued: list[Credential]
+    proposals: list[Exemption]
+
+
+def provider_overview(actor: audit.Actor, provider: Organisation) -> ProviderOverview:
+    """The provider's certificates page, with one audit row per person shown (issue 14,
+    finding 5: a provider reading persons' credentials was not logged)."""
+    from llo.credentials.services.issuing import issuable_enrolments
+
+    issuable = issuable_enrolments(provider)
+    issued = issued_by(provider)
+    proposals = list(
+        Exemption.objects.filter(programme__opleider__organisation=provider).select_related(
+            "person", "unit", "credential", "programme"
+        )
+    )
+    audit.log_reads(
+        actor,
+        [
+            *(e.application.person_id for e in issuable),
+            *(c.person_id for c in issued),
+            *(x.person_id for x in proposals),
+        ],
+        "provider: certificates issued and to issue",
+    )
+    return ProviderOverview(issuable, issued, proposals)
+
+
+def issued_evc(actor: audit.Actor, provider: Organisation) -> list[Credential]:
+    """The ervaringscertificaten a provider gave, with the persons' names (audited)."""
+    rows = issued_by(provider, kind="evc")
+    audit.log_reads(actor, (c.person_id for c in rows), "assessor: ervaringscertificaten given")
+    return rows
+
+
+def shared_read(actor: audit.Actor, token: str) -> Credential | None:
+    """A credential shown through the link its holder shared: the verifier (anyone with the
+    link) reads the holder's data, so the read is logged for the holder (one row, purpose
+    naming the credential; the link's token is never logged)."""
+    row = shared(token)
+    if row is not None:
+        audit.log_reads(actor, [row.person_id], f"verifier: shared link of credential {row.uuid}")
+    return row

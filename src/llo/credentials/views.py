@@ -41,6 +41,13 @@ def _actor(request: HttpRequest) -> audit.Actor:
     return audit.actor_of(request)
 
 
+def _visitor(request: HttpRequest) -> audit.Actor:
+    """Who reads through a shared link: the logged-in user, or an anonymous verifier."""
+    if request.user.is_authenticated:
+        return audit.actor_of(request)
+    return audit.Actor("anonymous:shared-link", role="verifier")
+
+
 def _kind(value: str) -> str:
     return str(KIND_LABELS.get(value, value))
 
@@ -248,7 +255,7 @@ def download(request: HttpRequest, value: str, form: str) -> HttpResponse:
 
 
 def shared(request: HttpRequest, token: str) -> HttpResponse:
-    row = selectors.shared(token)
+    row = selectors.shared_read(_visitor(request), token)
     if row is None:
         return render(
             request,
@@ -324,19 +331,16 @@ def _provider_page(
 ) -> HttpResponse:
     """The provider's page; ``refused``: an exemption whose decision was refused, with the
     reason shown beside its field."""
-    proposals = list(
-        Exemption.objects.filter(programme__opleider__organisation=org).select_related(
-            "person", "unit", "credential", "programme"
-        )
-    )
+    overview = selectors.provider_overview(_actor(request), org)
+    proposals = overview.proposals
     for row in proposals:
         row.error = refused[1] if refused and refused[0] == row.pk else ""  # type: ignore[attr-defined]
     return render(
         request,
         "credentials/provider.html",
         {
-            "issuable": services.issuable_enrolments(org),
-            "issued": [(c, _kind(c.kind)) for c in selectors.issued_by(org)],
+            "issuable": overview.issuable,
+            "issued": [(c, _kind(c.kind)) for c in overview.issued],
             "proposals": proposals,
         },
         status=400 if refused else 200,
@@ -406,7 +410,7 @@ def evc_page(request: HttpRequest) -> HttpResponse:
                 return redirect("credentials:evc")
         else:
             status = 400
-    issued = selectors.issued_by(org, kind="evc")
+    issued = selectors.issued_evc(_actor(request), org)
     return render(
         request,
         "credentials/evc.html",
