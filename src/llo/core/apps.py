@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from llo.core import checks  # noqa: F401 - registers the deployment checks
+        from llo.core import (
+            checks,  # noqa: F401 - registers the deployment checks
+            logmask,
+        )
+
+        logmask.install()

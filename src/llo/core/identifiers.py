@@ -49,6 +49,23 @@ def is_valid_bsn(value: str) -> bool:
     return True
 
 
+#: Nine digits on their own (not part of a longer number): a BSN when it passes the 11-proef.
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+BSN_MASK = "*********"
+
+
+def mask_bsns(text: str) -> str:
+    """``text`` with every number that is a valid BSN replaced by asterisks.
+
+    The net under what llo writes where a BSN must never be (issue 14: logs, error answers):
+    a client that puts a BSN where an id or a KvK number belongs (``/api/v1/providers/
+    999990019``) gets its error without it, and the log line of the refusal holds none. A
+    nine-digit number that fails the 11-proef is left alone (it cannot be a BSN)."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return text
+    return _NINE_DIGITS.sub(lambda m: BSN_MASK if is_valid_bsn(m.group(0)) else m.group(0), text)
+
+
 _KVK = re.compile(r"^\d{8}$")
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+from llo.core.identifiers import mask_bsns
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://llo.example.nl/problems/"
 
@@ -23,7 +25,7 @@ class InvalidParam:
     code: str = "invalid"
 
     def as_dict(self) -> dict[str, str]:
-        return {"name": self.name, "code": self.code, "reason": self.reason}
+        return {"name": self.name, "code": self.code, "reason": mask_bsns(self.reason)}
 
 
 @dataclass
@@ -47,11 +49,12 @@ class Problem(Exception):
             "type": PROBLEM_TYPE_BASE + self.code,
             "title": self.title,
             "status": self.status,
-            "detail": self.detail,
+            # A BSN the client put where it does not belong is not sent back (issue 14).
+            "detail": mask_bsns(self.detail),
             "code": self.code,
         }
         if instance:
-            body["instance"] = instance
+            body["instance"] = mask_bsns(instance)
         if self.invalid_params:
             body["invalidParams"] = [p.as_dict() for p in self.invalid_params]
         body.update(self.extra)
