@@ -10,10 +10,9 @@ lookup and gets 404 (or its own empty list, or 400 for the dummy body); a denied
 fails. Request bodies are built from the OpenAPI document (the required fields, each with a
 valid dummy value), with the few overrides below, so that an operation's role check is
 reached rather than its validation. Where every logged-in role gets the same 404, the
-operation looks its object up before it checks the role: the dummy id cannot tell those
-apart, the IDOR probes with real objects can. IDOR probes with real objects of another owner are in
-the apps' own tests (e.g. tests/enrolment/test_read_audit.py, tests/web/test_right_page.py,
-tests/accounts/test_reach.py)."""
+operation looks its object up before it checks the role (issue 14 item 5: only the jobs
+remain so, every role may own one). IDOR probes with real objects of another owner, for
+every address with an id, are in tests/test_idor_probes.py, enumerated from this matrix."""
 
 from __future__ import annotations
 
