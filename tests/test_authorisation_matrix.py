@@ -291,7 +291,7 @@ OPERATIONS: dict[str, dict[str, str]] = {
     "POST /api/v1/demand": api_only(*DEMANDERS, answer="400"),
     "POST /api/v1/demand-subscriptions": api_only("opleider", answer="400"),
     "POST /api/v1/demand/{pk}/close": api_only(*DEMANDERS, answer="404"),
-    "PUT /api/v1/demand/{pk}": api_only(*DEMANDERS, answer="400"),
+    "PUT /api/v1/demand/{pk}": api_only(*DEMANDERS, answer="404"),  # whose, before the body
 }
 
 #: Bodies the OpenAPI document's required fields alone do not make valid (checks inside a

@@ -17,7 +17,7 @@ from django.test import Client
 from llo.core.loginthrottle import COOKIE
 from llo.core.models import RateCounter
 from llo.people.models import User
-from tests.accounts.conftest import make_person, valid_bsn
+from tests.accounts.conftest import make_person
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 23, 10, 0, 0, tzinfo=dt.UTC)
@@ -64,7 +64,7 @@ def test_five_failures_lock_the_account_from_every_address() -> None:
 
 def test_the_real_user_on_a_known_device_is_not_locked_out() -> None:
     person = make_person()
-    bsn = valid_bsn(1)  # make_person's first number in this test's database
+    bsn = person.bsn
     assert person.pk is not None
     own_device = Client()
     with time_machine.travel(T0, tick=False):
