@@ -32,6 +32,7 @@ from django.db import transaction
 from django.test import Client
 
 from llo.accounts import services as accounts
+from llo.advice.services import consent as advice_consent
 from llo.core import audit, jobs
 from llo.core.models import AuditEntry
 from llo.core.roles import Role
@@ -186,7 +187,17 @@ def _side(tag: str) -> tuple[Side, dict[str, Any]]:
         funder=uwv_user_client,
         employer=_client(Role.WERKGEVER, org=employer),
         partner=_client(Role.GEMEENTE, org=partner_org),
-        adviser=_client(Role.ADVISEUR, org=make_org("work_centre", name=f"Werkcentrum {tag}")),
+        adviser=_client(
+            Role.ADVISEUR, org=(centre := make_org("work_centre", name=f"Werkcentrum {tag}"))
+        ),
+    )
+    # The person lets their own side's work centre see them (the advice app, issue 15).
+    consent = advice_consent.give(
+        actor=audit.Actor("test", "burger", person_id=someone.pk),
+        person=someone,
+        organisation_id=centre.pk,
+        purpose="apply",
+        until=dt.date.today() + dt.timedelta(days=30),
     )
     owner_user = User.objects.get(person=someone)
     job = jobs.enqueue(
@@ -215,6 +226,8 @@ def _side(tag: str) -> tuple[Side, dict[str, Any]]:
         "subscription": subscription.pk,
         "job": job.pk,
         "preview": preview.pk,
+        "person": someone.pk,
+        "consent": consent.pk,
     }
 
 
@@ -295,6 +308,10 @@ PROBES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "financier/rondes/<int:window_id>/verdelen": ("funder", _o(window_id="window")),
     "GET /api/v1/windows/{windowId}/report": ("funder", _o(windowId="window")),
     "POST /api/v1/rights/{rightId}/transfers": ("employer", _o(rightId="funded_right")),
+    # the advice app: a person's consents; an adviser's clients (only with their consent)
+    "mijn-toestemmingen/<int:pk>/intrekken": ("citizen", _o(pk="consent")),
+    "adviseur/clienten/<int:person_id>": ("adviser", _o(person_id="person")),
+    "adviseur/clienten/<int:person_id>/plan": ("adviser", _o(person_id="person")),
     # a regional partner's own demand statements
     "regio/vraag/<int:pk>/wijzigen": ("partner", _o(pk="statement")),
     "regio/vraag/<int:pk>/sluiten": ("partner", _o(pk="statement")),
@@ -381,8 +398,8 @@ def test_another_owners_object_is_404_logged_and_untouched(
     intruder, _mine = _side("A")
     owner, objects = _side("B")
     failures: list[str] = []
-    probes = [(a, *PROBES[a]) for a in sorted(PROBES)] + MORE_PROBES
-    for address, who, params_of in probes:
+    probes = [(a, *PROBES[a], False) for a in sorted(PROBES)] + [(*p, True) for p in MORE_PROBES]
+    for address, who, params_of, person_owned in probes:
         method, url = _url(address, params_of(objects))
         before = AuditEntry.objects.count()
         caplog.clear()
@@ -400,7 +417,7 @@ def test_another_owners_object_is_404_logged_and_untouched(
         # The owner asking the same is not refused (the probe used a real id in its place);
         # rolled back after, so one probe's effect (a closed statement) does not change the
         # next one's.
-        owner_side = "citizen" if who == "adviser" else who
+        owner_side = "citizen" if person_owned else who
         with transaction.atomic():
             answer = _ask(getattr(owner, owner_side), address, method, url)
             transaction.set_rollback(True)
