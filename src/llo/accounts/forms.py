@@ -379,6 +379,7 @@ class DepositFileForm(IdempotentForm):
             "A first line with the column names bsn (or person_id) and amount (or amount_cents); "
             "optionally valid_until. Separate with a comma or a semicolon."
         ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     mode = forms.ChoiceField(
         label=_("When some lines are wrong"),

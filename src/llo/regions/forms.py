@@ -152,6 +152,7 @@ class ShortageImportForm(ProblemForm):
             "Columns: region, occupation, kind (kansberoep or krapteberoep), validFrom, "
             "validUntil, source."
         ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
 

@@ -395,6 +395,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_("An OOAPI JSON file or a CSV file. At most 100,000 offers."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.csv,application/json,text/csv"}),
     )
     publish = forms.BooleanField(
         label=_("Publish the offers that pass the checks at once"), required=False

@@ -216,18 +216,20 @@ class WhatIfForm(forms.Form):
         label=gettext_lazy("Reform file (YAML)"),
         required=False,
         help_text=gettext_lazy("Parameter changes with dates; see docs/what-if.md."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,application/yaml,text/yaml"}),
     )
     reform_text = forms.CharField(
         label=gettext_lazy("Or paste the reform (YAML)"),
         required=False,
         max_length=MAX_REFORM_BYTES,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "llo-code", "spellcheck": "false"}),
     )
     population = forms.IntegerField(
         label=gettext_lazy("Number of persons"),
         min_value=1_000,
         max_value=MAX_WEB_PERSONS,
         initial=DEFAULT_WEB_PERSONS,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         help_text=gettext_lazy("1,000 to 1,000,000. One million takes a few seconds."),
     )
     date = forms.DateField(

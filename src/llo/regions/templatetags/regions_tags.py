@@ -33,15 +33,6 @@ def euros(cents: Any) -> str:
 
 
 @register.filter
-def is_selected(value: Any, current: Any) -> bool:
-    if current is None:
-        return False
-    if isinstance(current, list | tuple | set):
-        return str(value) in {str(c) for c in current}
-    return str(value) == str(current)
-
-
-@register.filter
 def trend_label(trend: str) -> str:
     return {
         "up": _("growing"),

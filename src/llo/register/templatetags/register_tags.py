@@ -30,16 +30,6 @@ def thousands(value: Any) -> str:
 
 
 @register.filter
-def is_selected(value: Any, current: Any) -> bool:
-    """Whether a choice is among the field's current value(s)."""
-    if current is None:
-        return False
-    if isinstance(current, list | tuple | set):
-        return str(value) in {str(c) for c in current}
-    return str(value) == str(current)
-
-
-@register.filter
 def mode_label(value: str) -> str:
     """The label of an OOAPI modeOfDelivery value."""
     from llo.register.models import ModeOfDelivery
