@@ -234,8 +234,8 @@ class WhatIfForm(forms.Form):
     )
     date = forms.DateField(
         label=gettext_lazy("Application date"),
-        initial="2027-03-01",  # text, so the page shows it as typed (not "1 maart 2027")
-        help_text=gettext_lazy("Year-month-day, for example 2027-03-01."),
+        initial="2027-03-01",  # as a date field's value holds it (the browser shows it in Dutch)
+        help_text=gettext_lazy("The day on which the rules judge the applications."),
         input_formats=["%Y-%m-%d"],
     )
 
