@@ -69,6 +69,8 @@ OWNERLESS: dict[str, str] = {
     "body is probed in test_another_persons_preview_is_refused_like_an_unknown_one",
     "mijn-certificaten/vrijstellingen/<int:pk>": "a programme is public; the page shows only "
     "the person's own exemptions",
+    "aanvraagrondes/<int:window_id>/vooraanmelden": "a window is public; a person pre-registers "
+    "only themselves (the pre-registration has no id of its own in an address)",
 }
 
 #: The probe for each address: (object kind, URL parameters filled from the object).

@@ -119,6 +119,13 @@ def test_credentials_registers_its_adjuster() -> None:
 # --- the use cases ----------------------------------------------------------------------------
 
 
+def _starts_in_2023(programme: Offer) -> None:
+    """The demo's programme starts a month from today; a plan made on ON (2023) with 2023 money
+    (usable until 2 January 2025) pays only for a start before then: money that ends before a
+    training starts cannot pay for it (issue 15)."""
+    programme.offerings.update(start_date=dt.date(2023, 9, 1))
+
+
 def _decided(world: World, jan: object) -> Offer:
     """Jan's EVC, three proposals; the provider accepts two and refuses one."""
     services.issue_assessment(
@@ -139,6 +146,7 @@ def _decided(world: World, jan: object) -> Offer:
 def test_the_plan_the_preview_and_the_reservation_follow(world: World) -> None:
     jan = funded_person(300_000)
     programme = _decided(world, jan)
+    _starts_in_2023(programme)
     facts, _sources = offer_facts(programme, programme.offerings.get(), ON)
     full = funding_plan(jan, facts, ON)
     assert full.price_cents == 500_000
@@ -373,6 +381,7 @@ def test_the_funding_plan_api_prices_a_register_offer_after_exemptions(
 ) -> None:
     jan = funded_person(300_000)
     programme = _decided(world, jan)
+    _starts_in_2023(programme)
     login(client, "burger", who=jan)
 
     def ask(body: dict[str, object]) -> tuple[int, dict[str, object]]:

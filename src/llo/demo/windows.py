@@ -31,7 +31,7 @@ from llo.accounts.models import Budget, LedgerTransaction
 from llo.core import audit
 from llo.core.timeutil import AMSTERDAM, today
 from llo.demo import personas
-from llo.enrolment import services
+from llo.enrolment import groups, services
 from llo.enrolment.models import Window
 from llo.people.models import Organisation, Person
 from llo.register.models import Offer, Offering, OfferingState, OfferState
@@ -195,12 +195,25 @@ def load_windows(*, seed: int, on: dt.date | None = None) -> dict[str, int]:
         )
         if first is not None:
             created["windows"] += 1
-            for n, person in enumerate(people[:40]):
+            applicants = people[:40]
+            # Five people of the first priority group choose the same training, so the cap of
+            # 3 grants per training refuses two of them whatever the lottery draws (the first
+            # group is decided before the budget can run out): the decided round always shows
+            # granted, waiting and refused. Which entry the lottery favours depends on the
+            # entries' sequence numbers, which differ between databases and test runs.
+            first_group = [
+                p
+                for p in applicants
+                if groups.rank(p.highest_level, p.labour_position, first.priority_groups) == 0
+            ][:5]
+            for n, person in enumerate(applicants):
                 # Two a day, in office hours.
                 at = first.opens_at + dt.timedelta(
                     days=n // 2, hours=(n % 2) * 4 + draw.randint(0, 3)
                 )
                 offering = trainings[draw.randrange(len(trainings))]
+                if person in first_group:
+                    offering = trainings[0]
                 if _apply(first, person, offering, at, f"demo:{seed}:round1:{n}"):
                     created["applications"] += 1
             code = hashlib.sha256(f"demo:{seed}:{ROUND_1}".encode()).hexdigest()[:32]
