@@ -7,11 +7,9 @@ centre sees only the persons whose consent is valid now (anyone else: 404)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,26 +20,10 @@ from llo.advice import selectors, services
 from llo.advice.forms import ConsentForm, GoalForm, RemoveForm, StepForm
 from llo.core import audit
 from llo.core.problems import Problem
-from llo.core.roles import Role
+from llo.core.roles import Role, role_required
 from llo.people.models import Organisation, Person
 
 View = Callable[..., HttpResponse]
-
-
-def role_required(*roles: Role) -> Callable[[View], View]:
-    """Logged out: to the login page. Logged in with another role: 403."""
-
-    def decorate(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if getattr(request.user, "role", None) not in roles:
-                raise PermissionDenied(_("You cannot use this page in your role."))
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def _person(request: HttpRequest) -> Person:

@@ -3,8 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+View = Callable[..., HttpResponse]
 
 
 class Role(models.TextChoices):
@@ -39,3 +49,20 @@ STAFF_ROLES = frozenset(
         Role.ASSESSOR,
     }
 )
+
+
+def role_required(*roles: Role) -> Callable[[View], View]:
+    """A page for some roles only. Logged out: to the login page. Logged in with another
+    role: 403."""
+
+    def decorate(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if getattr(request.user, "role", None) not in roles:
+                raise PermissionDenied(gettext("You cannot use this page in your role."))
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -18,14 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from llo.core import audit
 from llo.core.problems import Problem
-from llo.core.roles import Role
+from llo.core.roles import Role, role_required
 from llo.core.timeutil import now
 from llo.credentials import config, contexts, elm, jose, selectors, services
 from llo.credentials.forms import EvcForm
 from llo.credentials.limits import DEFAULT_LIMITS
 from llo.credentials.models import Credential, Exemption
 from llo.enrolment.models import Enrolment
-from llo.enrolment.views import role_required
 from llo.people.models import Organisation, Person
 from llo.register.models import Offer, OfferType
 

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -30,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from llo.accounts.plan import own_text
 from llo.core import audit, csvio
 from llo.core.problems import Problem
-from llo.core.roles import Role
+from llo.core.roles import Role, role_required
 from llo.core.timeutil import now
 from llo.enrolment import exports, selectors, services
 from llo.enrolment.forms import (
@@ -77,22 +75,6 @@ CANCELLABLE = frozenset({Status.WAITING, Status.GRANTED, Status.ENROLLED})
 
 def _actor(request: HttpRequest) -> audit.Actor:
     return audit.actor_of(request)
-
-
-def role_required(*roles: Role) -> Callable[[View], View]:
-    """Logged out: to the login page. Logged in with another role: 403."""
-
-    def decorate(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if getattr(request.user, "role", None) not in roles:
-                raise PermissionDenied(_("You cannot use this page in your role."))
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def _problem_page(request: HttpRequest, problem: Problem, **context: Any) -> HttpResponse:

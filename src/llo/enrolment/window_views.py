@@ -31,12 +31,11 @@ from llo.accounts.models import Budget, Funder
 from llo.accounts.plan import own_text
 from llo.accounts.views import funder_required, own_budget
 from llo.core.problems import Problem
-from llo.core.roles import Role
+from llo.core.roles import Role, role_required
 from llo.core.timeutil import now, today
 from llo.enrolment import deciding, refusals, selectors, services, window_rules, window_words
 from llo.enrolment.forms import WINDOW_FIELDS, CompareForm, WindowForm, add_problem
 from llo.enrolment.models import Window, WindowInterest
-from llo.enrolment.views import role_required
 
 #: A round's suggested length (STAP's rounds were open for about a month).
 FOUR_WEEKS = dt.timedelta(days=28)

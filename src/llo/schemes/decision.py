@@ -274,16 +274,7 @@ def decide(
     ``sources`` (from ``facts_adapter``) says where each fact came from, for the record.
     """
     _check_date(peildatum)
-    base = system or build_system()
-    conditions: FunderConditions | None = None
-    if isinstance(scheme, str):
-        key = scheme
-        run_system = base
-    else:
-        conditions = scheme if isinstance(scheme, FunderConditions) else parse_conditions(scheme)
-        key = "funder"
-        run_system = engine.with_funders([conditions.as_json()], base)
-    engine.scheme_of(run_system, key).check_date(peildatum)
+    key, run_system, conditions = _system_for(scheme, system, peildatum)
     inputs = to_inputs(person, offer, peildatum, funder=conditions is not None)
     run = _run(run_system, key, inputs, [unknown_inputs(person, offer)], peildatum, trace=True)
     extra: dict[str, Any] = {}
@@ -300,6 +291,25 @@ def decide(
     return Decision(key, run.version, peildatum, eligible, amount, found, record, missing)
 
 
+def _system_for(
+    scheme: str | Mapping[str, Any] | FunderConditions,
+    system: engine.System | None,
+    peildatum: dt.date,
+) -> tuple[str, engine.System, FunderConditions | None]:
+    """The scheme's key and the system to run it in: a named scheme in the system as it is,
+    a funder's conditions as the ``funder`` scheme with those conditions added. Refuses a
+    date outside the scheme's validity (OutsideValidityError)."""
+    base = system or build_system()
+    if isinstance(scheme, str):
+        key, run_system, conditions = scheme, base, None
+    else:
+        conditions = scheme if isinstance(scheme, FunderConditions) else parse_conditions(scheme)
+        key = "funder"
+        run_system = engine.with_funders([conditions.as_json()], base)
+    engine.scheme_of(run_system, key).check_date(peildatum)
+    return key, run_system, conditions
+
+
 def decide_offers(
     person: PersonFacts,
     offers: Sequence[OfferFacts],
@@ -314,16 +324,7 @@ def decide_offers(
     _check_date(peildatum)
     if not offers:
         return []
-    base = system or build_system()
-    conditions: FunderConditions | None = None
-    if isinstance(scheme, str):
-        key = scheme
-        run_system = base
-    else:
-        conditions = scheme if isinstance(scheme, FunderConditions) else parse_conditions(scheme)
-        key = "funder"
-        run_system = engine.with_funders([conditions.as_json()], base)
-    engine.scheme_of(run_system, key).check_date(peildatum)
+    key, run_system, conditions = _system_for(scheme, system, peildatum)
     rows = [to_inputs(person, offer, peildatum, funder=conditions is not None) for offer in offers]
     inputs = facts_module.stack(rows)
     unknown_rows = [unknown_inputs(person, offer) for offer in offers]

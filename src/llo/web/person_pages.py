@@ -22,9 +22,8 @@ from llo.accounts.models import Portability, Right, RightStatus
 from llo.accounts.portability import TransferOutcome, outcome_of
 from llo.core.audit import actor_of
 from llo.core.problems import Problem
-from llo.core.roles import Role
+from llo.core.roles import Role, role_required
 from llo.core.timeutil import today
-from llo.enrolment.views import role_required
 from llo.monitoring import person_data
 from llo.people.models import Employment, Person
 
