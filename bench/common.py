@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -71,3 +72,14 @@ def run_part(
     if done.returncode != 0:
         raise RuntimeError(f"bench/{bench} part {part!r} failed:\n{done.stderr}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The ``p`` quantile (0..1) of measured times, linear between the two nearest; 0 for none.
+    Times only (seconds or milliseconds): never money."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)

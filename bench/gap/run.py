@@ -38,7 +38,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from bench.common import checkpoint, migrate, recreate_database, run_part
+from bench.common import checkpoint, migrate, percentile, recreate_database, run_part
 
 DB = "llo_bench_gap"
 SEED = 20261207
@@ -56,13 +56,6 @@ def _django() -> None:
     import django
 
     django.setup()
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def _defaults(table: str, columns: Sequence[str]) -> tuple[tuple[str, ...], tuple[Any, ...]]:

@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.common import percentile
+
 SEED = 20261123
 OFFERS = int(os.environ.get("LLO_BENCH_SEARCH_OFFERS", "500000"))
 QUERIES = int(os.environ.get("LLO_BENCH_SEARCH_QUERIES", "1000"))
@@ -55,15 +57,6 @@ LEVELS = ("eqf_0", "eqf_1", "eqf_2", "eqf_3", "eqf_4", "eqf_5", "eqf_6")
 MODES = ("presential", "online", "blended", "work_based")
 TYPES = ("course", "programme", "module", "microcredential", "basic_skills", "evc")
 LEADS = ("none", "diploma", "mbo_certificate", "microcredential", "experience_certificate")
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = (len(ordered) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def make_queries(n: int, regions: list[str]) -> list[tuple[str, dict[str, Any]]]:

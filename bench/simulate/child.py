@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.common import percentile
+
 ROOT = Path(__file__).resolve().parents[2]
 ON = dt.date(2027, 3, 1)
 STAP_ON = dt.date(2023, 5, 15)
@@ -44,13 +46,6 @@ def best(repeats: int, work: Callable[[], Any]) -> tuple[float, Any]:
         result = work()
         times.append(time.perf_counter() - started)
     return min(times), result
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def decide_latencies(count: int, on: dt.date, scheme: str, seed: int) -> dict[str, Any]:
