@@ -220,14 +220,11 @@ def occupation(code: str) -> OccupationDetail | None:
     found = Occupation.objects.filter(code=code).first()
     if found is None:
         return None
-    essential: list[Term] = []
-    optional: list[Term] = []
-    for kind, skill_code, label in (
+    essential, optional = _by_relation(
         OccupationSkill.objects.filter(occupation=found)
         .order_by("skill__preferred_label")
         .values_list("relation_type", "skill__code", "skill__preferred_label")
-    ):
-        (essential if kind == RelationType.ESSENTIAL else optional).append(Term(skill_code, label))
+    )
     return OccupationDetail(
         code=found.code,
         label=found.preferred_label,
@@ -237,8 +234,8 @@ def occupation(code: str) -> OccupationDetail | None:
         alt_labels=tuple(found.alt_labels),
         description=found.description,
         source=found.source,
-        essential=tuple(essential),
-        optional=tuple(optional),
+        essential=essential,
+        optional=optional,
     )
 
 
@@ -246,14 +243,11 @@ def skill(code: str) -> SkillDetail | None:
     found = Skill.objects.filter(code=code).first()
     if found is None:
         return None
-    essential: list[Term] = []
-    optional: list[Term] = []
-    for kind, occ_code, label in (
+    essential, optional = _by_relation(
         OccupationSkill.objects.filter(skill=found)
         .order_by("occupation__preferred_label")
         .values_list("relation_type", "occupation__code", "occupation__preferred_label")
-    ):
-        (essential if kind == RelationType.ESSENTIAL else optional).append(Term(occ_code, label))
+    )
     return SkillDetail(
         code=found.code,
         label=found.preferred_label,
@@ -262,8 +256,8 @@ def skill(code: str) -> SkillDetail | None:
         alt_labels=tuple(found.alt_labels),
         description=found.description,
         source=found.source,
-        essential_for=tuple(essential),
-        optional_for=tuple(optional),
+        essential_for=essential,
+        optional_for=optional,
     )
 
 
@@ -353,3 +347,12 @@ def clear_caches() -> None:
     _group_label.cache_clear()
     label_index.cache_clear()
     names.cache_clear()
+
+
+def _by_relation(rows: Iterable[tuple[str, str, str]]) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
+    """(relation type, code, label) rows split into the essential and the optional terms."""
+    essential: list[Term] = []
+    optional: list[Term] = []
+    for kind, code, label in rows:
+        (essential if kind == RelationType.ESSENTIAL else optional).append(Term(code, label))
+    return tuple(essential), tuple(optional)
