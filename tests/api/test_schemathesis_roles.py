@@ -10,7 +10,10 @@ content type, headers, response schema, no 5xx, negative data rejected, ...). A 
 403/404 where it may not go, and those answers are checked against the document too.
 
 The number of cases per role is printed and asserted (a few hundred: the suite stays well
-within its time on a 2-core machine); docs/operations.md states the figures.
+within its time on a 2-core machine); docs/operations.md states the figures. It runs on
+PostgreSQL, the production database, only: what a role may reach does not depend on the
+database, and the SQLite pass runs the anonymous schemathesis test (test_schemathesis.py)
+with more cases per operation (decision 014).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, seed
@@ -96,6 +100,7 @@ def run_operation(
     check()
 
 
+@pytest.mark.postgres_only
 def test_every_operation_as_every_role(live_server: LiveServer, settings: Settings) -> None:
     """One live server and one database for the five roles (a transactional test empties and
     refills the database, the most expensive step; once is enough)."""
