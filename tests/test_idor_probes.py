@@ -35,6 +35,7 @@ from llo.accounts import services as accounts
 from llo.advice.services import consent as advice_consent
 from llo.core import audit, jobs
 from llo.core.models import AuditEntry
+from llo.core.money import Money
 from llo.core.roles import Role
 from llo.credentials import services as credentials
 from llo.credentials.models import Credential, Exemption
@@ -143,12 +144,12 @@ def _side(tag: str) -> tuple[Side, dict[str, Any]]:
         actor=ACTOR,
         funder=funder,
         name=f"Leerbudget {tag}",
-        total_cents=1_000_000,
+        total=Money(1_000_000),
         period_start=dt.date(2023, 1, 1),
         period_end=dt.date(2023, 12, 31),
     )
     right = accounts.deposit(
-        actor=ACTOR, budget=budget, person=someone, amount_cents=10_000, on=dt.date(2023, 2, 1)
+        actor=ACTOR, budget=budget, person=someone, amount=Money(10_000), on=dt.date(2023, 2, 1)
     )
     draft, draft_offering = make_offer(opleider, state=OfferState.DRAFT)
     programme, _ = make_offer(opleider)

@@ -21,6 +21,7 @@ import time
 from typing import Any
 
 from bench.common import checkpoint, migrate, recreate_database, run_part
+from llo.core.money import Money
 
 DB = "llo_bench_allocate"
 ENTRIES = int(os.environ.get("LLO_BENCH_ALLOCATE_ENTRIES", "250000"))
@@ -78,7 +79,7 @@ def part_setup() -> dict[str, Any]:
         ]
         budget = accounts.create_budget(
             actor=accounts.SYSTEM, funder=funder, name=f"bench {policy}",
-            total_cents=2 * GRANTS * AMOUNT, period_start=dt.date(2023, 1, 1),
+            total=Money(2 * GRANTS * AMOUNT), period_start=dt.date(2023, 1, 1),
             period_end=dt.date(2023, 12, 31), scheme="stap",
         )  # fmt: skip
         window = Window.objects.create(

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import checkpoint, database_url, migrate, recreate_database, run_part
+from llo.core.money import Money
 
 LEDGER_DB = "llo_bench_ledger"
 PGBENCH_DB = "llo_bench_pgbench"
@@ -127,7 +128,7 @@ def part_setup() -> dict[str, Any]:
         actor=services.SYSTEM,
         funder=funder,
         name="bench",
-        total_cents=n * 10**9,
+        total=Money(n * 10**9),
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
     )
@@ -186,7 +187,7 @@ def _client(
         reservation = services.reserve(
             actor=actor,
             right=right,
-            amount_cents=100,
+            amount=Money(100),
             on=ON,
             provider=payee,
             idempotency_key=f"b{run}-{index}-{i}-r",
@@ -308,7 +309,7 @@ def part_bulk() -> dict[str, Any]:
             actor=services.SYSTEM,
             funder=funder,
             name=f"bulk {n}",
-            total_cents=BULK_ROWS * 40_000,
+            total=Money(BULK_ROWS * 40_000),
             period_start=dt.date(2026, 1, 1),
             period_end=dt.date(2026, 12, 31),
         )

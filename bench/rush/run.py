@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, database_url, migrate, recreate_database, run_part
+from llo.core.money import Money
 
 #: The bench's own database; LLO_BENCH_RUSH_DB names an existing, migrated one instead (the
 #: test of ``make test`` uses its test database).
@@ -136,7 +137,7 @@ def part_setup(n: int, plan_path: str) -> dict[str, Any]:
     funder = accounts.ensure_funder(uwv)
     budget = accounts.create_budget(
         actor=accounts.SYSTEM, funder=funder, name="bench rush",
-        total_cents=2 * GRANTS * AMOUNT, period_start=at.date() - dt.timedelta(days=1),
+        total=Money(2 * GRANTS * AMOUNT), period_start=at.date() - dt.timedelta(days=1),
         period_end=at.date() + dt.timedelta(days=365), scheme="stap",
     )  # fmt: skip
     window = Window.objects.create(

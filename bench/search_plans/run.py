@@ -25,6 +25,7 @@ import time
 from typing import Any
 
 from bench.common import migrate, recreate_database, run_part
+from llo.core.money import Money
 
 DB = "llo_bench_search_plans"
 OFFERS = int(os.environ.get("LLO_BENCH_PLANS_OFFERS", "20000"))
@@ -65,10 +66,10 @@ def part_measure() -> dict[str, Any]:
         org = Organisation.objects.create(kvk=f"9300000{i}", name=f"Werkgever {i}", kind="employer")
         budget = accounts.create_budget(
             actor=actor, funder=accounts.ensure_funder(org), name="Budget",
-            total_cents=10_000_000, period_start=on.replace(month=1, day=1),
+            total=Money(10_000_000), period_start=on.replace(month=1, day=1),
             period_end=on.replace(month=12, day=31), conditions=conditions,
         )  # fmt: skip
-        accounts.deposit(actor=actor, budget=budget, person=person, amount_cents=50_000)
+        accounts.deposit(actor=actor, budget=budget, person=person, amount=Money(50_000))
     user = User.objects.create_user(username="burger:bench", role=Role.BURGER, person=person)
     # A host the settings allow (the test client's "testserver" is not one outside tests).
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="nl", HTTP_HOST="localhost")

@@ -26,6 +26,7 @@ import time
 from typing import Any
 
 from bench.common import migrate, recreate_database, run_part
+from llo.core.money import Money
 
 DB = "llo_bench_windows"
 SUBMISSIONS = int(os.environ.get("LLO_BENCH_WINDOW_SUBMISSIONS", "20000"))
@@ -96,7 +97,7 @@ def part_setup() -> dict[str, Any]:
             actor=accounts.SYSTEM,
             funder=funder,
             name=f"bench {design}",
-            total_cents=10 * GRANTS * AMOUNT,
+            total=Money(10 * GRANTS * AMOUNT),
             period_start=dt.date(2023, 1, 1),
             period_end=dt.date(2023, 12, 31),
             scheme="stap",

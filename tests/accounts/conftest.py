@@ -13,6 +13,7 @@ import pytest
 from llo.accounts import services
 from llo.accounts.models import Budget, Funder
 from llo.core import audit, crypto
+from llo.core.money import Money
 from llo.people.models import Employment, Organisation, Person
 
 ACTOR = audit.Actor("test:accounts", "beheer")
@@ -108,7 +109,7 @@ def make_budget(
         actor=ACTOR,
         funder=funder,
         name=name,
-        total_cents=total_cents,
+        total=Money(total_cents),
         period_start=start,
         period_end=end,
         conditions=conditions,

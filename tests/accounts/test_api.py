@@ -12,6 +12,7 @@ from django.test import Client
 from llo.accounts import services
 from llo.accounts.models import Budget, DepositLine, Right
 from llo.core.models import IdempotencyRecord
+from llo.core.money import Money
 from llo.people.models import User
 from tests.accounts.conftest import ACTOR, deposited, employ, make_budget, make_org, make_person
 
@@ -248,7 +249,7 @@ def test_citizen_sees_own_rights_and_plan() -> None:
     )
     jan = make_person(name="Jan", level="eqf_4")
     employ(jan, make_org("employer"), sector="metal")  # a worker in the fund's sector
-    services.deposit(actor=ACTOR, budget=budget, person=jan, amount_cents=150_000, on=TODAY)
+    services.deposit(actor=ACTOR, budget=budget, person=jan, amount=Money(150_000), on=TODAY)
     user = User.objects.create_user(username="burger:jan", role="burger", person=jan)
     client = Client()
     client.force_login(user)
@@ -275,7 +276,7 @@ def test_transfer_through_the_api(employer_client: Client, bakery: Any) -> None:
         end=TODAY.replace(month=12, day=31),
     )
     right = services.deposit(
-        actor=ACTOR, budget=budget, person=person, amount_cents=40_000, on=TODAY
+        actor=ACTOR, budget=budget, person=person, amount=Money(40_000), on=TODAY
     )
     new_job = employ(person, make_org("employer"), cao="CAO Bakkers", start=TODAY)
     response = post(

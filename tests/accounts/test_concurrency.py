@@ -19,6 +19,7 @@ from llo.accounts import services
 from llo.accounts.ledger import Cause
 from llo.accounts.models import LedgerAccount, LedgerTransaction, Reservation, Right
 from llo.core.models import IdempotencyRecord
+from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.people.models import User
 from tests.accounts.conftest import ACTOR, deposited, employ, make_budget, make_org, make_person
@@ -59,7 +60,7 @@ def test_parallel_reservations_and_deposits_never_overspend() -> None:
     budget = make_budget(funder, 10_000)
     source = make_budget(funder, 100_000, name="voor het recht")
     holder = make_person(employer=org)  # an employer deposits to its own people only
-    right = services.deposit(actor=ACTOR, budget=source, person=holder, amount_cents=10_000, on=ON)
+    right = services.deposit(actor=ACTOR, budget=source, person=holder, amount=Money(10_000), on=ON)
     people = [make_person(employer=org) for _ in range(WORKERS // 2)]
     refused: list[int] = []  # statuses of refused requests: only "not enough money" (422)
 
@@ -68,7 +69,11 @@ def test_parallel_reservations_and_deposits_never_overspend() -> None:
         reserved = deposited = None
         try:
             reserved = services.reserve(
-                actor=ACTOR, right=right, amount_cents=1_000, on=ON, idempotency_key=f"res-{i // 2}"
+                actor=ACTOR,
+                right=right,
+                amount=Money(1_000),
+                on=ON,
+                idempotency_key=f"res-{i // 2}",
             ).pk
         except Problem as exc:
             refused.append(exc.status)
@@ -77,7 +82,7 @@ def test_parallel_reservations_and_deposits_never_overspend() -> None:
                 actor=ACTOR,
                 budget=budget,
                 person=people[i // 2],
-                amount_cents=700,
+                amount=Money(700),
                 on=ON,
                 idempotency_key=f"dep-{i // 2}",
             ).pk

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from llo.core.money import Money
+
 ROOT = Path(__file__).resolve().parents[2]
 LLO = [sys.executable, "-m", "llo.cli"]
 ROWS = 6_000
@@ -49,7 +51,7 @@ def setup_data(n: int) -> tuple[int, list[int]]:
         actor=services.SYSTEM,
         funder=funder,
         name="Scholingsbudget",
-        total_cents=10**10,
+        total=Money(10**10),
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
     )

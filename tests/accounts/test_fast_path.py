@@ -20,6 +20,7 @@ from llo.accounts.models import LedgerAccount, LedgerTransaction, Posting, Reser
 from llo.accounts.store import fastpath
 from llo.core import audit
 from llo.core.models import AuditEntry
+from llo.core.money import Money
 from llo.core.problems import Problem
 from tests.accounts.conftest import ACTOR, TODAY, make_budget, make_org, make_person
 
@@ -35,13 +36,13 @@ def setup(db: None) -> dict[str, Any]:
     provider = make_org("provider", name="Opleider")
     rights = [
         services.deposit(
-            actor=ACTOR, budget=budget, person=make_person(), amount_cents=50_000, on=TODAY
+            actor=ACTOR, budget=budget, person=make_person(), amount=Money(50_000), on=TODAY
         )
         for _ in range(2)
     ]
     for right in rights:  # open them and give the provider its account: the slow parts
         first = services.reserve(
-            actor=ACTOR, right=right, amount_cents=1_000, on=TODAY, provider=provider
+            actor=ACTOR, right=right, amount=Money(1_000), on=TODAY, provider=provider
         )
         services.pay_provider(actor=ACTOR, reservation=first, on=TODAY)
         right.refresh_from_db()
@@ -106,11 +107,11 @@ PROVIDER_ACTOR = audit.Actor("user:7", "opleider", organisation="12345678")
 
 def reserve_and_pay(right: Right, provider: Any, prefix: str) -> None:
     res = services.reserve(
-        actor=PROVIDER_ACTOR, right=right, amount_cents=5_000, on=TODAY, provider=provider,
+        actor=PROVIDER_ACTOR, right=right, amount=Money(5_000), on=TODAY, provider=provider,
         reference="training 1", idempotency_key=f"{prefix}-r",
     )  # fmt: skip
     services.pay_provider(
-        actor=PROVIDER_ACTOR, reservation=res, amount_cents=2_000, on=TODAY,
+        actor=PROVIDER_ACTOR, reservation=res, amount=Money(2_000), on=TODAY,
         idempotency_key=f"{prefix}-a",
     )  # fmt: skip
     services.pay_provider(actor=ACTOR, reservation=res, on=TODAY, idempotency_key=f"{prefix}-b")
@@ -128,7 +129,7 @@ def test_one_round_trip_each(setup: dict[str, Any]) -> None:
     right, provider = setup["rights"][0], setup["provider"]
     with CaptureQueriesContext(connection) as reserving:
         res = services.reserve(
-            actor=ACTOR, right=right, amount_cents=5_000, on=TODAY, provider=provider
+            actor=ACTOR, right=right, amount=Money(5_000), on=TODAY, provider=provider
         )
     with CaptureQueriesContext(connection) as paying:
         txn = services.pay_provider(actor=ACTOR, reservation=res, on=TODAY)
@@ -155,14 +156,14 @@ def test_the_fast_path_is_bound_and_prepared_by_the_server(setup: dict[str, Any]
     right, provider = setup["rights"][0], setup["provider"]
     with CaptureQueriesContext(connection) as reserving:
         res = services.reserve(
-            actor=ACTOR, right=right, amount_cents=100, on=TODAY, provider=provider,
+            actor=ACTOR, right=right, amount=Money(100), on=TODAY, provider=provider,
             reference="O'Brien; DROP TABLE x",
         )  # fmt: skip
     assert "O'Brien" not in reserving.captured_queries[-1]["sql"]
     assert res.reference == "O'Brien; DROP TABLE x"
     assert Reservation.objects.get(pk=res.pk).reference == "O'Brien; DROP TABLE x"
     for _ in range(connection.connection.prepare_threshold or 0):
-        services.reserve(actor=ACTOR, right=right, amount_cents=100, on=TODAY, provider=provider)
+        services.reserve(actor=ACTOR, right=right, amount=Money(100), on=TODAY, provider=provider)
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
@@ -194,16 +195,18 @@ def test_fast_and_python_paths_write_the_same_rows(
 def test_replay_and_reused_key_on_the_fast_path(setup: dict[str, Any]) -> None:
     right, provider = setup["rights"][0], setup["provider"]
     first = services.reserve(
-        actor=ACTOR, right=right, amount_cents=700, on=TODAY, provider=provider,
+        actor=ACTOR, right=right, amount=Money(700), on=TODAY, provider=provider,
         idempotency_key="k1",
     )  # fmt: skip
     again = services.reserve(
-        actor=ACTOR, right=right, amount_cents=700, on=TODAY, provider=provider,
+        actor=ACTOR, right=right, amount=Money(700), on=TODAY, provider=provider,
         idempotency_key="k1",
     )  # fmt: skip
     assert again.pk == first.pk
     with pytest.raises(Problem) as info:
-        services.reserve(actor=ACTOR, right=right, amount_cents=800, on=TODAY, idempotency_key="k1")
+        services.reserve(
+            actor=ACTOR, right=right, amount=Money(800), on=TODAY, idempotency_key="k1"
+        )
     assert info.value.status == 409
     paid = services.pay_provider(actor=ACTOR, reservation=first, on=TODAY, idempotency_key="p1")
     assert (
@@ -216,6 +219,6 @@ def test_replay_and_reused_key_on_the_fast_path(setup: dict[str, Any]) -> None:
 def test_too_little_money_is_explained_by_the_python_path(setup: dict[str, Any]) -> None:
     right = setup["rights"][0]
     with pytest.raises(Problem) as info:
-        services.reserve(actor=ACTOR, right=right, amount_cents=49_001, on=TODAY)
+        services.reserve(actor=ACTOR, right=right, amount=Money(49_001), on=TODAY)
     assert info.value.code == "insufficient-balance"
     assert info.value.extra["availableCents"] == 49_000

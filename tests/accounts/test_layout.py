@@ -31,7 +31,7 @@ OLD_PUBLIC_NAMES = [
     "balance_from_postings",
     "budget_use",
     "bulk_deposit",
-    "check_cents",
+    "cents_to_move",
     "claim_budgets",
     "claim_deposits",
     "claim_rights",

@@ -14,6 +14,7 @@ from llo.accounts.ledger import AccountKind, Cause
 from llo.accounts.models import DepositLine, LedgerAccount, LedgerTransaction, Right, RightStatus
 from llo.accounts.services import DepositRow
 from llo.core.models import AuditEntry
+from llo.core.money import Money
 from llo.core.problems import Problem
 from tests.accounts.conftest import ACTOR, TODAY, make_person
 
@@ -45,7 +46,7 @@ def test_a_deposit_waits_in_the_pool_until_the_right_is_used(budget, persons, pr
     rights = list(Right.objects.filter(deposit_id=result.transaction_id).order_by("pk"))
     assert [r.account_id for r in rights] == [None, None, None]
     assert [r.balance_cents for r in rights] == [20_000] * 3
-    services.reserve(actor=ACTOR, right=rights[0], amount_cents=5_000, on=TODAY, provider=provider)
+    services.reserve(actor=ACTOR, right=rights[0], amount=Money(5_000), on=TODAY, provider=provider)
     rights[0].refresh_from_db()
     assert rights[0].account_id is not None
     assert rights[0].balance_cents == 15_000
@@ -53,7 +54,7 @@ def test_a_deposit_waits_in_the_pool_until_the_right_is_used(budget, persons, pr
     opening = LedgerTransaction.objects.get(right=rights[0], cause=Cause.DEPOSIT)
     assert sorted(opening.postings.values_list("amount_cents", flat=True)) == [-20_000, 20_000]
     # a second use does not open it again
-    services.reserve(actor=ACTOR, right=rights[0], amount_cents=5_000, on=TODAY)
+    services.reserve(actor=ACTOR, right=rights[0], amount=Money(5_000), on=TODAY)
     assert LedgerTransaction.objects.filter(right=rights[0], cause=Cause.DEPOSIT).count() == 1
     use = services.budget_use(budget, on=TODAY)
     assert use.in_rights == 40_000 + 10_000
@@ -72,7 +73,7 @@ def test_unused_rights_expire_together_and_go_back_to_the_funder(budget, persons
     services.claim_rights([people[0].pk])  # the other three are never read: still lines
     used = Right.objects.filter(deposit_id=result.transaction_id).order_by("pk").first()
     assert used is not None
-    services.reserve(actor=ACTOR, right=used, amount_cents=4_000, on=TODAY)
+    services.reserve(actor=ACTOR, right=used, amount=Money(4_000), on=TODAY)
     report = services.expire_all(actor=ACTOR, on=dt.date(2026, 7, 1))
     assert (report.rights, report.returned_cents) == (4, 3 * 10_000 + 6_000)
     assert pool_balance(budget) == 0
@@ -90,7 +91,7 @@ def test_unused_rights_expire_together_and_go_back_to_the_funder(budget, persons
 
 
 def test_verify_ledger_notices_a_pool_that_does_not_match_its_rights(budget, person) -> None:
-    services.deposit(actor=ACTOR, budget=budget, person=person, amount_cents=10_000, on=TODAY)
+    services.deposit(actor=ACTOR, budget=budget, person=person, amount=Money(10_000), on=TODAY)
     Right.objects.filter(person=person).update(deposited_cents=9_000)
     problems = services.verify_ledger()
     assert [(p.account_id, p.cached, p.from_postings, p.expected) for p in problems] == [
@@ -100,7 +101,7 @@ def test_verify_ledger_notices_a_pool_that_does_not_match_its_rights(budget, per
 
 def test_the_database_refuses_a_right_of_nobody(budget, person) -> None:
     right = services.deposit(
-        actor=ACTOR, budget=budget, person=person, amount_cents=10_000, on=TODAY
+        actor=ACTOR, budget=budget, person=person, amount=Money(10_000), on=TODAY
     )
     for field, value in [
         ("person_id", 987_654),
@@ -123,7 +124,7 @@ def test_the_database_refuses_a_right_of_nobody(budget, person) -> None:
 
 @pytest.mark.postgres_only
 def test_postgres_refuses_deleting_a_person_with_rights(budget, person) -> None:
-    services.deposit(actor=ACTOR, budget=budget, person=person, amount_cents=10_000, on=TODAY)
+    services.deposit(actor=ACTOR, budget=budget, person=person, amount=Money(10_000), on=TODAY)
     with pytest.raises(IntegrityError), transaction.atomic():
         person._meta.model.objects.filter(pk=person.pk)._raw_delete(using="default")
     assert Right.objects.filter(person=person).exists()
@@ -131,11 +132,11 @@ def test_postgres_refuses_deleting_a_person_with_rights(budget, person) -> None:
 
 def test_a_right_goes_back_whole_to_its_budget(budget, persons) -> None:
     unused, used = (
-        services.deposit(actor=ACTOR, budget=budget, person=p, amount_cents=30_000, on=TODAY)
+        services.deposit(actor=ACTOR, budget=budget, person=p, amount=Money(30_000), on=TODAY)
         for p in persons(2)
     )
-    res = services.reserve(actor=ACTOR, right=used, amount_cents=10_000, on=TODAY)
-    services.release(actor=ACTOR, reservation=res, amount_cents=4_000, on=TODAY)
+    res = services.reserve(actor=ACTOR, right=used, amount=Money(10_000), on=TODAY)
+    services.release(actor=ACTOR, reservation=res, amount=Money(4_000), on=TODAY)
     left = LedgerAccount.objects.get(pk=budget.account_id).balance_cents
     assert services.return_to_budget(actor=ACTOR, right=unused, on=TODAY) == 30_000
     assert services.return_to_budget(actor=ACTOR, right=used, on=TODAY) == 24_000

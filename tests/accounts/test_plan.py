@@ -15,6 +15,7 @@ from llo.accounts import services
 from llo.accounts.models import Right, RightKind
 from llo.accounts.plan import LineReason, PlanRight, allocate, funding_plan, funding_plans
 from llo.core.identifiers import Level
+from llo.core.money import Money
 from llo.schemes.facts import OfferFacts
 from tests.accounts.conftest import ACTOR, employ, make_budget, make_org, make_person
 
@@ -187,11 +188,11 @@ def test_fatimas_plan_combines_her_funders_and_says_she_pays_nothing() -> None:
         conditions={"offer_types": ["basic_skills"], "regions": ["AM22"], "subsidiary": True},
     )
     services.deposit(
-        actor=ACTOR, budget=y2025, person=fatima, amount_cents=50_000, on=dt.date(2025, 3, 1)
+        actor=ACTOR, budget=y2025, person=fatima, amount=Money(50_000), on=dt.date(2025, 3, 1)
     )
-    services.deposit(actor=ACTOR, budget=y2026, person=fatima, amount_cents=50_000, on=ON)
-    services.deposit(actor=ACTOR, budget=retail, person=fatima, amount_cents=15_000, on=ON)
-    services.deposit(actor=ACTOR, budget=nt1, person=fatima, amount_cents=120_000, on=ON)
+    services.deposit(actor=ACTOR, budget=y2026, person=fatima, amount=Money(50_000), on=ON)
+    services.deposit(actor=ACTOR, budget=retail, person=fatima, amount=Money(15_000), on=ON)
+    services.deposit(actor=ACTOR, budget=nt1, person=fatima, amount=Money(120_000), on=ON)
     Right.objects.create(
         person=fatima,
         funder=rotterdam,

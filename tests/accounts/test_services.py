@@ -21,6 +21,7 @@ from llo.accounts.models import (
 )
 from llo.accounts.services import BulkMode, DepositRow, TransferOutcome
 from llo.core.models import AuditEntry
+from llo.core.money import Money, MoneyError
 from llo.core.problems import Problem
 from tests.accounts.conftest import (
     ACTOR,
@@ -71,7 +72,7 @@ def test_budget_creation_is_a_balanced_funding_transaction(budget) -> None:
 
 def test_deposit_makes_a_right_with_its_own_expiry(budget, person) -> None:
     right = services.deposit(
-        actor=ACTOR, budget=budget, person=person, amount_cents=40_000, on=TODAY
+        actor=ACTOR, budget=budget, person=person, amount=Money(40_000), on=TODAY
     )
     assert right.person == person
     assert balance(right) == 40_000
@@ -84,12 +85,25 @@ def test_deposit_makes_a_right_with_its_own_expiry(budget, person) -> None:
     assert_consistent()
 
 
-@pytest.mark.parametrize("amount", [0, -100, 12.5, "100", True, None])
-def test_bad_amounts_are_refused(budget, person, amount) -> None:
+@pytest.mark.parametrize("cents", [0, -100])
+def test_amounts_that_move_nothing_are_refused(budget, person, cents) -> None:
     with pytest.raises(Problem) as info:
-        services.deposit(actor=ACTOR, budget=budget, person=person, amount_cents=amount, on=TODAY)  # type: ignore[arg-type]
+        services.deposit(actor=ACTOR, budget=budget, person=person, amount=Money(cents), on=TODAY)
     assert info.value.status == 400
     assert info.value.invalid_params[0].name == "amountCents"
+    assert deposited() == 0
+
+
+@pytest.mark.parametrize("amount", [12.5, "100", True, None])
+def test_a_use_case_takes_money_not_numbers(budget, person, amount) -> None:
+    """Whole cents are Money's promise: what is not whole cents never becomes Money, and a use
+    case given anything else refuses it before it touches the ledger."""
+    with pytest.raises(MoneyError):
+        Money(amount)
+    with pytest.raises(TypeError):
+        services.deposit(actor=ACTOR, budget=budget, person=person, amount=amount, on=TODAY)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        services.deposit(actor=ACTOR, budget=budget, person=person, amount=1000, on=TODAY)  # type: ignore[arg-type]
     assert deposited() == 0
 
 
@@ -178,35 +192,35 @@ def test_bulk_deposit_by_bsn_and_idempotent_replay(budget, persons) -> None:
 def test_deposit_outside_the_budget_period_is_refused(budget, person) -> None:
     with pytest.raises(Problem) as info:
         services.deposit(
-            actor=ACTOR, budget=budget, person=person, amount_cents=100, on=dt.date(2027, 1, 1)
+            actor=ACTOR, budget=budget, person=person, amount=Money(100), on=dt.date(2027, 1, 1)
         )
     assert info.value.code == "budget-closed"
 
 
 def test_reserve_release_pay_and_claw_back(budget, person, provider) -> None:
     right = services.deposit(
-        actor=ACTOR, budget=budget, person=person, amount_cents=50_000, on=TODAY
+        actor=ACTOR, budget=budget, person=person, amount=Money(50_000), on=TODAY
     )
     res = services.reserve(
         actor=ACTOR,
         right=right,
-        amount_cents=30_000,
+        amount=Money(30_000),
         on=TODAY,
         provider=provider,
         reference="enrolment 1",
     )
     assert balance(right) == 20_000
     assert res.account.balance_cents == 30_000
-    services.release(actor=ACTOR, reservation=res, amount_cents=5_000, on=TODAY)
-    services.pay_provider(actor=ACTOR, reservation=res, amount_cents=10_000, on=TODAY)  # advance
+    services.release(actor=ACTOR, reservation=res, amount=Money(5_000), on=TODAY)
+    services.pay_provider(actor=ACTOR, reservation=res, amount=Money(10_000), on=TODAY)  # advance
     services.pay_provider(actor=ACTOR, reservation=res, on=TODAY)  # the rest: 15,000
     res.refresh_from_db()
     assert res.status == ReservationStatus.CLOSED
     assert services.paid_for(res) == 25_000
     with pytest.raises(Problem) as info:
-        services.claw_back(actor=ACTOR, reservation=res, amount_cents=25_001, on=TODAY)
+        services.claw_back(actor=ACTOR, reservation=res, amount=Money(25_001), on=TODAY)
     assert info.value.code == "claw-back-exceeds-payment"
-    services.claw_back(actor=ACTOR, reservation=res, amount_cents=25_000, on=TODAY)
+    services.claw_back(actor=ACTOR, reservation=res, amount=Money(25_000), on=TODAY)
     assert balance(right) == 20_000 + 5_000 + 25_000
     use = services.budget_use(budget, on=TODAY)
     assert use.total == use.left + use.in_rights + use.reserved + use.paid + use.returned
@@ -216,10 +230,10 @@ def test_reserve_release_pay_and_claw_back(budget, person, provider) -> None:
 
 def test_reserve_more_than_the_balance_is_refused(budget, person) -> None:
     right = services.deposit(
-        actor=ACTOR, budget=budget, person=person, amount_cents=10_000, on=TODAY
+        actor=ACTOR, budget=budget, person=person, amount=Money(10_000), on=TODAY
     )
     with pytest.raises(Problem) as info:
-        services.reserve(actor=ACTOR, right=right, amount_cents=10_001, on=TODAY)
+        services.reserve(actor=ACTOR, right=right, amount=Money(10_001), on=TODAY)
     assert info.value.status == 422
     assert info.value.extra["availableCents"] == 10_000
     assert LedgerAccount.objects.filter(kind=AccountKind.RESERVATION).count() == 0
@@ -228,19 +242,19 @@ def test_reserve_more_than_the_balance_is_refused(budget, person) -> None:
 
 def test_reserve_replays_with_the_same_key(budget, person) -> None:
     right = services.deposit(
-        actor=ACTOR, budget=budget, person=person, amount_cents=10_000, on=TODAY
+        actor=ACTOR, budget=budget, person=person, amount=Money(10_000), on=TODAY
     )
     a = services.reserve(
-        actor=ACTOR, right=right, amount_cents=6_000, on=TODAY, idempotency_key="r1"
+        actor=ACTOR, right=right, amount=Money(6_000), on=TODAY, idempotency_key="r1"
     )
     b = services.reserve(
-        actor=ACTOR, right=right, amount_cents=6_000, on=TODAY, idempotency_key="r1"
+        actor=ACTOR, right=right, amount=Money(6_000), on=TODAY, idempotency_key="r1"
     )
     assert a.pk == b.pk
     assert balance(right) == 4_000
     with pytest.raises(Problem) as info:
         services.reserve(
-            actor=ACTOR, right=right, amount_cents=1_000, on=TODAY, idempotency_key="r1"
+            actor=ACTOR, right=right, amount=Money(1_000), on=TODAY, idempotency_key="r1"
         )
     assert info.value.code == "idempotency-key-reused"
 
@@ -250,11 +264,11 @@ def test_expiry_returns_money_to_the_funder(budget, person, funder) -> None:
         actor=ACTOR,
         budget=budget,
         person=person,
-        amount_cents=40_000,
+        amount=Money(40_000),
         on=TODAY,
         valid_until=dt.date(2026, 6, 30),
     )
-    res = services.reserve(actor=ACTOR, right=right, amount_cents=10_000, on=TODAY)
+    res = services.reserve(actor=ACTOR, right=right, amount=Money(10_000), on=TODAY)
     report = services.expire_all(actor=ACTOR, on=dt.date(2026, 7, 1))
     assert (report.rights, report.returned_cents) == (1, 30_000)
     right.refresh_from_db()
@@ -271,7 +285,7 @@ def test_expiry_returns_money_to_the_funder(budget, person, funder) -> None:
 
 
 def test_budget_expiry_returns_what_was_not_given_out(budget, person) -> None:
-    services.deposit(actor=ACTOR, budget=budget, person=person, amount_cents=40_000, on=TODAY)
+    services.deposit(actor=ACTOR, budget=budget, person=person, amount=Money(40_000), on=TODAY)
     report = services.expire_all(actor=ACTOR, on=dt.date(2027, 1, 1))
     assert report.budgets == 1
     assert report.returned_cents == 1_000_000 - 40_000
@@ -289,7 +303,7 @@ def portable(funder, person, employer):
     employ(person, employer, cao="CAO Bakkers")
     budget = make_budget(funder, portability="cao")
     return services.deposit(
-        actor=ACTOR, budget=budget, person=person, amount_cents=80_000, on=TODAY
+        actor=ACTOR, budget=budget, person=person, amount=Money(80_000), on=TODAY
     )
 
 
@@ -354,7 +368,7 @@ def test_not_portable_goes_back_to_the_funder(funder, person, employer) -> None:
     employ(person, employer)
     budget = make_budget(funder, portability="none")
     right = services.deposit(
-        actor=ACTOR, budget=budget, person=person, amount_cents=10_000, on=TODAY
+        actor=ACTOR, budget=budget, person=person, amount=Money(10_000), on=TODAY
     )
     result = services.transfer_on_change_of_employer(
         actor=ACTOR, right=right, new_employment=None, on=TODAY
@@ -370,7 +384,7 @@ def test_public_money_does_not_move(person) -> None:
     gemeente = services.ensure_funder(make_org("municipality", name="Gemeente Rotterdam"))
     budget = make_budget(gemeente)
     right = services.deposit(
-        actor=ACTOR, budget=budget, person=person, amount_cents=10_000, on=TODAY
+        actor=ACTOR, budget=budget, person=person, amount=Money(10_000), on=TODAY
     )
     result = services.transfer_on_change_of_employer(
         actor=ACTOR, right=right, new_employment=None, on=TODAY

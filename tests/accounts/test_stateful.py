@@ -38,6 +38,7 @@ from llo.accounts import services
 from llo.accounts.ledger import AccountKind
 from llo.accounts.models import Budget, DepositLine, LedgerAccount, Reservation, Right
 from llo.accounts.services import DepositRow, TransferOutcome
+from llo.core.money import Money
 from llo.core.problems import Problem
 from tests.accounts.conftest import ACTOR, employ, make_org, make_person
 
@@ -118,7 +119,7 @@ class LedgerMachine(RuleBasedStateMachine):
             actor=ACTOR,
             funder=self.funder,
             name="b",
-            total_cents=total,
+            total=Money(total),
             period_start=self.today,
             period_end=self.today + dt.timedelta(days=days),
             portability="cao",
@@ -157,7 +158,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 actor=ACTOR,
                 budget=b,
                 person=self.persons[who],
-                amount_cents=amount,
+                amount=Money(amount),
                 on=self.today,
                 valid_until=until,
                 idempotency_key=key,
@@ -235,7 +236,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return services.reserve(
                 actor=ACTOR,
                 right=r,
-                amount_cents=amount,
+                amount=Money(amount),
                 on=self.today,
                 provider=self.provider,
                 idempotency_key=key,
@@ -259,7 +260,11 @@ class LedgerMachine(RuleBasedStateMachine):
 
         def call() -> Any:
             return services.release(
-                actor=ACTOR, reservation=res, amount_cents=part, on=self.today, idempotency_key=key
+                actor=ACTOR,
+                reservation=res,
+                amount=Money.optional(part),
+                on=self.today,
+                idempotency_key=key,
             )
 
         cents = self.res_bal[reservation] if part is None else part
@@ -278,7 +283,11 @@ class LedgerMachine(RuleBasedStateMachine):
 
         def call() -> Any:
             return services.pay_provider(
-                actor=ACTOR, reservation=res, amount_cents=part, on=self.today, idempotency_key=key
+                actor=ACTOR,
+                reservation=res,
+                amount=Money.optional(part),
+                on=self.today,
+                idempotency_key=key,
             )
 
         cents = self.res_bal[reservation] if part is None else part
@@ -301,7 +310,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return services.claw_back(
                 actor=ACTOR,
                 reservation=res,
-                amount_cents=amount,
+                amount=Money(amount),
                 on=self.today,
                 idempotency_key=key,
             )

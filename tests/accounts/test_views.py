@@ -16,6 +16,7 @@ from django.utils import translation
 from llo.accounts import services
 from llo.accounts.models import Budget, DepositLine, Right
 from llo.core.models import AuditEntry
+from llo.core.money import Money
 from llo.people.models import User
 from tests.accounts.conftest import ACTOR, deposited, employ, make_budget, make_org, make_person
 
@@ -198,10 +199,10 @@ def test_use_page_and_export(client: Client, bakery: Any) -> None:
         actor=ACTOR,
         budget=budget,
         person=p,
-        amount_cents=40_000,
+        amount=Money(40_000),
         valid_until=dt.date.today() + dt.timedelta(days=30),
     )
-    services.reserve(actor=ACTOR, right=right, amount_cents=10_000, reference="Helpende zorg")
+    services.reserve(actor=ACTOR, right=right, amount=Money(10_000), reference="Helpende zorg")
     html = client.get(f"/financier/budgetten/{budget.pk}").content.decode()
     assert "Helpende zorg" in html  # reservations
     assert "€ 680.000,00" not in html
@@ -298,7 +299,7 @@ def test_export_neutralises_a_name_that_starts_like_a_formula(
         end=dt.date(YEAR, 12, 31),
     )
     employee = make_person(name=name, employer=bakery)
-    services.deposit(actor=ACTOR, budget=budget, person=employee, amount_cents=40_000)
+    services.deposit(actor=ACTOR, budget=budget, person=employee, amount=Money(40_000))
     export = client.get(f"/financier/budgetten/{budget.pk}/export.csv")
     text = b"".join(export.streaming_content).decode("utf-8-sig")
     header, row = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))

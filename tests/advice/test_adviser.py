@@ -21,6 +21,7 @@ from llo.advice import services as advice
 from llo.advice.models import DevelopmentPlan, PlanStep
 from llo.core import audit
 from llo.core.models import AuditEntry
+from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.core.timeutil import today
 from llo.enrolment.models import Application, Consent
@@ -86,11 +87,11 @@ def world() -> dict[str, object]:
         actor=ACTOR,
         funder=funder,
         name="Ontwikkelbudget",
-        total_cents=1_000_000,
+        total=Money(1_000_000),
         period_start=today() - dt.timedelta(days=30),
         period_end=today() + dt.timedelta(days=300),
     )
-    accounts.deposit(actor=ACTOR, budget=budget, person=fatima, amount_cents=100_000, on=today())
+    accounts.deposit(actor=ACTOR, budget=budget, person=fatima, amount=Money(100_000), on=today())
     rwc = make_org("work_centre", name="Regionaal Werkcentrum Rijnmond")
     care = offer("Verzorgen in de praktijk", ["verzorgen", "hygiënisch werken"], fee=60_000)
     clients = offer("Praten met cliënten", ["communiceren met cliënten"], fee=30_000)

@@ -20,6 +20,7 @@ from llo.accounts.models import Budget, Funder, Right
 from llo.api.auth import SessionAuth
 from llo.core import audit, crypto
 from llo.core.models import AuditEntry, IdempotencyRecord
+from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.core.roles import Role
 from llo.people.models import Employment, Organisation, OrganisationKind, Person, User
@@ -82,7 +83,7 @@ def budget(funder: Funder) -> Budget:
         actor=ACTOR,
         funder=funder,
         name="Leerbudget 2026",
-        total_cents=1_000_000,
+        total=Money(1_000_000),
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
     )
@@ -254,7 +255,7 @@ def test_a_huge_offset_is_400_naming_it(citizen: User) -> None:
 
 def test_a_transfer_dated_7827_is_400(funder_client: Client, budget: Budget) -> None:
     person = make_person()
-    accounts.deposit(actor=ACTOR, budget=budget, person=person, amount_cents=10_000)
+    accounts.deposit(actor=ACTOR, budget=budget, person=person, amount=Money(10_000))
     right = Right.objects.get()
     response = funder_client.post(
         f"/api/v1/rights/{right.pk}/transfers", {"date": "7827-02-22"},
@@ -397,7 +398,7 @@ def test_a_transfer_outside_the_rights_validity_is_400(
     funder_client: Client, budget: Budget
 ) -> None:
     person = make_person()
-    accounts.deposit(actor=ACTOR, budget=budget, person=person, amount_cents=10_000)
+    accounts.deposit(actor=ACTOR, budget=budget, person=person, amount=Money(10_000))
     right = Right.objects.get()
     response = funder_client.post(
         f"/api/v1/rights/{right.pk}/transfers", {"date": "2150-01-01"},

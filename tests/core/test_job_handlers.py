@@ -13,6 +13,7 @@ from llo.accounts import services as accounts
 from llo.accounts.models import DepositLine, Right
 from llo.core import audit, crypto, jobs
 from llo.core.models import Job, JobStatus
+from llo.core.money import Money
 from llo.core.roles import Role
 from llo.people.models import Employment, Organisation, OrganisationKind, Person, User
 from llo.register.models import Offer, Opleider, ProviderKind
@@ -54,7 +55,7 @@ def test_a_deposit_file_runs_as_a_job() -> None:
         actor=ACTOR,
         funder=accounts.ensure_funder(employer),
         name="Leerbudget",
-        total_cents=1_000_000,
+        total=Money(1_000_000),
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
     )
@@ -93,7 +94,7 @@ def test_a_large_deposit_file_in_the_api_is_202_and_a_job(settings: object) -> N
     )
     budget = accounts.create_budget(
         actor=ACTOR, funder=accounts.ensure_funder(employer), name="Leerbudget",
-        total_cents=1_000_000, period_start=dt.date(2026, 1, 1),
+        total=Money(1_000_000), period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
     )  # fmt: skip
     fatima = Person.objects.create(

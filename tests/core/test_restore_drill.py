@@ -15,6 +15,7 @@ from django.db import connection
 
 from llo.accounts import services as accounts
 from llo.core import audit, crypto
+from llo.core.money import Money
 from llo.people.models import Employment, Organisation, OrganisationKind, Person
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,11 +44,11 @@ def test_a_backup_restores_whole() -> None:
         actor=actor,
         funder=accounts.ensure_funder(employer),
         name="Leerbudget",
-        total_cents=100_000,
+        total=Money(100_000),
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
     )
-    accounts.deposit(actor=actor, budget=budget, person=person, amount_cents=40_000)
+    accounts.deposit(actor=actor, budget=budget, person=person, amount=Money(40_000))
 
     settings = connection.settings_dict
     url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"

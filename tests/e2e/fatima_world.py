@@ -18,6 +18,7 @@ from typing import Any
 from llo.accounts import services as accounts
 from llo.accounts.models import Budget, RightKind
 from llo.core import audit
+from llo.core.money import Money
 from llo.core.timeutil import today
 from llo.demo import accounts as demo_accounts
 from llo.demo import personas
@@ -52,7 +53,7 @@ def _budget(
         actor=ACTOR,
         funder=accounts.ensure_funder(org, actor=ACTOR),
         name=name,
-        total_cents=total,
+        total=Money(total),
         period_start=on - dt.timedelta(days=60),
         period_end=on + dt.timedelta(days=300),
         conditions=conditions,
@@ -86,13 +87,13 @@ def build() -> FatimaWorld:
     assert fatima is not None
     on = today()
     shop = _budget(_org("retailflex"), "Ontwikkelbudget", 1_000_000, {"offer_types": VOCATIONAL})
-    accounts.deposit(actor=ACTOR, budget=shop, person=fatima, amount_cents=100_000, on=on)
+    accounts.deposit(actor=ACTOR, budget=shop, person=fatima, amount=Money(100_000), on=on)
     fund = _budget(
         _org("ooretail"), "Scholingsbudget retail", 1_000_000,
         {"offer_types": VOCATIONAL, "sectors": ["retail"]},
     )  # fmt: skip
     accounts.deposit(
-        actor=ACTOR, budget=fund, person=fatima, amount_cents=15_000, on=on,
+        actor=ACTOR, budget=fund, person=fatima, amount=Money(15_000), on=on,
         valid_until=on + dt.timedelta(days=200),
     )  # fmt: skip
     nt1 = _budget(
@@ -100,7 +101,7 @@ def build() -> FatimaWorld:
         {"offer_types": ["basic_skills"], "regions": ["AM22"], "subsidiary": True},
         right_kind=RightKind.VOUCHER,
     )  # fmt: skip
-    accounts.deposit(actor=ACTOR, budget=nt1, person=fatima, amount_cents=120_000, on=on)
+    accounts.deposit(actor=ACTOR, budget=nt1, person=fatima, amount=Money(120_000), on=on)
     maasstad_org = _org("maasstad")
     maasstad, _ = Opleider.objects.get_or_create(
         organisation=maasstad_org,

@@ -26,6 +26,7 @@ from llo.accounts import services as accounts
 from llo.accounts.models import Right, RightStatus
 from llo.core import audit
 from llo.core.models import AuditEntry
+from llo.core.money import Money
 from llo.core.roles import Role
 from llo.core.timeutil import now, today
 from llo.demo import personas
@@ -128,7 +129,7 @@ def _jan_with_his_fund_right() -> tuple[Person, Right]:
         actor=ACTOR,
         funder=accounts.ensure_funder(fund, actor=ACTOR),
         name="Scholingsbudget techniek",
-        total_cents=10_000_000,
+        total=Money(10_000_000),
         period_start=on - dt.timedelta(days=30),
         period_end=on + dt.timedelta(days=300),
         conditions={
@@ -141,7 +142,7 @@ def _jan_with_his_fund_right() -> tuple[Person, Right]:
         right_validity_months=24,
     )
     right = accounts.deposit(
-        actor=ACTOR, budget=budget, person=jan, amount_cents=150_000, on=on - dt.timedelta(days=7)
+        actor=ACTOR, budget=budget, person=jan, amount=Money(150_000), on=on - dt.timedelta(days=7)
     )
     return jan, right
 

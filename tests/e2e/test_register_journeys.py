@@ -22,6 +22,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from llo.accounts import services as accounts
 from llo.core import audit
+from llo.core.money import Money
 from llo.core.timeutil import today
 from llo.people.models import Organisation, Person
 from llo.register import services
@@ -232,11 +233,11 @@ def test_a_person_searches_and_sees_what_she_pays(app: str, new_context: NewCont
     employ(fatima, shop)  # an employer deposits only to its own people (decision 010)
     funder = accounts.ensure_funder(shop)
     budget = accounts.create_budget(
-        actor=ACTOR, funder=funder, name="Ontwikkelbudget", total_cents=1_000_000,
+        actor=ACTOR, funder=funder, name="Ontwikkelbudget", total=Money(1_000_000),
         period_start=on.replace(month=1, day=1), period_end=on.replace(month=12, day=31),
         conditions={"max_level": "eqf_4"},
     )  # fmt: skip
-    accounts.deposit(actor=ACTOR, budget=budget, person=fatima, amount_cents=30_000)
+    accounts.deposit(actor=ACTOR, budget=budget, person=fatima, amount=Money(30_000))
 
     # The overview at 320 px: the table of budgets stacks, no amount breaks or overlaps.
     page.goto(f"{app}/home")

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from llo.accounts import services
+from llo.core.money import Money
 from llo.core.timeutil import today
 from llo.people.models import Person
 from tests.accounts.conftest import ACTOR, employ, make_org
@@ -33,11 +34,11 @@ def test_fatima_sees_what_happened_to_her_money(
     employ(fatima, shop)  # an employer deposits only to its own people (decision 010)
     funder = services.ensure_funder(shop)
     budget = services.create_budget(
-        actor=ACTOR, funder=funder, name="Ontwikkelbudget", total_cents=100_000,
+        actor=ACTOR, funder=funder, name="Ontwikkelbudget", total=Money(100_000),
         period_start=on.replace(month=1, day=1), period_end=on.replace(month=12, day=31),
     )  # fmt: skip
-    right = services.deposit(actor=ACTOR, budget=budget, person=fatima, amount_cents=50_000)
-    services.reserve(actor=ACTOR, right=right, amount_cents=20_000)
+    right = services.deposit(actor=ACTOR, budget=budget, person=fatima, amount=Money(50_000))
+    services.reserve(actor=ACTOR, right=right, amount=Money(20_000))
 
     page.goto(f"{app}/home")
     page.get_by_role("link", name="Winkelketen Test").click()

@@ -13,6 +13,7 @@ from playwright.sync_api import Page
 
 from llo.accounts import services as accounts
 from llo.core import audit
+from llo.core.money import Money
 from llo.core.timeutil import AMSTERDAM, today
 from llo.demo import personas
 from llo.demo.windows import ROUND_1, ROUND_2, load_windows
@@ -70,7 +71,7 @@ def _stap_window(uwv: Organisation) -> Window:
         actor=ACTOR,
         funder=accounts.ensure_funder(uwv, actor=ACTOR),
         name=f"STAP-achtige scholing {on.year}",
-        total_cents=50_000_000,
+        total=Money(50_000_000),
         period_start=dt.date(on.year, 1, 1),
         period_end=dt.date(on.year, 12, 31),
         scheme="stap",

@@ -14,6 +14,7 @@ import pytest
 from llo.accounts import services as accounts
 from llo.accounts.models import Budget
 from llo.core import audit
+from llo.core.money import Money
 from llo.enrolment.models import Window
 from llo.people import services as people
 from llo.people.models import Organisation, OrganisationKind, Person
@@ -69,7 +70,7 @@ def make_window(total: int = 10_000_000, window_cents: int = 300_000, **fields: 
         actor=ACTOR,
         funder=funder,
         name="STAP 2023",
-        total_cents=total,
+        total=Money(total),
         period_start=dt.date(2023, 1, 1),
         period_end=dt.date(2023, 12, 31),
         scheme="stap",

@@ -9,6 +9,7 @@ from typing import Any
 
 from llo.accounts import services as accounts
 from llo.accounts.models import Budget
+from llo.core.money import Money
 from llo.core.timeutil import AMSTERDAM
 from llo.enrolment import services
 from llo.enrolment.models import Window
@@ -35,7 +36,7 @@ def uwv_budget(
         actor=ACTOR,
         funder=funder,
         name="Scholing naar werk",
-        total_cents=total,
+        total=Money(total),
         period_start=dt.date(2026, 9, 1),
         period_end=dt.date(2027, 9, 30),
         conditions=CONDITIONS if conditions is None else conditions,

@@ -33,6 +33,7 @@ from llo.accounts.ledger import AccountKind
 from llo.accounts.models import Reservation
 from llo.accounts.store import ledger as ledger_store
 from llo.core import audit, invariants
+from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.core.roles import Role
 from llo.enrolment import services
@@ -58,12 +59,12 @@ def funded_person(*rights_cents: int) -> Person:
             actor=ACTOR,
             funder=accounts.ensure_funder(employer),
             name=f"Leerbudget {i}",
-            total_cents=10_000_000,
+            total=Money(10_000_000),
             period_start=dt.date(2023, 1, 1),
             period_end=dt.date(2023, 12, 31),
         )
         accounts.deposit(
-            actor=ACTOR, budget=budget, person=p, amount_cents=cents, on=dt.date(2023, 1, 2)
+            actor=ACTOR, budget=budget, person=p, amount=Money(cents), on=dt.date(2023, 1, 2)
         )
     return p
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from llo.accounts import services
+from llo.core.money import Money
 from llo.core.timeutil import today
 from llo.people.models import Person, PersonFact
 from tests.accounts.conftest import ACTOR, make_org
@@ -35,11 +36,11 @@ def test_fatima_is_asked_what_the_rules_need_and_then_pays_nothing(
     on = today()
     gemeente = services.ensure_funder(make_org("municipality", name="Gemeente Teststad"))
     budget = services.create_budget(
-        actor=ACTOR, funder=gemeente, name="Basisvaardigheden", total_cents=100_000,
+        actor=ACTOR, funder=gemeente, name="Basisvaardigheden", total=Money(100_000),
         period_start=on.replace(month=1, day=1), period_end=on.replace(month=12, day=31),
         conditions={"needs_basic_skills": True},
     )  # fmt: skip
-    services.deposit(actor=ACTOR, budget=budget, person=fatima, amount_cents=50_000)
+    services.deposit(actor=ACTOR, budget=budget, person=fatima, amount=Money(50_000))
     _, offering = make_offer(make_provider(), fee=40_000, start=on + dt.timedelta(days=40))
 
     page.goto(f"{app}/aanvragen/nieuw/{offering.pk}")

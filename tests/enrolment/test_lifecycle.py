@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from llo.enrolment import lifecycle, settlement
-from llo.enrolment.lifecycle import Event, Money, Status
+from llo.enrolment.lifecycle import Event, Movement, Status
 
 
 def test_the_table() -> None:
@@ -50,7 +50,9 @@ def test_final_states_have_no_way_out() -> None:
     # enrolling is only possible after a grant: a provider cannot enrol someone who did not apply
     assert [t.source for t in lifecycle.TABLE if t.event == Event.ENROL] == [Status.GRANTED]
     # money is paid only on start (advance) and after evidence (the rest)
-    assert {t.event for t in lifecycle.TABLE if t.money in (Money.PAY_ADVANCE, Money.PAY_REST)} == {
+    assert {
+        t.event for t in lifecycle.TABLE if t.money in (Movement.PAY_ADVANCE, Movement.PAY_REST)
+    } == {
         Event.START,
         Event.PAY_FINAL,
     }

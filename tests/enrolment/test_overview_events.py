@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 
 from llo.accounts import services as accounts
+from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.enrolment import services
 from llo.enrolment.models import Application, Window, WindowInterest
@@ -135,13 +136,13 @@ def test_money_about_to_expire_is_warned_once() -> None:
         actor=ACTOR,
         funder=accounts.ensure_funder(employer),
         name="Leerbudget",
-        total_cents=100_000,
+        total=Money(100_000),
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
         right_validity_months=12,
     )
     accounts.deposit(
-        actor=ACTOR, budget=budget, person=someone, amount_cents=40_000, on=dt.date(2026, 1, 5)
+        actor=ACTOR, budget=budget, person=someone, amount=Money(40_000), on=dt.date(2026, 1, 5)
     )
     right = someone.rights.get()
     assert right.valid_until is not None

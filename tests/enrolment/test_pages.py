@@ -19,6 +19,7 @@ from django.utils import translation
 from llo.accounts import services as accounts
 from llo.accounts.models import Reservation
 from llo.accounts.plan import own_text
+from llo.core.money import Money
 from llo.enrolment import services
 from llo.enrolment.models import Application, IntakeEntry, Payment, ReviewCase
 from llo.people.models import Organisation, Person, User
@@ -75,12 +76,12 @@ def funded_person(cents: int = 100_000) -> Person:
         actor=ACTOR,
         funder=funder,
         name="Leerbudget 2023",
-        total_cents=1_000_000,
+        total=Money(1_000_000),
         period_start=dt.date(2023, 1, 1),
         period_end=dt.date(2023, 12, 31),
     )
     accounts.deposit(
-        actor=ACTOR, budget=budget, person=p, amount_cents=cents, on=dt.date(2023, 1, 2)
+        actor=ACTOR, budget=budget, person=p, amount=Money(cents), on=dt.date(2023, 1, 2)
     )
     return p
 

@@ -14,7 +14,7 @@ from llo.accounts import services as accounts
 from llo.accounts.models import Reservation
 from llo.core.problems import Problem
 from llo.enrolment import lifecycle, selectors, services
-from llo.enrolment.lifecycle import Event, Money, Status, Who
+from llo.enrolment.lifecycle import Event, Movement, Status, Who
 from llo.enrolment.models import Application, Enrolment, IntakeEntry, Payment
 from tests.enrolment.conftest import ACTOR, DURING, World, person
 
@@ -81,7 +81,7 @@ def test_the_real_table_pays_half_at_the_start(world: World) -> None:
 def test_a_start_without_money_moves_the_whole_payment_to_the_end(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _change(monkeypatch, Status.ENROLLED, Event.START, money=Money.NONE)
+    _change(monkeypatch, Status.ENROLLED, Event.START, money=Movement.NONE)
     app = _granted(world)
     assert _start_and_complete(world, app) == (0, 90_000)
     reservation = Reservation.objects.get()
@@ -95,7 +95,7 @@ def test_a_drop_out_that_pays_the_rest_instead_of_taking_back(
 ) -> None:
     """With the real table a stop without a reason takes the advance back; a table that says
     "pay the rest" for a stop pays the provider in full."""
-    _change(monkeypatch, Status.STARTED, Event.DROP_OUT, money=Money.PAY_REST)
+    _change(monkeypatch, Status.STARTED, Event.DROP_OUT, money=Movement.PAY_REST)
     app = _granted(world)
     services.enrol(actor=ACTOR, provider=world.provider, application=app, sessions_planned=10)
     services.start(actor=ACTOR, provider=world.provider, application=app, on=dt.date(2023, 7, 15))

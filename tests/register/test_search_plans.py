@@ -15,6 +15,7 @@ from django.test import Client
 from llo.accounts import services as accounts
 from llo.accounts.models import Right
 from llo.core.identifiers import Level
+from llo.core.money import Money
 from llo.core.roles import Role
 from llo.core.timeutil import today
 from llo.people.models import LabourPosition, Person, User
@@ -61,11 +62,11 @@ def give(
     employ(person, employer)  # an employer deposits only to its own people (decision 010)
     funder = accounts.ensure_funder(employer)
     budget = accounts.create_budget(
-        actor=ACTOR, funder=funder, name="Ontwikkelbudget", total_cents=10 * cents,
+        actor=ACTOR, funder=funder, name="Ontwikkelbudget", total=Money(10 * cents),
         period_start=on.replace(month=1, day=1), period_end=on.replace(month=12, day=31),
         conditions=conditions or {},
     )  # fmt: skip
-    return accounts.deposit(actor=ACTOR, budget=budget, person=person, amount_cents=cents)
+    return accounts.deposit(actor=ACTOR, budget=budget, person=person, amount=Money(cents))
 
 
 def own(page: str) -> dict[str, str]:

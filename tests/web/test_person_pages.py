@@ -15,6 +15,7 @@ from llo.accounts import services
 from llo.accounts.models import Right, RightStatus
 from llo.core import audit
 from llo.core.models import AuditEntry
+from llo.core.money import Money
 from llo.core.roles import Role
 from llo.people.models import Employment, User
 from tests.accounts.conftest import ACTOR, TODAY, make_budget, make_org, make_person
@@ -40,7 +41,9 @@ def _jan(time_machine):
         portability="cao",
         conditions={"max_level": "eqf_4", "purposes": ["grow"], "occupations": ["7212"]},
     )
-    right = services.deposit(actor=ACTOR, budget=budget, person=jan, amount_cents=150_000, on=TODAY)
+    right = services.deposit(
+        actor=ACTOR, budget=budget, person=jan, amount=Money(150_000), on=TODAY
+    )
     return firm, jan, right
 
 

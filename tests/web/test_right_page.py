@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from llo.accounts import services
+from llo.core.money import Money
 from llo.core.roles import Role
 from llo.people.models import User
 from tests.accounts.conftest import ACTOR, TODAY, make_budget, make_org, make_person
@@ -29,13 +30,13 @@ def test_a_right_shows_every_movement_of_its_money(time_machine) -> None:
     budget = make_budget(funder, 1_000_000)
     fatima = make_person(name="Fatima", employer=bakery)
     right = services.deposit(
-        actor=ACTOR, budget=budget, person=fatima, amount_cents=50_000, on=TODAY
+        actor=ACTOR, budget=budget, person=fatima, amount=Money(50_000), on=TODAY
     )
     provider = make_org("provider", name="ROC Maasstad")
     res = services.reserve(
-        actor=ACTOR, right=right, amount_cents=30_000, on=TODAY, provider=provider
+        actor=ACTOR, right=right, amount=Money(30_000), on=TODAY, provider=provider
     )
-    services.pay_provider(actor=ACTOR, reservation=res, amount_cents=10_000, on=TODAY)
+    services.pay_provider(actor=ACTOR, reservation=res, amount=Money(10_000), on=TODAY)
     services.release(actor=ACTOR, reservation=res, on=TODAY)
 
     client = login(fatima)
@@ -57,7 +58,7 @@ def test_only_the_person_sees_their_right() -> None:
     funder = services.ensure_funder(employer)
     budget = make_budget(funder, 1_000_000)
     owner = make_person(employer=employer)
-    right = services.deposit(actor=ACTOR, budget=budget, person=owner, amount_cents=100, on=TODAY)
+    right = services.deposit(actor=ACTOR, budget=budget, person=owner, amount=Money(100), on=TODAY)
     assert login(make_person()).get(f"/mijn-rechten/{right.pk}").status_code == 404
     anonymous = Client().get(f"/mijn-rechten/{right.pk}")
     assert anonymous.status_code == 302
@@ -72,7 +73,7 @@ def test_a_right_never_used_shows_that_it_expired() -> None:
     budget = make_budget(funder, 1_000_000)
     person = make_person(employer=employer)
     right = services.deposit(
-        actor=ACTOR, budget=budget, person=person, amount_cents=7_500, on=TODAY,
+        actor=ACTOR, budget=budget, person=person, amount=Money(7_500), on=TODAY,
         valid_until=dt.date(2026, 6, 30),
     )  # fmt: skip
     services.expire_all(actor=ACTOR, on=dt.date(2026, 7, 1))

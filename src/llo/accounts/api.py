@@ -33,7 +33,7 @@ from llo.accounts.plan import funding_plan, published_offer, register_offer_plan
 from llo.core import jobs
 from llo.core.idempotency import KEY_HEADER, IdempotencyKey, idempotent
 from llo.core.identifiers import IdentifierError, Level, validate_bsn
-from llo.core.money import MAX_CENTS
+from llo.core.money import MAX_CENTS, Money
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
 from llo.core.roles import Role
 from llo.core.timeutil import today
@@ -401,13 +401,13 @@ def create_budget(
         actor=actor_of(request),
         funder=funder,
         name=payload.name,
-        total_cents=payload.totalCents,
+        total=Money(payload.totalCents),
         period_start=payload.periodStart,
         period_end=payload.periodEnd,
         conditions=conditions_to_snake(payload.conditions),
         scheme=payload.scheme,
         allocation_policy=payload.allocationPolicy,
-        amount_per_person_cents=payload.amountPerPersonCents,
+        amount_per_person=Money.optional(payload.amountPerPersonCents),
         right_kind=payload.rightKind,
         right_validity_months=payload.rightValidityMonths,
         portability=payload.portability,

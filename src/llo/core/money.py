@@ -50,6 +50,11 @@ class Money:
         return cls(0)
 
     @classmethod
+    def optional(cls, cents: int | None) -> Money | None:
+        """An amount that may be absent (an optional field): ``None`` stays ``None``."""
+        return None if cents is None else cls(cents)
+
+    @classmethod
     def euros(cls, euros: int) -> Money:
         if isinstance(euros, bool) or not isinstance(euros, int):
             raise MoneyError(f"Money.euros needs a whole number of euros, not {euros!r}")

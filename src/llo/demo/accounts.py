@@ -34,6 +34,7 @@ from django.db import transaction
 from llo.accounts import reach, services
 from llo.accounts.models import Budget, Funder, LedgerTransaction, Right, RightKind
 from llo.core import audit
+from llo.core.money import Money
 from llo.demo import personas
 from llo.people import services as people_services
 from llo.people.models import ClientRelation, Employment, FundMembership, Organisation, Person
@@ -270,11 +271,11 @@ def _load(seed: int) -> dict[str, int]:
                 actor=ACTOR,
                 funder=funder,
                 name=plan.name,
-                total_cents=total,
+                total=Money(total),
                 period_start=plan.start,
                 period_end=plan.end,
                 conditions=plan.conditions,
-                amount_per_person_cents=plan.per_person,
+                amount_per_person=Money(plan.per_person),
                 right_kind=plan.kind,
                 right_validity_months=plan.months,
                 portability=plan.portability,
@@ -306,7 +307,7 @@ def _load(seed: int) -> dict[str, int]:
             reservation = services.reserve(
                 actor=ACTOR,
                 right=right,
-                amount_cents=amount,
+                amount=Money(amount),
                 on=plan.deposit_on + dt.timedelta(days=30),
                 provider=provider,
                 reference="demo",
@@ -375,7 +376,7 @@ def _information_rights(seed: int) -> int:
             person=person,
             funder=funder,
             kind=kind,
-            amount_cents=cents,
+            amount=Money.optional(cents),
             text=text,
             valid_from=dt.date(2026, 1, 1),
         )

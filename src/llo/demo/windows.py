@@ -29,6 +29,7 @@ from django.db import transaction
 from llo.accounts import services as accounts
 from llo.accounts.models import Budget, LedgerTransaction
 from llo.core import audit
+from llo.core.money import Money
 from llo.core.timeutil import AMSTERDAM, today
 from llo.demo import personas
 from llo.enrolment import groups, services
@@ -75,11 +76,11 @@ def _budget(uwv: Organisation, on: dt.date, seed: int) -> Budget:
         actor=ACTOR,
         funder=accounts.ensure_funder(uwv, actor=ACTOR),
         name=BUDGET_NAME,
-        total_cents=100_000_000,
+        total=Money(100_000_000),
         period_start=start,
         period_end=end,
         conditions=CONDITIONS,
-        amount_per_person_cents=PER_PERSON_CENTS,
+        amount_per_person=Money(PER_PERSON_CENTS),
         right_validity_months=12,
         idempotency_key=key,
     )
@@ -277,11 +278,11 @@ def _llo_round(seed: int, on: dt.date) -> int:
             actor=ACTOR,
             funder=accounts.ensure_funder(ocw, actor=ACTOR),
             name=LLO_BUDGET,
-            total_cents=500_000_000,
+            total=Money(500_000_000),
             period_start=start,
             period_end=dt.date(closes.year, 12, 31),
             scheme="llo_regeling",
-            amount_per_person_cents=100_000,
+            amount_per_person=Money(100_000),
             right_validity_months=12,
             idempotency_key=key,
         )

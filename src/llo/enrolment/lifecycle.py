@@ -47,7 +47,7 @@ class Event(StrEnum):
     FAIL_ATTENDANCE = "fail_attendance"
 
 
-class Money(StrEnum):
+class Movement(StrEnum):
     """What the ledger does on a transition (through accounts.services only; the movements
     are in :mod:`llo.enrolment.services.money`)."""
 
@@ -82,12 +82,12 @@ class Transition:
     source: Status
     event: Event
     target: Status
-    money: Money
+    money: Movement
     who: Who
 
 
 def _row(source: str, event: str, target: str, money: str, who: Who) -> Transition:
-    return Transition(Status(source), Event(event), Status(target), Money(money), who)
+    return Transition(Status(source), Event(event), Status(target), Movement(money), who)
 
 
 PERSON, PROVIDER, SYSTEM = Who.PERSON, Who.PROVIDER, Who.SYSTEM

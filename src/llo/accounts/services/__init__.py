@@ -36,7 +36,7 @@ from llo.accounts.selectors import (
     verify_ledger,
 )
 from llo.accounts.services.budgets import conditions_problem, create_budget, ensure_funder
-from llo.accounts.services.common import SYSTEM, check_cents, digest, new_key
+from llo.accounts.services.common import SYSTEM, cents_to_move, digest, new_key
 from llo.accounts.services.deposits import (
     CHUNK,
     BulkMode,
@@ -91,7 +91,7 @@ __all__ = [
     "balance_from_postings",
     "budget_use",
     "bulk_deposit",
-    "check_cents",
+    "cents_to_move",
     "claim_budgets",
     "claim_deposits",
     "claim_rights",

@@ -21,9 +21,10 @@ from llo.accounts.models import (
     Portability,
     RightKind,
 )
-from llo.accounts.services.common import SYSTEM, check_cents, digest, new_key, run_once
+from llo.accounts.services.common import SYSTEM, cents_to_move, digest, new_key, run_once
 from llo.accounts.store import ledger as ledger_store
 from llo.core import audit
+from llo.core.money import Money
 from llo.core.problems import InvalidParam, Problem, invalid
 from llo.people.models import Organisation, OrganisationKind
 from llo.schemes import funder_conditions
@@ -72,7 +73,7 @@ def conditions_problem(exc: ConditionsError, prefix: str = "conditions") -> Prob
 
 def _check_budget(
     name: str, total: int, period_start: dt.date, period_end: dt.date,
-    per_person: int | None, right_kind: str, validity_months: int,
+    per_person: Money | None, right_kind: str, validity_months: int,
 ) -> None:  # fmt: skip
     """A 400 naming every field of a new budget that is wrong."""
     params: list[InvalidParam] = []
@@ -80,12 +81,10 @@ def _check_budget(
         params.append(InvalidParam("name", _("Give the budget a name."), "required"))
     if period_end < period_start:
         params.append(InvalidParam("periodEnd", _("The end is before the start."), "date"))
-    if per_person is not None:
-        check_cents(per_person, "amountPerPersonCents")
-        if per_person > total:
-            params.append(
-                InvalidParam("amountPerPersonCents", _("More than the whole budget."), "amount")
-            )
+    if per_person is not None and cents_to_move(per_person, "amountPerPersonCents") > total:
+        params.append(
+            InvalidParam("amountPerPersonCents", _("More than the whole budget."), "amount")
+        )
     if right_kind not in {RightKind.MONEY, RightKind.VOUCHER}:
         params.append(InvalidParam("rightKind", _("A budget gives money or vouchers."), "enum"))
     if not 1 <= validity_months <= 240:
@@ -99,13 +98,13 @@ def create_budget(
     actor: audit.Actor,
     funder: Funder,
     name: str,
-    total_cents: int,
+    total: Money,
     period_start: dt.date,
     period_end: dt.date,
     conditions: dict[str, Any] | None = None,
     scheme: str = "",
     allocation_policy: str = AllocationPolicy.FIRST_COME,
-    amount_per_person_cents: int | None = None,
+    amount_per_person: Money | None = None,
     right_kind: str = RightKind.MONEY,
     right_validity_months: int = 24,
     portability: str = Portability.PERSON,
@@ -114,25 +113,26 @@ def create_budget(
     """Set money aside: a funding transaction from the funder's source into a new budget.
 
     Locks: the funder's source account (shared), by its conditional balance update."""
-    total = check_cents(total_cents, "totalCents")
+    total_cents = cents_to_move(total, "totalCents")
     _check_budget(
-        name, total, period_start, period_end,
-        amount_per_person_cents, right_kind, right_validity_months,
+        name, total_cents, period_start, period_end,
+        amount_per_person, right_kind, right_validity_months,
     )  # fmt: skip
+    amount_per_person_cents = None if amount_per_person is None else amount_per_person.cents
     try:
         canonical = funder_conditions.canonical(conditions)
     except ConditionsError as exc:
         raise conditions_problem(exc) from None
     fields = {
         "funder": funder, "name": name.strip(), "scheme": scheme, "conditions": canonical,
-        "total_cents": total, "period_start": period_start, "period_end": period_end,
+        "total_cents": total_cents, "period_start": period_start, "period_end": period_end,
         "allocation_policy": allocation_policy, "amount_per_person_cents": amount_per_person_cents,
         "right_kind": right_kind, "right_validity_months": right_validity_months,
         "portability": portability,
     }  # fmt: skip
     key = idempotency_key or new_key("budget")
     request_hash = digest(
-        op="budget", funder=funder.pk, name=name, total=total, start=period_start,
+        op="budget", funder=funder.pk, name=name, total=total_cents, start=period_start,
         end=period_end, conditions=canonical, scheme=scheme, policy=allocation_policy,
         per_person=amount_per_person_cents, kind=right_kind, months=right_validity_months,
         portability=portability,
@@ -142,7 +142,7 @@ def create_budget(
         account, pool = LedgerAccount.objects.bulk_create(
             [
                 LedgerAccount(
-                    kind=AccountKind.BUDGET, floor_cents=0, balance_cents=total, funder=funder
+                    kind=AccountKind.BUDGET, floor_cents=0, balance_cents=total_cents, funder=funder
                 ),
                 LedgerAccount(kind=AccountKind.POOL, floor_cents=0, funder=funder),
             ]
@@ -153,7 +153,7 @@ def create_budget(
             cause=Cause.FUNDING,
             source=(source.pk, AccountKind.SOURCE),
             target=(account.pk, AccountKind.BUDGET),
-            cents=total, key=key, request_hash=request_hash, actor=actor, on=period_start,
+            cents=total_cents, key=key, request_hash=request_hash, actor=actor, on=period_start,
             memo=f"budget {budget.name}", budget_id=budget.pk, preset=frozenset({account.pk}),
         )  # fmt: skip
         audit.record(

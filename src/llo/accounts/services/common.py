@@ -25,6 +25,7 @@ from llo.accounts.ledger import InsufficientFunds
 from llo.accounts.models import LedgerTransaction
 from llo.accounts.store import ledger as ledger_store
 from llo.core import audit
+from llo.core.money import Money
 from llo.core.problems import InvalidParam, Problem, invalid
 
 #: The actor of work nobody asked for by hand (set-up, nightly jobs).
@@ -33,10 +34,14 @@ SYSTEM = audit.Actor.system("accounts")
 T = TypeVar("T")
 
 
-def check_cents(value: object, name: str = "amountCents") -> int:
-    """A money amount from outside: whole cents, more than zero; else a 400 problem."""
+def cents_to_move(amount: Money, name: str = "amountCents") -> int:
+    """The cents of an amount a use case moves: more than zero; else a 400 problem naming the
+    field. Whole cents are the type's promise (:class:`~llo.core.money.Money`), not checked
+    again by each use case."""
+    if not isinstance(amount, Money):  # a caller that bypassed the types: a bug, not input
+        raise TypeError(f"{name}: a use case takes Money, not {type(amount).__name__}")
     try:
-        return ledger.check_amount(value)
+        return ledger.check_amount(amount.cents)
     except ledger.LedgerError:
         raise invalid(
             _("The amount must be a whole number of cents, more than 0."),

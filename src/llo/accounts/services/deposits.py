@@ -24,10 +24,11 @@ from llo.accounts import deposit_rows as checks
 from llo.accounts.csvfile import RowError
 from llo.accounts.ledger import InsufficientFunds
 from llo.accounts.models import Budget, LedgerTransaction, Portability, Right
-from llo.accounts.services.common import check_cents, digest, new_key, run_once
+from llo.accounts.services.common import cents_to_move, digest, new_key, run_once
 from llo.accounts.store import ledger as ledger_store
 from llo.accounts.store import lines, persons
 from llo.core import audit
+from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.core.timeutil import today
 from llo.people.models import Person
@@ -71,13 +72,13 @@ def deposit(
     actor: audit.Actor,
     budget: Budget,
     person: Person,
-    amount_cents: int,
+    amount: Money,
     on: dt.date | None = None,
     valid_until: dt.date | None = None,
     idempotency_key: str | None = None,
 ) -> Right:
     """Credit one person: a new right with its own expiry (locks as :func:`bulk_deposit`)."""
-    cents = check_cents(amount_cents)
+    cents = cents_to_move(amount)
     names = {"person": "personId", "amount": "amountCents"}
     result = bulk_deposit(
         actor=actor,

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from llo.accounts.models import Funder, Portability, Right, RightKind
-from llo.accounts.services.common import check_cents
+from llo.accounts.services.common import cents_to_move
 from llo.core import audit
+from llo.core.money import Money
 from llo.core.problems import InvalidParam, invalid
 from llo.people.models import Person
 
@@ -26,7 +27,7 @@ def register_information_right(
     text: str,
     valid_from: dt.date,
     valid_until: dt.date | None = None,
-    amount_cents: int | None = None,
+    amount: Money | None = None,
 ) -> Right:
     """A drawing right or loan room of a person, shown beside their money. Locks nothing."""
     if kind not in {RightKind.DRAWING_RIGHT, RightKind.LOAN_CAPACITY}:
@@ -34,8 +35,7 @@ def register_information_right(
             _("Only drawing rights and loan room are for information."),
             [InvalidParam("kind", _("drawing_right or loan_capacity"), "enum")],
         )
-    if amount_cents is not None:
-        check_cents(amount_cents, "infoAmountCents")
+    amount_cents = None if amount is None else cents_to_move(amount, "infoAmountCents")
     with transaction.atomic():
         right = Right.objects.create(
             person=person,

@@ -26,7 +26,7 @@ from llo.accounts.models import (
     RightStatus,
 )
 from llo.accounts.services.common import (
-    check_cents,
+    cents_to_move,
     digest,
     key_reused,
     new_key,
@@ -53,7 +53,7 @@ def reserve(
     *,
     actor: audit.Actor,
     right: Right,
-    amount_cents: int,
+    amount: Money,
     on: dt.date | None = None,
     provider: Organisation | None = None,
     reference: str = "",
@@ -64,7 +64,7 @@ def reserve(
     Locks: the right, only while it opens (the first time its money moves); then the right's
     account by its conditional balance update (the new reservation's account is made with its
     balance)."""
-    cents, on = check_cents(amount_cents), on or today()
+    cents, on = cents_to_move(amount), on or today()
     key = idempotency_key or new_key("reserve")
     provider_id = provider.pk if provider else None
     request_hash = digest(
@@ -116,7 +116,7 @@ def release(
     *,
     actor: audit.Actor,
     reservation: Reservation,
-    amount_cents: int | None = None,
+    amount: Money | None = None,
     on: dt.date | None = None,
     idempotency_key: str | None = None,
 ) -> LedgerTransaction:
@@ -128,11 +128,12 @@ def release(
     last), by their conditional balance updates."""
     on = on or today()
     key = idempotency_key or new_key("release")
-    request_hash = digest(op="release", reservation=reservation.pk, cents=amount_cents, on=on)
+    asked = None if amount is None else cents_to_move(amount)
+    request_hash = digest(op="release", reservation=reservation.pk, cents=asked, on=on)
 
     def work() -> LedgerTransaction:
         current = Reservation.objects.select_related("right", "account").get(pk=reservation.pk)
-        cents = _amount(current, amount_cents)
+        cents = _amount(current, amount)
         target = return_target(current.right, on)
         balances: dict[int, int] = {}
         with short_as_problem(_("Less money is reserved than you want to release.")):
@@ -160,7 +161,7 @@ def pay_provider(
     *,
     actor: audit.Actor,
     reservation: Reservation,
-    amount_cents: int | None = None,
+    amount: Money | None = None,
     provider: Organisation | None = None,
     on: dt.date | None = None,
     idempotency_key: str | None = None,
@@ -173,12 +174,13 @@ def pay_provider(
     its lock is held only until the commit), by their conditional balance updates."""
     on = on or today()
     key = idempotency_key or new_key("pay")
+    asked = None if amount is None else cents_to_move(amount)
     request_hash = digest(
-        op="pay", reservation=reservation.pk, cents=amount_cents, on=on,
+        op="pay", reservation=reservation.pk, cents=asked, on=on,
         provider=provider.pk if provider else None,
     )  # fmt: skip
     outcome, made = fastpath.pay(
-        key=key, request_hash=request_hash, reservation=reservation, cents=amount_cents, on=on,
+        key=key, request_hash=request_hash, reservation=reservation, cents=asked, on=on,
         provider=provider, actor=actor,
     )  # fmt: skip
     if outcome == "key-reused":
@@ -196,7 +198,7 @@ def pay_provider(
                 _("Say which training provider is paid."),
                 [InvalidParam("provider", _("required"), "required")],
             )
-        cents = _amount(current, amount_cents)
+        cents = _amount(current, amount)
         account = ledger_store.provider_account(payee)
 
         def settle(balances: dict[int, int]) -> None:
@@ -225,7 +227,7 @@ def claw_back(
     *,
     actor: audit.Actor,
     reservation: Reservation,
-    amount_cents: int,
+    amount: Money,
     on: dt.date | None = None,
     idempotency_key: str | None = None,
 ) -> LedgerTransaction:
@@ -235,7 +237,7 @@ def claw_back(
     Locks: the reservation (two claw-backs of one reservation cannot both take what was paid
     once); then the provider's account and the right's (or the funder's returned account), by
     their conditional balance updates."""
-    cents, on = check_cents(amount_cents), on or today()
+    cents, on = cents_to_move(amount), on or today()
     key = idempotency_key or new_key("clawback")
     request_hash = digest(op="claw_back", reservation=reservation.pk, cents=cents, on=on)
 
@@ -308,9 +310,9 @@ def return_to_budget(
     return run_once(key, request_hash, work, lambda txn: int(txn.amount_cents))
 
 
-def _amount(reservation: Reservation, amount_cents: int | None) -> int:
+def _amount(reservation: Reservation, amount: Money | None) -> int:
     """The cents asked for, or all that is reserved; 422 when nothing is."""
-    cents = reservation.account.balance_cents if amount_cents is None else check_cents(amount_cents)
+    cents = reservation.account.balance_cents if amount is None else cents_to_move(amount)
     if cents <= 0:
         raise Problem(422, _("Nothing is reserved any more."), code="nothing-reserved")
     return cents

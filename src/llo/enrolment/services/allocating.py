@@ -33,7 +33,7 @@ from llo.core import audit
 from llo.core.problems import Problem
 from llo.core.timeutil import now
 from llo.enrolment import allocation, lifecycle
-from llo.enrolment.lifecycle import Event, Money, Status, Transition, Who
+from llo.enrolment.lifecycle import Event, Movement, Status, Transition, Who
 from llo.enrolment.models import Application, PreRegistration, Preview, Window
 from llo.enrolment.services import money, notices, transitions
 from llo.enrolment.services.common import SYSTEM, new_receipt
@@ -264,7 +264,7 @@ def allocate_window(
         )
         for row, ids in by_row.items():
             apps = _loaded(current, ids, row)
-            if row.money != Money.NONE:  # only a grant moves money
+            if row.money != Movement.NONE:  # only a grant moves money
                 money.perform(row.money, apps, ctx)
             # Every person hears their outcome: granted, waiting or refused (issue 15), in
             # one insert per row (notifications.notify_each).

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The money movements the lifecycle table names (:class:`llo.enrolment.lifecycle.Money`),
+"""The money movements the lifecycle table names (:class:`llo.enrolment.lifecycle.Movement`),
 one function each, looked up in :data:`MOVEMENTS`. Money moves only through
 :mod:`llo.accounts.services` (reserve, release, pay_provider, claw_back, deposit); every
 movement to or from a provider is also written as a :class:`Payment` for its statement.
@@ -19,9 +19,10 @@ from llo.accounts import services as accounts
 from llo.accounts.models import Right
 from llo.accounts.plan import FundingPlan, LineReason
 from llo.core import audit
+from llo.core.money import Money
 from llo.core.timeutil import now
 from llo.enrolment import settlement
-from llo.enrolment.lifecycle import Money
+from llo.enrolment.lifecycle import Movement
 from llo.enrolment.models import (
     Application,
     Funding,
@@ -50,7 +51,7 @@ class Context:
     excused: bool = False
 
 
-def perform(money: Money, apps: Sequence[Application], ctx: Context) -> int:
+def perform(money: Movement, apps: Sequence[Application], ctx: Context) -> int:
     """Move ``money`` for every application; the cents paid to, taken back from or released
     for providers (0 for a reservation or no movement)."""
     if not apps:
@@ -140,7 +141,7 @@ def _reserve_for(
     reservation = accounts.reserve(
         actor=actor,
         right=right,
-        amount_cents=cents,
+        amount=Money(cents),
         on=on,
         provider=provider,
         # What the funder's page and the person's right show: the application's number, which
@@ -182,7 +183,7 @@ def _pay(
         txn = _LEDGER[kind](
             actor=actor,
             reservation=funding.reservation,
-            amount_cents=cents,
+            amount=Money(cents),
             on=on,
             idempotency_key=f"app:{app.pk}:{kind}:{funding.pk}",
         )
@@ -286,11 +287,11 @@ def _release(apps: Sequence[Application], ctx: Context) -> int:
 
 
 #: The lifecycle table's money column, read as code.
-MOVEMENTS: dict[Money, Callable[[Sequence[Application], Context], int]] = {
-    Money.NONE: _none,
-    Money.RESERVE: _reserve,
-    Money.PAY_ADVANCE: _pay_advance,
-    Money.PAY_REST: _pay_rest,
-    Money.RELEASE: _release,
-    Money.CLAW_BACK: _claw_back,
+MOVEMENTS: dict[Movement, Callable[[Sequence[Application], Context], int]] = {
+    Movement.NONE: _none,
+    Movement.RESERVE: _reserve,
+    Movement.PAY_ADVANCE: _pay_advance,
+    Movement.PAY_REST: _pay_rest,
+    Movement.RELEASE: _release,
+    Movement.CLAW_BACK: _claw_back,
 }
