@@ -68,8 +68,14 @@ def check(
         "funder_budget_valid": valid,
         "funder_level_ok": c.max_level is None or level <= _rank(c.max_level),
         "funder_offer_type_ok": not c.offer_types or offer.offer_type in c.offer_types,
+        # A listed ISCO-08 group of n digits holds the unit groups that begin with those digits.
         "funder_occupation_ok": not c.occupations
-        or bool(set(offer.occupations or ()) & set(c.occupations)),
+        or any(
+            f"{unit:04d}".startswith(group)
+            for unit in offer.occupations or ()
+            if unit
+            for group in c.occupations
+        ),
         "funder_region_ok": not places
         or gemeente in [int(g[2:]) for g in c.gemeenten]
         or region in [int(r[2:]) for r in c.regions],

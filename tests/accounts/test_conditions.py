@@ -89,7 +89,10 @@ CONDITIONS = st.fixed_dictionaries(
     optional={
         "max_level": st.sampled_from(enums.names(enums.NLQF)),
         "offer_types": st.lists(st.sampled_from(enums.names(enums.OfferType)), max_size=3),
-        "occupations": st.lists(st.sampled_from(["7212", "5321", "2512"]), max_size=2),
+        "occupations": st.lists(
+            st.sampled_from(["7212", "5321", "2512", "72", "721", "7", "53", "0110", "2"]),
+            max_size=2,
+        ),
         "regions": st.lists(st.sampled_from(["AM22", "AM05"]), max_size=2),
         "gemeenten": st.lists(st.sampled_from(["GM0599", "GM0153"]), max_size=2),
         "sectors": st.lists(st.sampled_from(["retail", "metal", "care"]), max_size=2),
@@ -131,7 +134,9 @@ def cases(draw: st.DrawFn) -> tuple[PersonFacts, OfferFacts]:
         in_register=draw(st.booleans()),
         quality_mark_valid=draw(st.booleans()),
         purpose=draw(st.sampled_from(enums.names(enums.Purpose))),
-        occupations=tuple(draw(st.lists(st.sampled_from([7212, 5321, 2512]), max_size=2))),
+        occupations=tuple(
+            draw(st.lists(st.sampled_from([7212, 5321, 2512, 7223, 110, 2221]), max_size=2))
+        ),
         other_funding_cents=draw(st.sampled_from([0, 50_000])),
     )
     return person, facts

@@ -84,7 +84,7 @@ def test_a_funder_is_its_stored_conditions_with_its_name() -> None:
         key="right_7", name="O&O-fonds Techniek", kind="oo_fund", balance_cents=150_000,
     )  # fmt: skip
     assert funder.conditions.name == "O&O-fonds Techniek"
-    assert funder.conditions.occupations == (7212,)
+    assert funder.conditions.occupations == ("7212",)
     assert funder.balance_cents == 150_000
     with pytest.raises(ConditionsError):
         facts_adapter.funder_facts(

@@ -60,7 +60,7 @@ def test_the_accounts_form_keys_are_understood() -> None:
         "subsidiary": False,
     }
     conditions = parse_conditions(form)
-    assert conditions.occupations == (7212, 7233)
+    assert conditions.occupations == ("7212", "7233")
     assert conditions.valid_until == dt.date(2026, 12, 31)
     from llo.accounts.forms import CONDITION_FIELDS
 

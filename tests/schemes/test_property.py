@@ -139,7 +139,10 @@ FUNDER_CONDITIONS = st.fixed_dictionaries(
     optional={
         "max_level": st.sampled_from([m.name for m in enums.NLQF]),
         "offer_types": st.lists(st.sampled_from(enums.names(enums.OfferType)), max_size=3),
-        "occupations": st.lists(st.sampled_from(OCCUPATIONS), max_size=3),
+        # Groups at every ISCO-08 level (issue 17), beside the unit groups offers lead to.
+        "occupations": st.lists(
+            st.sampled_from((*OCCUPATIONS, "53", "8", "251", "0110")), max_size=3
+        ),
         "regions": st.lists(st.sampled_from([r for _, r in GEMEENTEN]), max_size=2),
         "gemeenten": st.lists(st.sampled_from([g for g, _ in GEMEENTEN]), max_size=2),
         "sectors": st.lists(st.sampled_from(enums.names(enums.Sector)), max_size=3),

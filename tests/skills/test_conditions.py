@@ -89,18 +89,21 @@ def test_a_fund_names_occupations_in_words_and_reads_them_back_in_words() -> Non
     fund = Organisation.objects.create(kvk="90000004", name="O&O-fonds Techniek", kind="oo_fund")
     client = Client()
     client.force_login(User.objects.create_user("fonds:90000004", "fonds", organisation=fund))
-    bad = client.post("/financier/budgetten/nieuw", form_budget(occupations="verzorgende\n72"))
+    bad = client.post("/financier/budgetten/nieuw", form_budget(occupations="verzorgende\n99"))
     assert bad.status_code == 400
     html = bad.content.decode()
     assert "woonbegeleider; zorghulp; verpleeghulp" in html
-    assert "72 is een grote groep" in html
+    assert "Er is geen groep beroepen met code 99" in html
+    # A broad group (issue 17): "72" is every occupation in metal and machines.
     ok = client.post(
-        "/financier/budgetten/nieuw", form_budget(occupations="lasser\nonderhoudsmonteur\n7411")
+        "/financier/budgetten/nieuw",
+        form_budget(occupations="lasser\nonderhoudsmonteur\n7411\n72"),
     )
     assert ok.status_code == 302
-    assert Budget.objects.get().conditions["occupations"] == ["7212", "7233", "7411"]
+    assert Budget.objects.get().conditions["occupations"] == ["72", "7212", "7233", "7411"]
     page = client.get(ok["Location"]).content.decode()
     assert "beroepen zoals hardsoldeerder, soldeerder, lasser" in page
+    assert "vakmensen in metaal en machines (zoals" in page
 
 
 @pytest.mark.django_db

@@ -65,13 +65,14 @@ class CodesField(forms.CharField):
         return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
 
 
-_LEADING_GROUP = re.compile(r"^(\d{4})(\s*[-\u2013\u2014:(].*)?$")
+_LEADING_GROUP = re.compile(r"^(\d{1,4})(\s*[-\u2013\u2014:(].*)?$")
 
 
 class OccupationsField(forms.CharField):
-    """The occupations a funder's money is for, as ISCO-08 unit groups: what the schemes' rules
-    compare (docs/decisions/010-skills-language.md). Typed one per line as a unit group
-    ("7212") or any Dutch name of an occupation ("lasser": its group, 7212); shown back as
+    """The occupations a funder's money is for, as ISCO-08 groups: what the schemes' rules
+    compare (docs/decisions/010-skills-language.md). Typed one per line as a group at any level
+    ("7212" the welders, "72" every occupation in metal and machines) or any Dutch name of an
+    occupation ("lasser": its unit group, 7212); shown back as
     the group with the occupations in it, so a funder reads words, not only numbers."""
 
     widget = forms.Textarea(attrs={"rows": 3})
@@ -99,13 +100,11 @@ class OccupationsField(forms.CharField):
             except TermError as exc:
                 errors.append(exc.reason)
                 continue
-            group = occupation_codes.unit_group(code)
-            if len(group) != 4:
-                errors.append(
-                    str(_("%(code)s is a large group. Give a group of 4 digits or an occupation."))
-                    % {"code": code}
-                )
-                continue
+            # A group at any level stays itself ("72": every occupation in metal and
+            # machines; issue 17); an occupation gives its unit group.
+            group = (
+                code if occupation_codes.is_isco_code(code) else occupation_codes.unit_group(code)
+            )
             if group not in groups:
                 groups.append(group)
         if errors:

@@ -65,8 +65,11 @@ class FunderConditions:
     valid_until: dt.date | None = None
     max_level: str | None = None
     offer_types: tuple[str, ...] = ()
-    #: ISCO-08 unit groups (1..9999); stored as 4-digit text ("0110" is an ISCO code).
-    occupations: tuple[int, ...] = ()
+    #: ISCO-08 groups at any level, as their code text: a major group ("7"), sub-major ("72"),
+    #: minor ("721") or unit group ("7212"). The number of digits is the level, so the text is
+    #: kept as given ("0110", the officers, is not "110"); an offer's occupation meets a listed
+    #: group when its unit group begins with it (llo.skills.codes.ancestors; issue 17).
+    occupations: tuple[str, ...] = ()
     gemeenten: tuple[str, ...] = ()
     #: Labour-market regions (CBS ``AMnn``) the person must live in.
     regions: tuple[str, ...] = ()
@@ -112,9 +115,7 @@ class FunderConditions:
             value = getattr(self, name)
             if value == getattr(default, name) or value in ((), {}, None):
                 continue
-            if name == "occupations":
-                value = sorted(f"{code:04d}" for code in value)
-            elif isinstance(value, tuple):
+            if isinstance(value, tuple):
                 value = sorted(value)
             elif isinstance(value, dt.date):
                 value = value.isoformat()
@@ -287,21 +288,30 @@ def _patterned(pattern: re.Pattern[str], example: str) -> Callable[[str, Any], t
     return check
 
 
-def _occupations(name: str, value: Any) -> tuple[int, ...]:
+def _occupations(name: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
         raise _Bad(_("Give a list of ISCO-08 codes, for example 7212."))
     codes = [_isco(item) for item in value]
     if not all(codes):
-        raise _Bad(_("Give ISCO-08 codes of 1 to 4 digits, for example 7212 (welders)."))
+        raise _Bad(
+            _(
+                "Give ISCO-08 codes of 1 to 4 digits, for example 7212 (welders) or 72 "
+                "(every occupation in metal and machines)."
+            )
+        )
     return tuple(sorted(set(codes)))
 
 
-def _isco(value: Any) -> int:
+def _isco(value: Any) -> str:
+    """An ISCO-08 group code as text, or "" when it is none. Text keeps its digits (the level:
+    "72" is a sub-major group, "0110" a unit group). A number is read as its digits
+    (72 → "72"); a number of 4 digits is a unit group as before."""
     if isinstance(value, bool):
-        return 0
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 4:
-        value = int(value.strip())
-    return value if isinstance(value, int) and 1 <= value <= 9999 else 0
+        return ""
+    if isinstance(value, int):
+        value = str(value) if value >= 0 else ""
+    text = value.strip() if isinstance(value, str) else ""
+    return text if text.isdigit() and 1 <= len(text) <= 4 else ""
 
 
 def _reference(name: str, value: Any) -> dict[str, str]:

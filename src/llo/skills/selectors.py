@@ -9,7 +9,9 @@ Resolving what a person typed (a code, a URI or any Dutch label) into one code l
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -287,6 +289,20 @@ def _group_members(code: str) -> list[tuple[str, str]]:
     return sorted(rows, key=lambda r: code_order(r[0]))
 
 
+@functools.lru_cache(maxsize=1)
+def _group_names() -> dict[tuple[str, str], str]:
+    """(code, language) → the name of an ISCO-08 major or sub-major group
+    (data/isco08_groups.csv: the ILO's English titles, llo's own B1 Dutch)."""
+    from importlib import resources
+
+    text = resources.files("llo.skills").joinpath("data/isco08_groups.csv").read_text("utf-8")
+    names: dict[tuple[str, str], str] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        names[(row["code"], "en")] = row["label_en"]
+        names[(row["code"], "nl")] = row["label_nl"]
+    return names
+
+
 @functools.lru_cache(maxsize=2048)
 def _group_label(code: str, language: str) -> str:
     members = _group_members(code)
@@ -295,6 +311,11 @@ def _group_label(code: str, language: str) -> str:
     # The broadest occupations of the group name it: those with the fewest dotted parts.
     depth = min(c.count(".") for c, _n in members)
     names = [n for c, n in members if c.count(".") == depth]
+    # A major or sub-major group (1 or 2 digits) holds hundreds of occupations: its own name
+    # says more, with three of them as examples (issue 17).
+    named = _group_names().get((code, "en" if language.startswith("en") else "nl"))
+    if named:
+        return _("%(group)s (such as %(names)s)") % {"group": named, "names": ", ".join(names[:3])}
     shown, rest = names[:3], len(members) - min(3, len(names))
     if rest:
         return ngettext(
@@ -345,6 +366,7 @@ def code_labels(codes: Iterable[str]) -> dict[str, str]:
 def clear_caches() -> None:
     """After a taxonomy import: names and indexes are read again."""
     _group_label.cache_clear()
+    _group_names.cache_clear()
     label_index.cache_clear()
     names.cache_clear()
 

@@ -32,6 +32,10 @@ class oo_fonds_retail(_Examples):
     stems = ("oo_fonds_retail",)
 
 
+class oo_fonds_zorg(_Examples):
+    stems = ("oo_fonds_zorg",)
+
+
 class werkgever_korenaar(_Examples):
     stems = ("werkgever_korenaar",)
 

@@ -86,7 +86,8 @@ def _in_lists(index: np.ndarray, row_codes: list[np.ndarray], lists: list[list[i
     if keys.size == 0:
         return hit
     for codes in row_codes:
-        hit |= np.isin(index * _KEY + codes.astype(np.int64), keys)
+        codes = codes.astype(np.int64)
+        hit |= (codes >= 0) & np.isin(index * _KEY + codes, keys)
     return hit
 
 
@@ -168,11 +169,31 @@ class funder_occupation_ok(Condition):
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         index, funders = _rows(person, period, parameters)
-        lists = [[int(c) for c in _list(f, "occupations")] for f in funders]
+        lists = [[_group_key(str(c)) for c in _list(f, "occupations")] for f in funders]
         slots = ("offer_occupation_1", "offer_occupation_2", "offer_occupation_3")
-        # 0 means "no occupation" and is never on a list (codes are 1..9999).
-        codes = [person(slot, period) for slot in slots]
+        codes = [key for slot in slots for key in _group_keys(person(slot, period))]
         return _open(index, lists) | _in_lists(index, codes, lists)
+
+
+# A funder may list ISCO-08 groups at any level: major "7", sub-major "72", minor "721" or unit
+# group "7212" (ILO, ISCO-08 structure: each level adds one digit). The offer's occupations are
+# unit groups. A group is keyed by (digits, number), so "72" and "0072" or "0110" and "110"
+# never meet; a unit group lies in the group whose code is its first n digits.
+_LEVEL = 10_000
+
+
+def _group_key(code: str) -> int:
+    return len(code) * _LEVEL + int(code)
+
+
+def _group_keys(unit_groups: np.ndarray) -> list[np.ndarray]:
+    """The keys of the groups each row's unit group lies in, one array per level (4 digits to
+    1). 0 means "no occupation": its keys are -1, on no list."""
+    codes = unit_groups.astype(np.int64)
+    none = codes <= 0
+    return [
+        np.where(none, -1, digits * _LEVEL + codes // 10 ** (4 - digits)) for digits in (4, 3, 2, 1)
+    ]
 
 
 class funder_region_ok(Condition):
