@@ -96,3 +96,26 @@ def test_any_credential_round_trips_and_matches_joserfc(name: str, n: int) -> No
     assert token == _joserfc_sign(credential, okp, w.vm)
     assert _joserfc_accepts(token, jose.okp_public(w.key.public_key()))
     assert jose.verify(token, lambda *_a: w.key.public_key())[1] == credential
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_JSON, big=st.integers(2**64, 2**80))
+def test_compact_json_is_the_standard_librarys_bytes(value: object, big: int) -> None:
+    # What jose.sign signs must not depend on the JSON library (orjson, with the standard
+    # library for what orjson refuses, such as integers beyond 64 bits).
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    assert jose.compact_json(value) == expected
+    wrapped = {"n": big, "v": value}
+    assert (
+        jose.compact_json(wrapped)
+        == json.dumps(wrapped, ensure_ascii=False, separators=(",", ":")).encode()
+    )

@@ -98,6 +98,7 @@ class Cohort:
             else:
                 fixed.append(rdfc._line(*rdfc._fill_one(quad, leaves)))
         self._fixed = sorted(set(fixed))
+        self._blank_labels(template, leaves, slots)
         self._key = key
         stamp = eddsa._created(created)
         config = eddsa.proof_config(prototype, verification_method, stamp, "assertionMethod")
@@ -131,6 +132,90 @@ class Cohort:
             ).encode()
         )
 
+    def _blank_labels(self, template: rdfc.Template, leaves: list[str], slots: set[int]) -> None:
+        """What RDFC-1.0's blank-node labelling (section 4.4-4.6, first-degree hashes) needs
+        per credential, prepared once: the blank nodes come only from the template, so which
+        statements mention which node is the same for every credential; a node whose
+        statements use no varying value has the same hash in every credential. Per credential
+        only the hashes of the other nodes are made, and the lines of the fixed statements
+        with blank nodes are kept per labelling (bench/credentials: the labelling was a fifth
+        of a cohort credential's own work beside the two signatures)."""
+        self._plain_dynamic = [n for n in self._dynamic if not template.blank[n]]
+        self._blank = [n for n in self._dynamic if template.blank[n]]
+        self._blank_varying = {i for i, n in enumerate(self._blank) if template.deps[n] & slots}
+        self._blank_quads = [rdfc._fill_one(template.quads[n], leaves) for n in self._blank]
+        self._mentions = rdfc.blank_mentions(self._blank_quads)
+        # Per node: the lines of its statements that do not change, relabelled for its hash,
+        # and the indexes of those that do; the digest itself when none does.
+        self._node_fixed: list[list[str]] = []
+        self._node_varying: list[list[int]] = []
+        self._node_digest: list[str | None] = []
+        for node, indexes in self._mentions:
+            fixed_lines = [
+                self._relabelled(self._blank_quads[i], node)
+                for i in indexes
+                if i not in self._blank_varying
+            ]
+            varying = [i for i in indexes if i in self._blank_varying]
+            self._node_fixed.append(fixed_lines)
+            self._node_varying.append(varying)
+            digest = None
+            if not varying:
+                digest = hashlib.sha256("".join(sorted(fixed_lines)).encode()).hexdigest()
+            self._node_digest.append(digest)
+        self._labelled_fixed: dict[tuple[str, ...], list[str]] = {}
+
+    @staticmethod
+    def _relabelled(quad: rdfc.Quad, node: str) -> str:
+        s, p, o, g = quad
+        first = rdfc._relabel_first
+        return rdfc._line(first(s, node), p, first(o, node), first(g, node) if g else None)
+
+    def _blank_lines(self, leaves: list[str]) -> list[str] | None:
+        """The canonical lines of the statements with blank nodes (as
+        ``rdfc._canonical_lines``); None when two nodes hash alike (the n-degree step)."""
+        template = self._template
+        quads = self._blank_quads.copy()
+        for i in self._blank_varying:
+            quads[i] = rdfc._fill_one(template.quads[self._blank[i]], leaves)
+        if len(set(quads)) != len(quads):  # equal values made two statements one
+            return rdfc._canonical_lines(list(dict.fromkeys(quads)), None)
+        nodes = [node for node, _indexes in self._mentions]
+        if len(nodes) == 1:
+            labels = {nodes[0]: "_:c14n0"}
+        else:
+            digests = []
+            for k, node in enumerate(nodes):
+                digest = self._node_digest[k]
+                if digest is None:
+                    lines = self._node_fixed[k] + [
+                        self._relabelled(quads[i], node) for i in self._node_varying[k]
+                    ]
+                    lines.sort()
+                    digest = hashlib.sha256("".join(lines).encode()).hexdigest()
+                digests.append(digest)
+            if len(set(digests)) != len(digests):
+                return None
+            order = sorted(range(len(nodes)), key=digests.__getitem__)
+            labels = {nodes[k]: f"_:c14n{rank}" for rank, k in enumerate(order)}
+        key = tuple(labels[node] for node in nodes)
+        fixed = self._labelled_fixed.get(key)
+        if fixed is None:
+            fixed = [
+                self._labelled(quads[i], labels)
+                for i in range(len(quads))
+                if i not in self._blank_varying
+            ]
+            self._labelled_fixed[key] = fixed
+        return fixed + [self._labelled(quads[i], labels) for i in self._blank_varying]
+
+    @staticmethod
+    def _labelled(quad: rdfc.Quad, labels: dict[str, str]) -> str:
+        s, p, o, g = quad
+        return rdfc._line(
+            labels.get(s, s), p, labels.get(o, o), labels.get(g, g) if g is not None else None
+        )
+
     def sign(self, values: Sequence[str]) -> Signed:
         """Both proofs of the credential with these ``values`` (in the order of
         ``varying``)."""
@@ -138,15 +223,10 @@ class Cohort:
         for slot, value in zip(self._slots, values, strict=True):
             leaves[slot] = value
         template = self._template
-        plain: list[str] = []
-        with_blank: list[rdfc.Quad] = []
-        for n in self._dynamic:
-            quad = rdfc._fill_one(template.quads[n], leaves)
-            if template.blank[n]:
-                with_blank.append(quad)
-            else:
-                plain.append(rdfc._line(*quad))
-        labelled = rdfc._canonical_lines(list(dict.fromkeys(with_blank)), None)
+        plain = [
+            rdfc._line(*rdfc._fill_one(template.quads[n], leaves)) for n in self._plain_dynamic
+        ]
+        labelled = self._blank_lines(leaves) if self._blank else []
         if labelled is None:
             raise ValueError("blank nodes need the n-degree step: sign this one by one")
         lines = self._fixed + plain + labelled
@@ -157,7 +237,7 @@ class Cohort:
         proof_value = b58encode(self._key.sign(self._head + digest))
         parts = [self._pieces[0]]
         for n, piece in zip(self._order, self._pieces[1:], strict=True):
-            parts.append(json.dumps(values[n], ensure_ascii=False))
+            parts.append(jose.compact_json(values[n]).decode())
             parts.append(piece)
         payload = "".join(parts)
         document = f'{payload[:-1]},"proof":{self._proof_prefix}{proof_value}"}}}}'

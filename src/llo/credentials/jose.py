@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -67,6 +68,22 @@ def _header_segment(kid: str) -> bytes:
     return urlsafe_b64encode(json.dumps(header, separators=(",", ":")).encode())
 
 
+def compact_json(value: Any) -> bytes:
+    """``value`` as compact UTF-8 JSON: the same bytes as ``json.dumps(value,
+    ensure_ascii=False, separators=(",", ":"))`` for what credentials hold (text, whole numbers,
+    booleans, lists and objects with text keys; tests/credentials/test_jose.py holds the two
+    equal, also for non-ASCII text). orjson writes it in about a fifteenth of the time
+    (bench/credentials: 1.2 against 19 microseconds for a 3 KB credential, a quarter of what
+    VC-JOSE issue spent). A float is written in its shortest form by both; only beyond 1e16 or
+    below 1e-4 do the notations differ (orjson "1e16", Python "1e+16"), both valid JSON
+    (RFC 8259 section 6) and both signed as written. What orjson refuses (integers beyond 64
+    bits, keys that are not text) goes through the standard library."""
+    try:
+        return orjson.dumps(value)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def sign(credential: dict[str, Any], key: OKPKey, kid: str) -> str:
     """The compact JWS of ``credential``, byte for byte what joserfc's ``serialize_compact``
     makes with the same header (Ed25519 is deterministic; tests/credentials/test_jose.py holds
@@ -76,7 +93,7 @@ def sign(credential: dict[str, Any], key: OKPKey, kid: str) -> str:
     private = key.private_key
     if not isinstance(private, Ed25519PrivateKey):
         raise CredentialError("bad-key", "an Ed25519 private key is needed")
-    payload = json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode()
+    payload = compact_json(credential)
     signing_input = _header_segment(kid) + b"." + urlsafe_b64encode(payload)
     signature = urlsafe_b64encode(private.sign(signing_input))
     return (signing_input + b"." + signature).decode("ascii")
