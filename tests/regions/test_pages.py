@@ -109,6 +109,33 @@ def test_public_pages_without_login(twente: dict[str, Any], client: Client) -> N
         assert client.get("/regio/kaart.topojson").status_code == 200
 
 
+def test_the_region_page_reads_in_a_fixed_number_of_queries(
+    twente: dict[str, Any], client: Client, django_assert_max_num_queries: Any
+) -> None:
+    """The page reads whole sets (the summary in one aggregation, the page of cells with
+    their number, this year's online row and last year's row together), never per row: the
+    number of queries does not grow with the table (bench/gap: a region's page p95)."""
+    from llo.regions import selectors
+
+    with time_machine.travel(NOW, tick=False):
+        with django_assert_max_num_queries(10):
+            page = client.get(f"/regio/{TWENTE}?jaar=2027")
+        assert page.status_code == 200
+        body = page.content.decode()
+        # A page past the end shows the last page.
+        past = client.get(f"/regio/{TWENTE}?jaar=2027&pagina=99")
+        assert past.status_code == 200
+        assert "lasser" in past.content.decode()
+        summary = selectors.summary(TWENTE, 2027)
+        assert summary is not None
+        assert (summary.totals.demand_people, summary.totals.gap) == (120, 120 - 28)
+        assert summary.totals.online_seats == 24
+        rows = selectors.gap_page(TWENTE, 2027).rows  # type: ignore[union-attr]
+        lasser = next(r for r in rows if r.code == LASSER)
+        assert (lasser.seats, lasser.online_seats, lasser.gap) == (28, 24, 92)
+        assert "92" in body
+
+
 def test_the_api_without_login_returns_exactly_the_open_fields(
     twente: dict[str, Any], client: Client
 ) -> None:

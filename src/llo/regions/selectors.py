@@ -7,10 +7,10 @@ only."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum, Window
 
 from llo.core.identifiers import LEVEL_LABELS, Level
 from llo.core.timeutil import today
@@ -193,9 +193,22 @@ def regions() -> list[Named]:
     return [Named(c, n) for c, n in Region.objects.order_by("name").values_list("code", "name")]
 
 
-def years() -> Years:
+def last_run() -> GapRun | None:
+    """The last whole computation of the gap table (a page reads it once and passes it on)."""
+    return GapRun.objects.filter(region_code="").first()
+
+
+class _Unread:
+    """Not read yet: the function reads the last run itself."""
+
+
+_UNREAD = _Unread()
+
+
+def years(run: GapRun | _Unread | None = _UNREAD) -> Years:
     """The years the gap table holds (the last whole computation), and the current one."""
-    run = GapRun.objects.filter(region_code="").first()
+    if isinstance(run, _Unread):
+        run = last_run()
     now_year = today().year
     if run is None:
         return Years(now_year, arithmetic.table_years(today()))
@@ -225,22 +238,32 @@ def _level_label(level: str) -> str:
 # --- the gap ------------------------------------------------------------------------------
 
 
-def _rows(cells: list[GapCell], year: int, dimension: str, region_code: str) -> list[GapRow]:
+def _rows(
+    cells: Sequence[GapCell],
+    year: int,
+    dimension: str,
+    region_code: str,
+    run: GapRun | _Unread | None = _UNREAD,
+) -> list[GapRow]:
     codes = [c.code for c in cells]
-    online = {
-        c.code: c
-        for c in GapCell.objects.filter(
-            region_code=arithmetic.ONLINE, year=year, dimension=dimension, code__in=codes
-        )
-    }
-    previous = dict(
-        GapCell.objects.filter(
-            region_code=region_code, year=year - 1, dimension=dimension, code__in=codes
-        ).values_list("code", "gap")
-    )
-    has_previous = GapRun.objects.filter(
-        region_code="", first_year__lte=year - 1, last_year__gte=year - 1
-    ).exists()
+    # The online row of this year and the region's row of the year before, in one query.
+    online: dict[str, tuple[int, int]] = {}
+    previous: dict[str, int] = {}
+    for where, when, code, offers, seats, gap in GapCell.objects.filter(
+        Q(region_code=arithmetic.ONLINE, year=year) | Q(region_code=region_code, year=year - 1),
+        dimension=dimension,
+        code__in=codes,
+    ).values_list("region_code", "year", "code", "offers", "seats", "gap"):
+        if where == arithmetic.ONLINE and when == year:
+            online[code] = (offers, seats)
+        if where == region_code and when == year - 1:
+            previous[code] = gap
+    if isinstance(run, _Unread):
+        has_previous = GapRun.objects.filter(
+            region_code="", first_year__lte=year - 1, last_year__gte=year - 1
+        ).exists()
+    else:
+        has_previous = run is not None and run.first_year <= year - 1 <= run.last_year
     labels = label_of(dimension, codes)
     rows = []
     for c in cells:
@@ -258,8 +281,8 @@ def _rows(cells: list[GapCell], year: int, dimension: str, region_code: str) -> 
                 seats=c.seats,
                 starts=c.starts,
                 starts_without_seats=c.starts_without_seats,
-                online_offers=on.offers if on else 0,
-                online_seats=on.seats if on else 0,
+                online_offers=on[0] if on else 0,
+                online_seats=on[1] if on else 0,
                 gap=c.gap,
                 previous_gap=prev,
                 trend=arithmetic.trend(c.gap, prev),
@@ -278,9 +301,12 @@ def gap_page(
     page: int = 1,
     page_size: int = PAGE_SIZE,
     only_demand: bool = False,
+    named: Named | None = None,
+    run: GapRun | _Unread | None = _UNREAD,
 ) -> GapPage | None:
-    """One page of a region's gap table (occupations or skills), biggest gap first."""
-    named = region(region_code)
+    """One page of a region's gap table (occupations or skills), biggest gap first. A page
+    that has read the region (``named``) and the last run (``run``) passes them on."""
+    named = named or region(region_code)
     if named is None:
         return None
     cells = GapCell.objects.filter(region_code=named.code, year=year, dimension=dimension)
@@ -291,11 +317,17 @@ def gap_page(
         "demand": ("-demand_people", "-gap", "code"),
         "seats": ("-seats", "-offers", "code"),
     }[sort if sort in SORTS else "gap"]
-    total = cells.count()
+    # The page and the number of cells in one query (COUNT(*) OVER ()); only a page past the
+    # end asks for the number on its own, and then shows the last page.
+    page = max(page, 1)
+    counted = cells.annotate(total=Window(Count("id"))).order_by(*order)
+    chosen = list(counted[(page - 1) * page_size : page * page_size])
+    total = chosen[0].total if chosen else cells.count()
     pages = max(1, -(-total // page_size))
-    page = min(max(page, 1), pages)
-    chosen = list(cells.order_by(*order)[(page - 1) * page_size : page * page_size])
-    rows = _rows(chosen, year, dimension, named.code)
+    if page > pages:
+        page = pages
+        chosen = list(counted[(page - 1) * page_size : page * page_size])
+    rows = _rows(chosen, year, dimension, named.code, run)
     return GapPage(named, year, dimension, sort, page, pages, total, rows)
 
 
@@ -312,43 +344,37 @@ def gap_table(region_code: str, year: int) -> list[GapRow]:
     return out
 
 
-def summary(region_code: str, year: int) -> RegionSummary | None:
+def summary(
+    region_code: str, year: int, run: GapRun | _Unread | None = _UNREAD
+) -> RegionSummary | None:
     named = region(region_code)
     if named is None:
         return None
-    cell = GapCell.objects.filter(
-        region_code=named.code, year=year, dimension="all", code=""
-    ).first()
-    online = GapCell.objects.filter(
-        region_code=arithmetic.ONLINE, year=year, dimension="all", code=""
-    ).first()
-    # The gap of a region: the sum over its occupations (a statement for skills only has
-    # no occupation to weigh against).
-    gap = (
-        GapCell.objects.filter(region_code=named.code, year=year, dimension="occupation").aggregate(
-            total=Sum("gap")
-        )["total"]
-        or 0
+    if isinstance(run, _Unread):
+        run = last_run()
+    # One query: the region's "all" cell, the online "all" cell, and the gap of the region:
+    # the sum over its occupations (a statement for skills only has no occupation to weigh
+    # against).
+    mine = Q(region_code=named.code, dimension="all", code="")
+    online = Q(region_code=arithmetic.ONLINE, dimension="all", code="")
+    occupations = Q(region_code=named.code, dimension="occupation")
+    fields = ("demand_people", "demand_urgent", "statements", "offers", "seats", "starts")
+    found = GapCell.objects.filter(mine | online | occupations, year=year).aggregate(
+        gap=Sum("gap", filter=occupations),
+        online_offers=Sum("offers", filter=online),
+        online_seats=Sum("seats", filter=online),
+        **{name: Sum(name, filter=mine) for name in fields},
     )
     totals = Totals(
-        demand_people=cell.demand_people if cell else 0,
-        demand_urgent=cell.demand_urgent if cell else 0,
-        statements=cell.statements if cell else 0,
-        offers=cell.offers if cell else 0,
-        seats=cell.seats if cell else 0,
-        starts=cell.starts if cell else 0,
-        online_offers=online.offers if online else 0,
-        online_seats=online.seats if online else 0,
-        gap=gap,
+        **{name: found[name] or 0 for name in (*fields, "online_offers", "online_seats", "gap")}
     )
-    run = GapRun.objects.filter(region_code="").first()
     open_count = DemandStatement.objects.filter(
         region_id=named.code, status=DemandStatus.OPEN
     ).count()
     return RegionSummary(
         named,
         year,
-        years().available,
+        years(run).available,
         totals,
         run.computed_at if run else None,
         open_count,

@@ -56,8 +56,8 @@ def _int(value: str | None, default: int) -> int:
     return int(value) if value and value.isdigit() and len(value) < 7 else default
 
 
-def _year(request: HttpRequest) -> tuple[int, tuple[int, ...]]:
-    years = selectors.years()
+def _year(request: HttpRequest, run: Any = None) -> tuple[int, tuple[int, ...]]:
+    years = selectors.years() if run is None else selectors.years(run)
     year = _int(request.GET.get("jaar"), years.current)
     if year not in years.available:
         year = years.current
@@ -136,8 +136,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def region_page(request: HttpRequest, code: str) -> HttpResponse:
-    year, available = _year(request)
-    summary = selectors.summary(code, year)
+    run = selectors.last_run()  # read once for the years, the summary and the trend
+    year, available = _year(request, run)
+    summary = selectors.summary(code, year, run)
     if summary is None:
         raise Http404
     dimension = DIMENSIONS.get(request.GET.get("soort", "beroep"), "occupation")
@@ -148,6 +149,8 @@ def region_page(request: HttpRequest, code: str) -> HttpResponse:
         dimension=dimension,
         sort=sort,
         page=_int(request.GET.get("pagina"), 1),
+        named=summary.region,
+        run=run,
     )
     assert page is not None  # the region exists
     top = [r for r in page.rows if r.demand_people or r.seats][:10] if page.page == 1 else []
