@@ -251,7 +251,8 @@ class BudgetForm(IdempotentForm):
         required=False,
         help_text=_(
             "One per line: the name of an occupation (for example lasser) or a group of "
-            "occupations (for example 7212). Empty: every occupation."
+            "occupations (for example 7212 for welders, or 72 for every occupation in metal "
+            "and machines). Empty: every occupation."
         ),
     )
     regions = forms.MultipleChoiceField(

@@ -186,8 +186,9 @@ OCW_MARKS = (QualityMarkKind.OCW, QualityMarkKind.NVAO)
 
 def _occupation_codes(values: Iterable[Any]) -> tuple[int, ...] | None:
     """ISCO-08 codes of the register's occupations: an ESCO occupation (``7212.3``, what offers
-    name since issue 17) gives its unit group (``7212``, llo.skills.codes; the funders' lists
-    and the schemes' sector lists hold unit groups); ``None`` when it names occupations
+    name since issue 17) gives its unit group (``7212``, llo.skills.codes; a funder's list may
+    hold a group of any level, which the rule matches on the unit group's first digits);
+    ``None`` when it names occupations
     without their codes."""
     codes: list[int] = []
     for value in values:
