@@ -80,7 +80,11 @@ class ConditionsSchema(Schema):
 
     maxLevel: Level | None = None
     offerTypes: list[str] | None = None
-    occupations: list[str] | None = None
+    occupations: list[str] | None = Field(
+        None,
+        description='ISCO-08 groups of 1 to 4 digits, as text: "7212" (welders) or "72" (every '
+        "occupation in metal and machines); an offer meets one when its occupation lies in it.",
+    )
     regions: list[str] | None = Field(None, description="Labour-market regions, AMnn.")
     purposes: list[str] | None = Field(None, description="work, grow or switch.")
     labourPositions: list[str] | None = None
@@ -232,8 +236,12 @@ class PlanOfferIn(Schema):
     priceComponents: PriceComponents
     level: Level
     offerType: OfferType = OfferType.COURSE
-    occupations: list[Annotated[str, Field(pattern=r"^\d{1,4}$")]] = Field(
-        [], max_length=3, description="ISCO-08 codes of the occupations it leads to (at most 3)."
+    # The occupations an offer leads to are unit groups (4 digits): a shorter code is a
+    # group of many occupations, which a funder may list but a training does not lead to.
+    occupations: list[Annotated[str, Field(pattern=r"^\d{4}$")]] = Field(
+        [],
+        max_length=3,
+        description="ISCO-08 unit groups (4 digits) of the occupations it leads to (at most 3).",
     )
     purpose: Purpose | None = Field(None, description="Why you follow it; empty: not said yet.")
 
