@@ -300,7 +300,11 @@ def page_part() -> dict[str, Any]:
     for i in range(PAGE_REQUESTS + 20):
         started = time.perf_counter()
         cpu = time.process_time()
-        response = client.post("/verifieren", {"credential": signed})
+        # Each request from its own address: the write limit (600 a minute per address,
+        # llo.core.ratelimit) still counts every request, as in production, but this bench's
+        # 640 requests are many visitors, not one.
+        address = f"10.1.{i // 200}.{i % 200 + 1}"
+        response = client.post("/verifieren", {"credential": signed}, REMOTE_ADDR=address)
         took = time.perf_counter() - started
         if i >= 20:
             page_cpu.append((time.process_time() - cpu) * 1000)
@@ -313,6 +317,7 @@ def page_part() -> dict[str, Any]:
             "/api/v1/credentials/verify",
             data=json.dumps({"credential": signed}),
             content_type="application/json",
+            REMOTE_ADDR=address,
         )
         took = time.perf_counter() - started
         assert response.status_code == 200
