@@ -131,3 +131,21 @@ def test_the_sector_lists_of_the_llo_scheme_are_known_isco_unit_groups() -> None
                 seen += 1
     assert seen >= 20
     assert empty == without_esco
+
+
+@pytest.mark.parametrize(
+    ("listed", "eligible"),
+    [
+        (["0110"], True),  # the unit group of officers itself
+        (["011"], True),  # its minor group
+        (["01"], True),  # its sub-major group
+        (["0"], True),  # the armed forces, major group 0
+        (["110"], False),  # digits as a number: not the officers' group
+        (["11"], False),  # chief executives and senior officials
+        (["1"], False),  # managers
+    ],
+)
+def test_a_group_code_keeps_its_leading_zero(listed: list[str], eligible: bool) -> None:
+    # Issue 17: the number of digits is the level; "0110" (officers) is not 110.
+    decision = decide(jan(), welding((110,)), ON, {"name": "Fonds", "occupations": listed})
+    assert decision.eligible is eligible, [r.text for r in decision.failed]
