@@ -63,6 +63,9 @@ OLD_PUBLIC_NAMES = [
     # Added with the learning overview (issue 15): the 60-day warning of money about to expire.
     "WARN_DAYS",
     "warn_expiring",
+    # Added with the window allocator's bulk reservation (issue 18).
+    "ReserveRow",
+    "reserve_many",
 ]
 
 

@@ -7,6 +7,8 @@ One module per family, named after what it does:
 * :mod:`~llo.accounts.services.deposits`: deposits to persons (one, many, a CSV file);
 * :mod:`~llo.accounts.services.information`: rights shown for information only;
 * :mod:`~llo.accounts.services.reservations`: reserve, release, pay, claw back, give back;
+* :mod:`~llo.accounts.services.reserve_many`: many reservations in one use case (a window's
+  grants);
 * :mod:`~llo.accounts.services.expiry`: rights and budgets past their last day;
 * :mod:`~llo.accounts.services.transfer`: a right when its holder changes employer;
 * :mod:`~llo.accounts.services.rights` and :mod:`~llo.accounts.services.common`: the steps
@@ -67,6 +69,7 @@ from llo.accounts.services.reservations import (
     reserve,
     return_to_budget,
 )
+from llo.accounts.services.reserve_many import ReserveRow, reserve_many
 from llo.accounts.services.transfer import (
     TransferOutcome,
     TransferResult,
@@ -85,6 +88,7 @@ __all__ = [
     "DepositRow",
     "ExpiryReport",
     "Mismatch",
+    "ReserveRow",
     "TransferOutcome",
     "TransferResult",
     "add_months",
@@ -114,6 +118,7 @@ __all__ = [
     "register_information_right",
     "release",
     "reserve",
+    "reserve_many",
     "return_to_budget",
     "right_balances",
     "rights_to_expire",

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import connections, models
 
+from llo.core.bulk import allocate_ids
+
 CHUNK = 50_000
 
 
@@ -26,29 +28,6 @@ def _copy_value(field: models.Field[Any, Any], value: Any) -> Any:
     if isinstance(field, models.JSONField):
         return json.dumps(value, ensure_ascii=False, default=str)
     return value
-
-
-def allocate_ids(model: type[models.Model], count: int, using: str = "default") -> list[int]:
-    """``count`` new primary keys for ``model``, taken before the rows are written so that
-    child rows can point at them. Run inside the transaction that writes the rows."""
-    if count == 0:
-        return []
-    conn = connections[using]
-    table = model._meta.db_table
-    with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
-            )
-            return [int(r[0]) for r in cursor.fetchall()]
-        # SQLite: the write lock is held (transaction_mode IMMEDIATE), so max + 1 is ours;
-        # inserting explicit ids also moves sqlite_sequence (AUTOINCREMENT) along.
-        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
-        top = int(cursor.fetchone()[0])
-        cursor.execute("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
-        top = max(top, int(cursor.fetchone()[0]))
-        return list(range(top + 1, top + 1 + count))
 
 
 def insert(
