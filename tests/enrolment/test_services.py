@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from bench.windows.conditional import submit_conditional
@@ -42,6 +43,31 @@ def _submit(world: World, p, key: str = "k1", at: dt.datetime = DURING, amount: 
         amount_cents=shown.amount_cents if amount is None else amount,
         idempotency_key=key,
         at=at,
+    )
+
+
+def test_receipt_numbers_have_80_bits_and_never_repeat_a_stored_one(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: 40 bits made a collision likely in a 250,000-entry window, and one stopped
+    the whole allocation on the unique receipt. Now 80 bits (16 Crockford base-32 characters)
+    and the allocator draws again for a number already stored."""
+    from llo.enrolment.services import allocating, common
+
+    drawn = {common.new_receipt() for _ in range(2000)}
+    assert len(drawn) == 2000
+    assert all(
+        re.fullmatch(r"LLO-([0-9A-HJKMNP-TV-Z]{4}-){3}[0-9A-HJKMNP-TV-Z]{4}", r) for r in drawn
+    )
+    _submit(world, person(), key="a")
+    services.allocate_window(world.window, at=DURING + dt.timedelta(minutes=5))
+    stored = Application.objects.get().receipt
+    draws = iter([stored, "LLO-NEW1"])
+    monkeypatch.setattr(allocating, "new_receipt", lambda: next(draws))
+    _submit(world, person(), key="b")
+    services.allocate_window(world.window, at=DURING + dt.timedelta(minutes=10))
+    assert sorted(Application.objects.values_list("receipt", flat=True)) == sorted(
+        [stored, "LLO-NEW1"]
     )
 
 

@@ -24,12 +24,13 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from llo.core import audit
+from llo.core import audit, bulk
 from llo.core.problems import Problem
 from llo.core.timeutil import now
 from llo.enrolment import allocation, lifecycle
@@ -111,10 +112,17 @@ class _Rows:
 
 
 def _receipts(n: int) -> list[str]:
-    """``n`` receipt numbers, no two alike."""
+    """``n`` receipt numbers, no two alike and none stored before (one look-up per batch:
+    a clash is near impossible with 80 bits, but would stop the whole allocation on the
+    unique ``Application.receipt``)."""
     made: set[str] = set()
     while len(made) < n:
-        made.add(new_receipt())
+        fresh = {new_receipt() for _ in range(n - len(made))} - made
+        for part in intake.chunks(sorted(fresh)):
+            fresh -= set(
+                Application.objects.filter(receipt__in=part).values_list("receipt", flat=True)
+            )
+        made |= fresh
     return list(made)
 
 
@@ -143,14 +151,17 @@ def _applications(
     duplicate = allocation.Outcome.REFUSED_DUPLICATE
     decided = [s for s in result.order if result.outcomes[s] != duplicate]
     receipts = _receipts(len(decided))
+    # The ids taken first, so the outcomes can be told without reading the rows back.
+    ids = bulk.allocate_ids(Application, len(decided))
     made: list[dict[str, object]] = []
-    for seq, receipt in zip(decided, receipts, strict=True):
+    for seq, receipt, pk in zip(decided, receipts, ids, strict=True):
         entry = by_id[seq]
         outcome = result.outcomes[seq]
         status = rows.of(outcome).target
         holds = status in (Status.GRANTED, Status.WAITING)
         made.append(
             {
+                "id": pk,
                 "person_id": entry.person_id,
                 "offer_id": entry.offer_id,
                 "offering_id": entry.offering_id,
@@ -262,13 +273,13 @@ def allocate_window(
             key=f"window:{current.pk}:{entries[-1].id if entries else 0}",
             window=current,
         )
+        told = {int(m["intake_id"]): _Told.of(m) for m in made}  # type: ignore[call-overload]
         for row, ids in by_row.items():
-            apps = _loaded(current, ids, row)
-            if row.money != Movement.NONE:  # only a grant moves money
-                money.perform(row.money, apps, ctx)
+            if row.money != Movement.NONE:  # only a grant moves money: those few as models
+                money.perform(row.money, _loaded(current, ids, row), ctx)
             # Every person hears their outcome: granted, waiting or refused (issue 15), in
-            # one insert per row (notifications.notify_each).
-            notices.tell(apps, row.target)
+            # one insert per batch (notifications.notify_each), from the rows just written.
+            notices.tell([told[i] for i in ids], row.target)
         if needs_close:
             current.allocated_at = at
         current.save(update_fields=["seed", "allocated_at"])
@@ -291,6 +302,23 @@ def allocate_window(
         result.granted_cents,
         current.seed,
     )
+
+
+class _Told(NamedTuple):
+    """An application just written, as :func:`notices.tell` reads it (no model: 250,000 of
+    them were a sixth of the allocator's time)."""
+
+    pk: int
+    person_id: int
+    offer_id: int
+    provider_id: int
+    amount_cents: int
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> _Told:
+        return cls(
+            row["id"], row["person_id"], row["offer_id"], row["provider_id"], row["amount_cents"]
+        )
 
 
 def _by_row(result: allocation.Result, rows: _Rows) -> dict[Transition, list[int]]:

@@ -11,13 +11,13 @@ English msgids translated when shown or e-mailed (B1 Dutch).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Protocol
 
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from llo.core.money import Money
 from llo.enrolment.lifecycle import Status
-from llo.enrolment.models import Application
 from llo.notifications import services as notifications
 from llo.people.models import Organisation
 from llo.register.models import Offer
@@ -80,7 +80,22 @@ MESSAGES: dict[Status, tuple[str, str]] = {
 }
 
 
-def tell(apps: Sequence[Application], status: Status, moved_cents: int | None = None) -> int:
+class Told(Protocol):
+    """What :func:`tell` reads of an application (a model, or the allocator's light row)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def person_id(self) -> int: ...
+    @property
+    def offer_id(self) -> int: ...
+    @property
+    def provider_id(self) -> int: ...
+    @property
+    def amount_cents(self) -> int: ...
+
+
+def tell(apps: Sequence[Told], status: Status, moved_cents: int | None = None) -> int:
     """Tell the persons of ``apps`` that their application entered ``status``. ``moved_cents``
     is the money of the step (one application); otherwise each application's own amount."""
     message = MESSAGES.get(status)
@@ -93,19 +108,29 @@ def tell(apps: Sequence[Application], status: Status, moved_cents: int | None = 
     providers = dict(
         Organisation.objects.filter(pk__in={a.provider_id for a in apps}).values_list("pk", "name")
     )
+    # The link of one application, made once: reverse() for each of an allocator's 250,000
+    # outcomes was a sixth of its time (issue 18).
+    link = reverse("enrolment:application", args=[_MARK])
+    amounts: dict[int, str] = {}
     items = []
     for app in apps:
-        cents = moved_cents if moved_cents is not None else app.amount_cents
+        cents = abs(int((moved_cents if moved_cents is not None else app.amount_cents) or 0))
+        if cents not in amounts:
+            amounts[cents] = Money(cents).format()
         items.append(
             notifications.Item(
                 recipient=notifications.Recipient(person_id=app.person_id),
                 params={
                     "title": titles.get(app.offer_id, ""),
-                    "amount": Money(abs(int(cents or 0))).format(),
+                    "amount": amounts[cents],
                     "provider": providers.get(app.provider_id, ""),
                 },
-                link=reverse("enrolment:application", args=[app.pk]),
+                link=link.replace(str(_MARK), str(app.pk)),
                 subject=("enrolment.Application", str(app.pk)),
             )
         )
     return notifications.notify_each(topic=topic, message=text, items=items)
+
+
+#: A number no other part of the link has, replaced by each application's id.
+_MARK = 987654321987
