@@ -61,6 +61,16 @@ def db_vendor(db: None) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: a rolled-back test gives its ids to the next
+    (SQLite), and a page's short-lived cache (a window's line, llo.enrolment.selectors) must
+    not carry one test's rows into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush every table, data migrations included: put the CBS regions
     and gemeenten and the packaged skills language back, as every real database has them."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import struct
 from typing import Any
 
 from gunicorn import util
@@ -37,12 +39,44 @@ _UNREAD_ABOVE = int(os.environ.get("LLO_MAX_BODY_BYTES", str(10 * 1024 * 1024)))
 
 
 def pre_request(worker: Any, req: Any) -> None:
-    """A request whose body llo may answer without reading (413 from its Content-Length) ends
-    its connection after the answer: on a kept-alive connection the unread body would be read
-    as the next request (the sync workers closed every connection anyway)."""
+    """Two things before llo sees a request:
+
+    * a request whose body llo may answer without reading (413 from its Content-Length)
+      ends its connection after the answer: on a kept-alive connection the unread body would
+      be read as the next request (the sync workers closed every connection anyway);
+    * how many requests wait behind this one (:func:`queued`), in the ``X-LLO-Queued``
+      header llo's busy check reads (llo.core.busy); a client's own header of that name is
+      dropped first."""
     for name, value in req.headers:
         if name == "CONTENT-LENGTH" and value.isdigit() and int(value) > _UNREAD_ABOVE:
             req.must_close = True
+    req.headers = [(n, v) for n, v in req.headers if n != "X-LLO-QUEUED"]
+    req.headers.append(("X-LLO-QUEUED", str(queued(worker))))
+
+
+#: struct tcp_info (linux/tcp.h): eight one-byte fields, then 32-bit ones; for a listening
+#: socket ``tcpi_unacked`` (the fifth of those) is its accept queue's length.
+_TCPI_UNACKED = struct.Struct("=I")
+_TCPI_UNACKED_AT = 8 + 4 * 4
+
+
+def queued(worker: Any) -> int:
+    """Connections accepted by the kernel and not yet by a worker, on every socket this
+    server listens on (one ``getsockopt`` each), plus those a threaded worker holds and has
+    not started; 0 where the system does not say (not Linux)."""
+    waiting = 0
+    for listener in getattr(worker, "sockets", ()):
+        sock = getattr(listener, "sock", listener)
+        try:
+            info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+        except (AttributeError, OSError):
+            continue
+        if len(info) >= _TCPI_UNACKED_AT + 4:
+            waiting += _TCPI_UNACKED.unpack_from(info, _TCPI_UNACKED_AT)[0]
+    futures = getattr(worker, "futures", None)
+    if futures is not None:  # gthread: connections handed to its pool, beyond its threads
+        waiting += max(0, len(futures) - threads)
+    return waiting
 
 
 # --- Limits of one request (gunicorn's defaults, stated) ----------------------------------------

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "llo.web.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    "llo.core.busy.BusyMiddleware",  # 429 when saturated, before any query (issue 18)
     "llo.core.sessions.SessionMiddleware",  # Django's, with no_session_write (issue 18)
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -242,6 +243,11 @@ LLO_JOB_STALE_SECONDS = int(os.environ.get("LLO_JOB_STALE_SECONDS", "3600"))
 # Behind how many reverse proxies llo runs (they append the client's address to
 # X-Forwarded-For); 0: the client is REMOTE_ADDR. The abuse limits count per address.
 LLO_TRUSTED_PROXIES = int(os.environ.get("LLO_TRUSTED_PROXIES", "0"))
+# Busy (llo.core.busy, decision 013): a request that would wait longer than this for a worker
+# is answered 429 at once; the requests the server handles at once (its workers times threads,
+# as llo.gunicorn_conf reads them).
+LLO_BUSY_WAIT_SECONDS = float(os.environ.get("LLO_BUSY_WAIT_SECONDS", "3"))
+LLO_BUSY_WORKERS = int(os.environ.get("LLO_WORKERS", "4")) * int(os.environ.get("LLO_THREADS", "1"))
 # Failed logins per account in a fixed window (llo.core.loginthrottle; 0 switches it off);
 # a device the account logged in from before is not held up by others' failures.
 LLO_LOGIN_ACCOUNT_FAILURES = int(os.environ.get("LLO_LOGIN_ACCOUNT_FAILURES", "5"))

@@ -281,3 +281,47 @@ def test_a_round_that_needs_a_fact_llo_does_not_hold_says_not_known_yet(client: 
     chosen = client.get(url, {"venster": window.pk}).content.decode()
     assert 'data-passed="unknown"' in chosen
     assert 'name="confirm"' not in chosen
+
+
+def test_the_window_page_and_the_status_stay_cheap_during_a_rush(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18, step 4: where a person stands comes from the window's line, counted once
+    per LINE_SECONDS per process (one grouped query), and a view counts only inside its own
+    block of ids; no view counts the whole intake. Blocks of two ids here, so the place
+    crosses blocks."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from llo.enrolment.selectors import rounds
+
+    monkeypatch.setattr(rounds, "LINE_BLOCK", 2)
+    window = open_round(uwv_budget())
+    offering = training()[1]
+    for n in range(5):
+        _apply(window, job_seeker(), offering.pk, f"o{n}")
+    sanne = job_seeker()
+    entry = _apply(window, sanne, offering.pk, "sanne")
+    login(client, "burger", who=sanne)
+    url = reverse("enrolment:window", args=[window.pk])
+    with CaptureQueriesContext(connection) as first:
+        assert 'data-line="6"' in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        assert 'data-line="6"' in client.get(url).content.decode()
+    status = reverse("enrolment:entry", args=[entry.pk])
+    with CaptureQueriesContext(connection) as mine:
+        assert 'data-line="6"' in client.get(status).content.decode()
+
+    def whole_intake(queries: CaptureQueriesContext) -> list[str]:
+        return [
+            q["sql"]
+            for q in queries.captured_queries
+            if "enrolment_intakeentry" in q["sql"] and "GROUP BY" in q["sql"]
+        ]
+
+    assert len(whole_intake(first)) == 1  # the line, once
+    assert whole_intake(again) == whole_intake(mine) == []
+    assert len(again.captured_queries) == len(first.captured_queries) - 1
+    # The place is exact however the blocks fall: every earlier entry is before Sanne.
+    for n, e in enumerate(IntakeEntry.objects.filter(window=window).order_by("pk"), start=1):
+        assert rounds.place_of(e).line == n
