@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from llo.accounts import services
 from llo.accounts.models import LedgerTransaction, Posting, Reservation, Right
 from llo.core.models import AuditEntry
+from llo.core.money import Money
 from llo.core.problems import Problem
 from tests.accounts.conftest import ACTOR, TODAY, make_budget, make_org, make_person
 
@@ -45,7 +46,7 @@ def world(db: None) -> dict[str, Any]:
     services.claim_rights(p.pk for p in people)
     rights = list(Right.objects.filter(deposit_id=result.transaction_id).order_by("person_id"))
     for right in rights[:2]:
-        services.reserve(actor=ACTOR, right=right, amount_cents=1_000, on=TODAY, provider=provider)
+        services.reserve(actor=ACTOR, right=right, amount=Money(1_000), on=TODAY, provider=provider)
     return {"rights": [r.pk for r in rights], "provider": provider.pk}
 
 
@@ -71,7 +72,7 @@ def state() -> dict[str, Any]:
 def rows_of(world: dict[str, Any], asked: list[tuple[int, int]], prefix: str) -> list[Any]:
     return [
         services.ReserveRow(
-            right_id=world["rights"][i], amount_cents=cents, idempotency_key=f"{prefix}{n}",
+            right_id=world["rights"][i], amount=Money(cents), idempotency_key=f"{prefix}{n}",
             provider_id=world["provider"], reference=f"aanvraag {n}",
         )
         for n, (i, cents) in enumerate(asked)
@@ -84,7 +85,7 @@ def one_by_one(rows: list[Any]) -> Problem | None:
             with transaction.atomic():
                 services.reserve(
                     actor=ACTOR, right=Right.objects.get(pk=row.right_id),
-                    amount_cents=row.amount_cents, on=TODAY,
+                    amount=row.amount, on=TODAY,
                     provider=make_provider(row.provider_id), reference=row.reference,
                     idempotency_key=row.idempotency_key,
                 )  # fmt: skip
@@ -127,7 +128,7 @@ def test_bulk_is_the_same_as_one_by_one(world: dict[str, Any], asked: list[tuple
         else:
             assert refused is None, f"one by one was refused ({refused}), the bulk call not"
             assert state() == single
-            assert [r.amount_cents for r in made] == [row.amount_cents for row in rows]
+            assert [r.amount_cents for r in made] == [row.amount.cents for row in rows]
             assert all(b is None or b >= 0 for _r, b in state()["balances"])
             assert services.verify_ledger() == []
         transaction.set_rollback(True)
@@ -143,12 +144,12 @@ def test_replays_with_the_same_keys_and_refuses_a_reused_one(world: dict[str, An
     # reserve() with one of the keys and the same request replays the bulk one, both ways.
     one = rows[1]
     replay = services.reserve(
-        actor=ACTOR, right=Right.objects.get(pk=one.right_id), amount_cents=one.amount_cents,
+        actor=ACTOR, right=Right.objects.get(pk=one.right_id), amount=one.amount,
         on=TODAY, provider=make_provider(one.provider_id), reference=one.reference,
         idempotency_key=one.idempotency_key,
     )  # fmt: skip
     assert replay.pk == first[1].pk
-    changed = [*rows[:2], services.ReserveRow(**{**rows[2].__dict__, "amount_cents": 5_001})]
+    changed = [*rows[:2], services.ReserveRow(**{**rows[2].__dict__, "amount": Money(5_001)})]
     with pytest.raises(Problem) as info:
         services.reserve_many(actor=ACTOR, rows=changed, on=TODAY)
     assert info.value.status == 409

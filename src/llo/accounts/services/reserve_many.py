@@ -39,12 +39,13 @@ from llo.accounts.models import (
     ReservationStatus,
     Right,
 )
-from llo.accounts.services.common import check_cents, digest, key_reused, short_as_problem
+from llo.accounts.services.common import cents_to_move, digest, key_reused, short_as_problem
 from llo.accounts.services.rights import check_usable, not_spendable
 from llo.accounts.store import ledger as ledger_store
 from llo.accounts.store import locks, many
 from llo.core import audit
 from llo.core.bulk import allocate_ids, insert_rows
+from llo.core.money import Money
 from llo.core.timeutil import now, today
 
 
@@ -53,7 +54,7 @@ class ReserveRow:
     """One reservation asked for: what :func:`reserve` takes, by id."""
 
     right_id: int
-    amount_cents: int
+    amount: Money
     idempotency_key: str
     provider_id: int | None = None
     reference: str = ""
@@ -78,7 +79,7 @@ def reserve_many(
     on = on or today()
     asked = []
     for row in rows:
-        cents = check_cents(row.amount_cents)
+        cents = cents_to_move(row.amount)
         # The fingerprint reserve() makes: a retry through either is a replay.
         request_hash = digest(
             op="reserve", right=row.right_id, cents=cents, on=on, provider=row.provider_id,

@@ -107,7 +107,7 @@ def grant_from_window(
         rows=[
             accounts.ReserveRow(
                 right_id=rights[a.person_id].pk,
-                amount_cents=a.amount_cents,
+                amount=Money(a.amount_cents),
                 idempotency_key=f"app:{a.pk}:reserve",
                 provider_id=a.provider_id,
                 # What the funder's page and the person's right show: the application's
