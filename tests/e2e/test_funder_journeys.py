@@ -19,7 +19,6 @@ issue 15, the closing note on Fatima). Every page: axe-core WCAG 2.2 AA and the 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -30,16 +29,15 @@ from llo.accounts import selectors as account_selectors
 from llo.accounts.models import Budget, Right
 from llo.core.timeutil import today
 from llo.demo import accounts as demo_accounts
-from llo.demo import personas
-from llo.enrolment.models import Application
-from llo.people.models import Organisation, Person
-from llo.regions.models import Gemeente
-from llo.register.models import Offer, Offering, OfferState, Opleider, QualityMark
-from llo.register.search.indexer import reindex
-from llo.skills.resolve import Resolver
 from tests.accounts.conftest import employ, make_org, make_person
-from tests.e2e.conftest import assert_no_axe_violations
-from tests.e2e.dutch import assert_dutch
+from tests.e2e.journey_world import (
+    apply_from_offer_page,
+    check,
+    offering,
+    org,
+    person,
+    provider,
+)
 from tests.e2e.test_browser import log_in_as, nl
 
 pytestmark = [
@@ -48,58 +46,6 @@ pytestmark = [
 ]
 
 NewContext = Callable[..., BrowserContext]
-
-
-def check(page: Page) -> None:
-    assert_no_axe_violations(page)
-    assert_dutch(page)
-
-
-def _person(key: str) -> Person:
-    found = Person.objects.by_bsn(next(p.bsn for p in personas.PERSONS if p.key == key))
-    assert found is not None
-    return found
-
-
-def _org(key: str) -> Organisation:
-    return Organisation.objects.get(kvk=next(o.kvk for o in personas.ORGANISATIONS if o.key == key))
-
-
-def _provider(key: str) -> Opleider:
-    """A persona provider, admitted, with the NRTO mark."""
-    opleider, _ = Opleider.objects.get_or_create(
-        organisation=_org(key), defaults={"kind": "private", "status": "admitted"}
-    )
-    QualityMark.objects.get_or_create(
-        opleider=opleider, kind="nrto", defaults={"valid_from": dt.date(2020, 1, 1)}
-    )
-    return opleider
-
-
-def _offering(
-    opleider: Opleider,
-    code: str,
-    title: str,
-    *,
-    kind: str,
-    level: str,
-    cents: int,
-    occupation: str = "",
-    gemeente: str = "",
-) -> Offering:
-    """A published offer with one start in 45 days (in time for every scheme)."""
-    offer = Offer.objects.create(
-        opleider=opleider, code=code, title=title, offer_type=kind, level=level,
-        leads_to="none" if kind == "basic_skills" else "mbo_certificate",
-        legal_status="cursist", modes=["presential"], fee_cents=cents, price_cents=cents,
-        occupations=[Resolver("occupation").resolve(occupation)] if occupation else [],
-        state=OfferState.PUBLISHED,
-        description=f"{title}. Voor volwassenen die verder willen in hun werk.",
-    )  # fmt: skip
-    if gemeente:
-        offer.gemeenten.add(Gemeente.objects.get(code=gemeente))
-    reindex([offer.pk])
-    return Offering.objects.create(offer=offer, start_date=today() + dt.timedelta(days=45))
 
 
 def _make_budget(page: Page, name: str, total: str, per_person: str) -> None:
@@ -111,21 +57,6 @@ def _make_budget(page: Page, name: str, total: str, per_person: str) -> None:
     page.get_by_label(nl("Amount per person")).fill(per_person)
 
 
-def _apply(page: Page, app: str, offering: Offering) -> Application:
-    """The person applies from the offer page; returns the application made."""
-    page.goto(f"{app}/opleidingen/{offering.offer_id}")
-    check(page)
-    page.locator(f'a[href="/aanvragen/nieuw/{offering.pk}"]').first.click()
-    page.wait_for_url(re.compile(r"/aanvragen/nieuw/\d+"))
-    check(page)
-    expect(page.locator("#own-pay")).to_have_text(nl("You pay € 0,00 yourself."))
-    page.get_by_label(nl("I checked this. I want to apply.")).check()
-    page.get_by_role("button", name=nl("Apply"), exact=True).click()
-    page.wait_for_url(re.compile(r"/aanvragen/\d+$"))
-    check(page)
-    return Application.objects.get(pk=int(page.url.rsplit("/", 1)[1]))
-
-
 def test_the_sector_fund_deposits_under_its_conditions_and_sees_its_money_used(
     app: str, new_context: NewContext
 ) -> None:
@@ -133,17 +64,17 @@ def test_the_sector_fund_deposits_under_its_conditions_and_sees_its_money_used(
     log_in_as(fund_page, app, "ootechniek")  # makes the personas
     demo_accounts._persona_employments()  # Jan at Metaalbedrijf Twente Precisie
     demo_accounts._reach_relations()  # its member firms: Twente Precisie and Hengelo
-    jan = _person("jan")
+    jan = person("jan")
     colleague = make_person(name="Monteur Hengelo", gemeente="GM0164", level="eqf_3")
-    employ(colleague, _org("hengelo"), cao="CAO Metaal en Techniek", sector="metal")
+    employ(colleague, org("hengelo"), cao="CAO Metaal en Techniek", sector="metal")
     outsider = make_person(name="Verkoper Elders", gemeente="GM0153", level="eqf_3")
     employ(outsider, make_org(name="Winkel Elders", sector="retail"), sector="retail")
-    vakwerk = _provider("vakwerk")
-    welding = _offering(
+    vakwerk = provider("vakwerk")
+    welding = offering(
         vakwerk, "F-LAS", "Lassen MIG/MAG", kind="microcredential", level="eqf_3",
         cents=90_000, occupation="lasser",
     )  # fmt: skip
-    planning = _offering(
+    planning = offering(
         vakwerk, "F-WVB", "Werkvoorbereiding metaal", kind="course", level="eqf_5",
         cents=50_000, occupation="lasser",
     )  # fmt: skip
@@ -195,20 +126,20 @@ def test_the_sector_fund_deposits_under_its_conditions_and_sees_its_money_used(
     assert sorted(deposited) == [150_000, 150_000]
 
     # Jan uses it: the fund pays his welding course in full; above NLQF 4 he pays 20 %.
-    person = new_context(bypass_csp=True).new_page()
-    log_in_as(person, app, "jan")
-    check(person)
-    expect(person.locator("main")).to_contain_text("O&O-fonds Techniek")
-    expect(person.locator("main")).to_contain_text("€ 1.500,00")
-    application = _apply(person, app, welding)
+    jan_page = new_context(bypass_csp=True).new_page()
+    log_in_as(jan_page, app, "jan")
+    check(jan_page)
+    expect(jan_page.locator("main")).to_contain_text("O&O-fonds Techniek")
+    expect(jan_page.locator("main")).to_contain_text("€ 1.500,00")
+    application = apply_from_offer_page(jan_page, app, welding)
     assert (application.amount_cents, application.own_cents) == (90_000, 0)
     assert [f.right.budget_id for f in application.fundings.all()] == [budget.pk]
-    person.goto(f"{app}/aanvragen/nieuw/{planning.pk}")
-    check(person)
-    expect(person.locator("#own-pay")).to_have_text(
+    jan_page.goto(f"{app}/aanvragen/nieuw/{planning.pk}")
+    check(jan_page)
+    expect(jan_page.locator("#own-pay")).to_have_text(
         nl("You pay %(amount)s yourself.") % {"amount": "€ 100,00"}
     )
-    expect(person.locator("main")).to_contain_text("€ 400,00")
+    expect(jan_page.locator("main")).to_contain_text("€ 400,00")
 
     # The fund sees its money used: reserved for Jan, and the use per member firm.
     fund_page.reload()
@@ -229,10 +160,10 @@ def test_the_gemeente_pays_basic_skills_courses_in_full_for_its_residents(
 ) -> None:
     page = new_context(bypass_csp=True).new_page()
     log_in_as(page, app, "rotterdam")  # makes the personas
-    fatima, jan = _person("fatima"), _person("jan")
+    fatima, jan = person("fatima"), person("jan")
     neighbour = make_person(name="Bewoner Charlois", gemeente="GM0599", level="eqf_1")
-    maasstad = _provider("maasstad")
-    nt1 = _offering(
+    maasstad = provider("maasstad")
+    nt1 = offering(
         maasstad, "G-NT1", "Beter lezen en schrijven (NT1)", kind="basic_skills",
         level="eqf_1", cents=35_000, gemeente="GM0599",
     )  # fmt: skip
@@ -272,7 +203,7 @@ def test_the_gemeente_pays_basic_skills_courses_in_full_for_its_residents(
     log_in_as(fatima_page, app, "fatima")
     check(fatima_page)
     expect(fatima_page.locator("main")).to_contain_text("Gemeente Rotterdam")
-    application = _apply(fatima_page, app, nt1)
+    application = apply_from_offer_page(fatima_page, app, nt1)
     assert (application.amount_cents, application.own_cents) == (35_000, 0)
     assert [(f.right.budget_id, f.amount_cents) for f in application.fundings.all()] == [
         (budget.pk, 35_000)
