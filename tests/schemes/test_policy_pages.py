@@ -122,7 +122,8 @@ def test_the_history_shows_old_and_new_values(peter: Client) -> None:
     assert "1 januari 2023" in text
     assert "31 december 2022" in text
     assert "2023-01-01" not in text
-    assert "2022-03-01/2022-04-30" in text
+    assert "2022-03-01/2022-04-30" not in text
+    assert "1 maart 2022 \u2013 30 april 2022" in text  # an application window, in words
     assert "€ 1.000,00" in text  # the STAP maximum, cents shown as euros
     llo = unescape(page(peter.get(reverse("schemes:detail", args=["llo_regeling"]))))
     assert "Je bent op de dag van je aanvraag" in llo  # the B1 sentences of the conditions

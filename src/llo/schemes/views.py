@@ -11,6 +11,7 @@ holds the same numbers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -24,8 +25,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats
+from django.utils import dateformat, formats
 from django.utils.functional import Promise
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -88,6 +91,40 @@ def beleid_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 # --- Schemes and parameters --------------------------------------------------------------------
 
 
+#: The unit of a parameter (``metadata.unit`` in its YAML) in words.
+UNIT_LABELS: dict[str, Promise] = {
+    "boolean": gettext_lazy("yes or no"),
+    "cents": gettext_lazy("euro, written in cents"),
+    "choice": gettext_lazy("a choice"),
+    "employees": gettext_lazy("employees"),
+    "grants": gettext_lazy("grants"),
+    "intervals": gettext_lazy("periods (first day/last day)"),
+    "isco08": gettext_lazy("occupation groups (ISCO-08)"),
+    "level": gettext_lazy("level (NLQF)"),
+    "months": gettext_lazy("months"),
+    "purposes": gettext_lazy("goals of a training"),
+    "weeks": gettext_lazy("weeks"),
+    "years": gettext_lazy("years"),
+}
+_BRACES = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+
+
+def _with_code(sentence: str) -> SafeString:
+    """A rule sentence with its parameters in braces shown as code (policy staff copy them
+    into a reform); the rest escaped."""
+    parts = _BRACES.split(sentence)
+    return mark_safe(  # noqa: S308 - every part is escaped
+        "".join(
+            format_html('<code class="utrecht-code">{{{}}}</code>', part) if i % 2 else escape(part)
+            for i, part in enumerate(parts)
+        )
+    )
+
+
+def _as_code(text: str | None) -> SafeString | str:
+    return format_html('<code class="utrecht-code">{}</code>', text) if text else ""
+
+
 def _value_text(value: Any, unit: str, path: str) -> str:
     """A parameter value as policy staff read it: euros for cents, level names, lists."""
     if value is None:
@@ -98,12 +135,29 @@ def _value_text(value: Any, unit: str, path: str) -> str:
         return Money(value).format()
     if unit == "level" and isinstance(value, str):
         try:
-            return f"{Level(value).label} ({value})"
+            return str(Level(value).label)  # the code itself is shown beside it, as code
         except ValueError:
             return value
+    if unit == "intervals" and isinstance(value, list):
+        # "2022-03-01/2022-04-30" (first and last day, both included) in words.
+        spans = []
+        for span in value:
+            first, _sep, last = str(span).partition("/")
+            spans.append(
+                f"{_long_date(first)} \u2013 {_long_date(last)}" if last else _long_date(first)
+            )
+        return "; ".join(spans)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _long_date(text: str) -> str:
+    """An ISO date of a parameter file as the pages write dates ("1 maart 2022")."""
+    try:
+        return dateformat.format(dt.date.fromisoformat(text.strip()), "j F Y")
+    except ValueError:
+        return text
 
 
 def _parameters(node: ParameterNode, prefix: str) -> list[dict[str, Any]]:
@@ -130,6 +184,7 @@ def _parameters(node: ParameterNode, prefix: str) -> list[dict[str, Any]]:
                     "until": until,
                     "value": _value_text(at.value, unit, path),
                     "raw": at.value,
+                    "code": at.value if unit in ("level", "choice") else "",
                     "status": str(PARAMETER_STATUSES.get(meta.get("status", ""), "")),
                     "note": str(meta.get("note", "")).strip(),
                     "references": [
@@ -146,6 +201,7 @@ def _parameters(node: ParameterNode, prefix: str) -> list[dict[str, Any]]:
                 "anchor": path.replace(".", "-").replace("_", "-"),
                 "description": str(child.description or "").strip(),
                 "unit": unit,
+                "unit_label": str(UNIT_LABELS.get(unit, unit)),
                 "history": history,
             }
         )
@@ -196,7 +252,14 @@ def scheme_detail(request: HttpRequest, key: str) -> HttpResponse:
             "scheme": scheme,
             "rule_version": engine.rule_version(system, key) if scheme else "",
             "parameters": parameters,
-            "conditions": scheme.conditions if scheme else (),
+            "conditions": [
+                {
+                    "variable": c.variable,
+                    "passed": _with_code(c.passed),
+                    "failed": _with_code(c.failed),
+                }
+                for c in (scheme.conditions if scheme else ())
+            ],
         },
     )
 
@@ -401,15 +464,17 @@ def _results_context(result: Any) -> dict[str, Any]:
             {
                 "key": scheme.key,
                 "title": scheme.title,
-                "rule_version": scheme.rule_version,
-                "reform_rule_version": scheme.reform_rule_version,
+                # Versions are identifiers, shown as code.
+                "rule_version": _as_code(scheme.rule_version),
+                "reform_rule_version": _as_code(scheme.reform_rule_version),
                 "with_reform": with_reform,
                 "persons": _number(total.persons),
                 "totals": totals,
                 "splits": splits,
                 "conditions": [
                     {
-                        "label": c.label,
+                        # The variables' English labels are gettext msgids (gettext_noop).
+                        "label": _(c.label),
                         "baseline": _number(c.baseline_not_met),
                         "reform": _number(c.reform_not_met) if c.reform_not_met is not None else "",
                         "difference": (

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext_noop
 
 from llo.schemes.base import Condition, Derived
 from llo.schemes.enums import LEVEL_RANK, WORKING_POSITIONS, LabourPosition, Purpose, indices
@@ -31,7 +32,7 @@ def _is_working(person: Any, period: Any) -> np.ndarray:
 
 
 class llo_adult(Condition):
-    label = "Aged at least the minimum age on the application date"
+    label = gettext_noop("Aged at least the minimum age on the application date")
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         years = parameters(period).llo_regeling.min_age_years
@@ -39,14 +40,16 @@ class llo_adult(Condition):
 
 
 class llo_below_aow_age(Condition):
-    label = "Has not reached the AOW age on the application date"
+    label = gettext_noop("Has not reached the AOW age on the application date")
 
     def formula(person: Any, period: Any) -> Any:
         return np.logical_not(person("aow_age_reached", period))
 
 
 class llo_level_within_limit(Condition):
-    label = "Funding 'tot en met mbo 4': the person's or the training's level, per level_reading"
+    label = gettext_noop(
+        "Funding 'tot en met mbo 4': the person's or the training's level, per level_reading"
+    )
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         p = parameters(period).llo_regeling
@@ -59,7 +62,7 @@ class llo_level_within_limit(Condition):
 
 
 class llo_purpose_allowed(Condition):
-    label = "The purpose (to work, grow, switch) is one the scheme funds"
+    label = gettext_noop("The purpose (to work, grow, switch) is one the scheme funds")
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         allowed = [Purpose[name].index for name in parameters(period).llo_regeling.purposes]
@@ -67,7 +70,9 @@ class llo_purpose_allowed(Condition):
 
 
 class llo_leads_to_desired_occupation(Condition):
-    label = "The training leads to an occupation on a sector's list of desired occupations"
+    label = gettext_noop(
+        "The training leads to an occupation on a sector's list of desired occupations"
+    )
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         table = parameters(period).llo_regeling.desired_occupations
@@ -84,21 +89,21 @@ class llo_leads_to_desired_occupation(Condition):
 
 
 class llo_offer_in_register(Condition):
-    label = "The training is in the register"
+    label = gettext_noop("The training is in the register")
 
     def formula(person: Any, period: Any) -> Any:
         return person("offer_in_register", period)
 
 
 class llo_quality_mark_valid(Condition):
-    label = "The provider has a valid quality mark"
+    label = gettext_noop("The provider has a valid quality mark")
 
     def formula(person: Any, period: Any) -> Any:
         return person("offer_quality_mark_valid", period)
 
 
 class llo_no_study_support(Condition):
-    label = "Receives no student finance (when the scheme excludes it)"
+    label = gettext_noop("Receives no student finance (when the scheme excludes it)")
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         if not parameters(period).llo_regeling.exclude_study_support:
@@ -168,7 +173,7 @@ class llo_priority(Derived):
 
 
 class llo_in_target_group(Condition):
-    label = "In a priority group, when the scheme is limited to them"
+    label = gettext_noop("In a priority group, when the scheme is limited to them")
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         if not parameters(period).llo_regeling.priority.only_priority_groups:
@@ -177,7 +182,9 @@ class llo_in_target_group(Condition):
 
 
 class llo_applied_in_time(Condition):
-    label = "The training starts at least the minimum number of weeks after the application"
+    label = gettext_noop(
+        "The training starts at least the minimum number of weeks after the application"
+    )
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         # "at least N weeks" = start - application >= N * 7 calendar days (a leap day counts).
@@ -186,7 +193,7 @@ class llo_applied_in_time(Condition):
 
 
 class llo_budget_left(Condition):
-    label = "The person has not used the yearly amount yet"
+    label = gettext_noop("The person has not used the yearly amount yet")
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         most = parameters(period).llo_regeling.amount_per_person_per_year_cents
@@ -194,7 +201,7 @@ class llo_budget_left(Condition):
 
 
 class llo_has_eligible_costs(Condition):
-    label = "The training has costs the scheme can pay"
+    label = gettext_noop("The training has costs the scheme can pay")
 
     def formula(person: Any, period: Any) -> Any:
         return person("offer_cost_incl_vat_cents", period) > 0

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext_noop
 
 from llo.schemes import dates
 from llo.schemes.base import Condition, Derived
@@ -40,7 +41,7 @@ def window_of(
 
 
 class stap_adult(Condition):
-    label = "Aged at least 18 on the application date (art. 5(2))"
+    label = gettext_noop("Aged at least 18 on the application date (art. 5(2))")
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         # 18 years = 216 whole months; the birthday itself counts (dates.months_completed).
@@ -48,7 +49,7 @@ class stap_adult(Condition):
 
 
 class stap_below_aow_age(Condition):
-    label = "Has not reached the AOW age on the application date (art. 5(2))"
+    label = gettext_noop("Has not reached the AOW age on the application date (art. 5(2))")
 
     def formula(person: Any, period: Any) -> Any:
         return np.logical_not(person("aow_age_reached", period))
@@ -68,7 +69,7 @@ class stap_insured_months_in_reference_period(Derived):
 
 
 class stap_tie_to_labour_market(Condition):
-    label = "Insured in the Netherlands for at least 6 months in the reference period"
+    label = gettext_noop("Insured in the Netherlands for at least 6 months in the reference period")
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         least = parameters(period).stap.labour_market_tie.min_insured_months
@@ -76,14 +77,16 @@ class stap_tie_to_labour_market(Condition):
 
 
 class stap_no_study_support(Condition):
-    label = "Receives no student finance or similar public study support"
+    label = gettext_noop("Receives no student finance or similar public study support")
 
     def formula(person: Any, period: Any) -> Any:
         return np.logical_not(person("receives_study_support", period))
 
 
 class stap_offer_in_register(Condition):
-    label = "The training is in the STAP register and not excluded (art. 5(1), 12(1)(e))"
+    label = gettext_noop(
+        "The training is in the STAP register and not excluded (art. 5(1), 12(1)(e))"
+    )
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         p = parameters(period).stap
@@ -101,7 +104,9 @@ class stap_offer_in_register(Condition):
 
 
 class stap_quality_mark_valid(Condition):
-    label = "The provider has a valid quality recognition (until the autumn 2023 windows)"
+    label = gettext_noop(
+        "The provider has a valid quality recognition (until the autumn 2023 windows)"
+    )
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         if not parameters(period).stap.in_force.quality_mark_required:
@@ -125,7 +130,7 @@ def _when(person: Any, period: Any, in_force: Any, fact: str) -> np.ndarray:
 
 
 class stap_no_gifts_or_perks(Condition):
-    label = "No gifts, offers, travel or stay costs or other advantages (art. 4(3))"
+    label = gettext_noop("No gifts, offers, travel or stay costs or other advantages (art. 4(3))")
     reference = "https://zoek.officielebekendmakingen.nl/stcrt-2022-28947.html"
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
@@ -134,7 +139,9 @@ class stap_no_gifts_or_perks(Condition):
 
 
 class stap_market_rate(Condition):
-    label = "The training is priced at market rate (art. 5(1) and (5), Nov 2022 - Sep 2023)"
+    label = gettext_noop(
+        "The training is priced at market rate (art. 5(1) and (5), Nov 2022 - Sep 2023)"
+    )
     reference = "https://zoek.officielebekendmakingen.nl/stcrt-2022-28947.html"
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
@@ -143,7 +150,9 @@ class stap_market_rate(Condition):
 
 
 class stap_labour_market_oriented(Condition):
-    label = "The training is aimed at the labour market (art. 5(1), Nov 2022 - Sep 2023)"
+    label = gettext_noop(
+        "The training is aimed at the labour market (art. 5(1), Nov 2022 - Sep 2023)"
+    )
     reference = "https://zoek.officielebekendmakingen.nl/stcrt-2022-28947.html"
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
@@ -152,7 +161,9 @@ class stap_labour_market_oriented(Condition):
 
 
 class stap_programme_teacher_assessment(Condition):
-    label = "Set programme, a teacher and an assessment (art. 1 'scholing', May - Sep 2023)"
+    label = gettext_noop(
+        "Set programme, a teacher and an assessment (art. 1 'scholing', May - Sep 2023)"
+    )
     reference = "https://zoek.officielebekendmakingen.nl/stcrt-2023-4426.html"
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
@@ -161,7 +172,9 @@ class stap_programme_teacher_assessment(Condition):
 
 
 class stap_ocw_recognised(Condition):
-    label = "OCW-recognised mbo or accredited higher education (art. 1 'scholing', Sep 2023)"
+    label = gettext_noop(
+        "OCW-recognised mbo or accredited higher education (art. 1 'scholing', Sep 2023)"
+    )
     reference = "https://zoek.officielebekendmakingen.nl/stcrt-2023-20707.html"
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
@@ -170,7 +183,7 @@ class stap_ocw_recognised(Condition):
 
 
 class stap_given_in_netherlands(Condition):
-    label = "The training is not given outside the Netherlands (art. 4(4), Sep 2023)"
+    label = gettext_noop("The training is not given outside the Netherlands (art. 4(4), Sep 2023)")
     reference = "https://zoek.officielebekendmakingen.nl/stcrt-2023-20707.html"
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
@@ -179,7 +192,7 @@ class stap_given_in_netherlands(Condition):
 
 
 class stap_application_in_window(Condition):
-    label = "The application is made inside an application window (art. 9)"
+    label = gettext_noop("The application is made inside an application window (art. 9)")
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         windows = parameters(period).stap.application_windows
@@ -187,7 +200,7 @@ class stap_application_in_window(Condition):
 
 
 class stap_applied_in_time(Condition):
-    label = "The training starts at least 4 weeks after the application"
+    label = gettext_noop("The training starts at least 4 weeks after the application")
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         # "at least 4 weeks" = start - application >= 4 * 7 calendar days.
@@ -196,7 +209,9 @@ class stap_applied_in_time(Condition):
 
 
 class stap_starts_within_period_after_window(Condition):
-    label = "The training starts within 3 months after the end of the application window"
+    label = gettext_noop(
+        "The training starts within 3 months after the end of the application window"
+    )
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         p = parameters(period).stap
@@ -211,7 +226,7 @@ class stap_starts_within_period_after_window(Condition):
 
 
 class stap_first_grant_this_year(Condition):
-    label = "No STAP grant yet in this calendar year"
+    label = gettext_noop("No STAP grant yet in this calendar year")
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         most = parameters(period).stap.max_grants_per_person_per_year
@@ -219,7 +234,7 @@ class stap_first_grant_this_year(Condition):
 
 
 class stap_training_below_cap(Condition):
-    label = "The training has not reached its cap of grants this year (art. 12a)"
+    label = gettext_noop("The training has not reached its cap of grants this year (art. 12a)")
 
     def formula(person: Any, period: Any, parameters: Any) -> Any:
         p = parameters(period).stap
@@ -244,7 +259,9 @@ class stap_cost_left_cents(Derived):
 
 
 class stap_has_eligible_costs(Condition):
-    label = "The training has costs the budget can pay (fee, exam, literature) left to pay"
+    label = gettext_noop(
+        "The training has costs the budget can pay (fee, exam, literature) left to pay"
+    )
 
     def formula(person: Any, period: Any) -> Any:
         return person("stap_cost_left_cents", period) > 0
