@@ -57,7 +57,7 @@ def _make_budget(page: Page, name: str, total: str, per_person: str) -> None:
     page.get_by_label(nl("Amount per person")).fill(per_person)
 
 
-def test_the_sector_fund_deposits_under_its_conditions_and_sees_its_money_used(
+def the_sector_fund_deposits_under_its_conditions_and_sees_its_money_used(
     app: str, new_context: NewContext
 ) -> None:
     fund_page = new_context(bypass_csp=True).new_page()
@@ -155,7 +155,7 @@ def test_the_sector_fund_deposits_under_its_conditions_and_sees_its_money_used(
     expect(fund_page.locator("main")).not_to_contain_text(outsider.display_name)
 
 
-def test_the_gemeente_pays_basic_skills_courses_in_full_for_its_residents(
+def the_gemeente_pays_basic_skills_courses_in_full_for_its_residents(
     app: str, new_context: NewContext
 ) -> None:
     page = new_context(bypass_csp=True).new_page()
@@ -217,3 +217,12 @@ def test_the_gemeente_pays_basic_skills_courses_in_full_for_its_residents(
     expect(page.locator("main")).to_contain_text(fatima.display_name)
     people = page.locator("dt", has_text=nl("Persons with money from this budget"))
     expect(people.locator("xpath=following-sibling::dd[1]")).to_have_text("2")
+
+
+def test_the_sector_fund_and_the_gemeente_walk_their_journeys(
+    app: str, new_context: NewContext
+) -> None:
+    """Both journeys in one test: one database set-up for the two (the serialized rollback of
+    a browser test costs more than either journey's pages), each funder in its own world."""
+    the_sector_fund_deposits_under_its_conditions_and_sees_its_money_used(app, new_context)
+    the_gemeente_pays_basic_skills_courses_in_full_for_its_residents(app, new_context)

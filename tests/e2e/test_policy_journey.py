@@ -80,10 +80,19 @@ def test_peter_reads_the_rules_runs_the_what_if_and_sees_the_spending(
     check(page)
     row = page.locator("tr", has_text="Nieuwe LLO-regeling")
     expect(row).to_contain_text("1 januari 2027")
+    # Every scheme's page reads as Dutch, its parameter notes too (only the names he copies
+    # into a reform are code).
+    schemes = page.locator("main tbody tr th a")
+    for href in [h for h in schemes.evaluate_all("els => els.map(e => e.pathname)") if h]:
+        page.goto(f"{app}{href}")
+        check(page)
+    page.goto(f"{app}/beleid/regelingen")
     row.get_by_role("link").first.click()
     page.wait_for_url(f"{app}/beleid/regelingen/llo_regeling")
     check(page)
-    expect(page.locator("main")).to_contain_text("Niveau 4 (mbo 4, havo)")
+    level = page.locator("section", has=page.locator("h3", has_text="llo_regeling.max_level"))
+    expect(level).to_contain_text("Het hoogste NLQF-niveau dat de regeling betaalt")
+    expect(level.locator("tbody tr").first).to_contain_text("Niveau 4 (mbo 4, havo)")
     expect(page.locator("main")).to_contain_text("€ 1.000,00")
 
     # The what-if: an example reform, over a synthetic population, on 1 March 2027.

@@ -178,7 +178,7 @@ def give_certificate(page: Page, app: str, who: str, course: str) -> None:
     expect(page.locator("main")).to_contain_text(course)
 
 
-def test_roc_maasstad_publishes_enrols_reports_gets_paid_and_gives_the_certificate(
+def roc_maasstad_publishes_enrols_reports_gets_paid_and_gives_the_certificate(
     app: str, new_context: NewContext
 ) -> None:
     page = new_context(bypass_csp=True).new_page()
@@ -218,7 +218,7 @@ def test_roc_maasstad_publishes_enrols_reports_gets_paid_and_gives_the_certifica
         check(fatima_page)
 
 
-def test_academie_vakwerk_and_its_assessor_walk_the_same_journey(
+def academie_vakwerk_and_its_assessor_walk_the_same_journey(
     app: str, new_context: NewContext
 ) -> None:
     page = new_context(bypass_csp=True).new_page()
@@ -285,3 +285,12 @@ def test_academie_vakwerk_and_its_assessor_walk_the_same_journey(
         expect(mine).to_contain_text("EVC onderhoudsmonteur")
         check(jan_page)
     assert Credential.objects.filter(person=jan).count() == 2
+
+
+def test_the_public_and_the_private_provider_walk_the_same_journey(
+    app: str, new_context: NewContext
+) -> None:
+    """Both providers in one test: one database set-up for the two (the serialized rollback
+    of a browser test costs more than either journey's pages)."""
+    roc_maasstad_publishes_enrols_reports_gets_paid_and_gives_the_certificate(app, new_context)
+    academie_vakwerk_and_its_assessor_walk_the_same_journey(app, new_context)
