@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from llo.accounts import services
+from llo.accounts import selectors, services
 from llo.accounts.ledger import AccountKind, Cause
 from llo.accounts.models import (
     DepositLine,
@@ -433,7 +433,19 @@ def test_budget_use_per_member_firm(funder, persons) -> None:
         rows=[DepositRow(150_000, person_id=p.pk, line=i) for i, p in enumerate(people)],
         on=TODAY,
     )
-    assert services.use_by_employer(budget) == [("A", 2, 300_000), ("B", 1, 150_000)]
+    assert services.use_by_employer(budget) == [("A", 2, 300_000, 0, 0), ("B", 1, 150_000, 0, 0)]
+    # Use, not only deposits: a reservation of a worker of A, then its payment.
+    right = next(iter(selectors.rights_of(people[0].pk)))
+    reservation = services.reserve(
+        actor=ACTOR, right=right, amount_cents=40_000, on=TODAY,
+        provider=make_org("provider", name="Opleider"), reference="test",
+    )  # fmt: skip
+    assert services.use_by_employer(budget)[0][3:] == (40_000, 0)
+    services.pay_provider(actor=ACTOR, reservation=reservation, on=TODAY)
+    assert services.use_by_employer(budget) == [
+        ("A", 2, 300_000, 0, 40_000),
+        ("B", 1, 150_000, 0, 0),
+    ]
 
 
 def test_reach_of_an_employer_is_its_employees(funder, employer) -> None:

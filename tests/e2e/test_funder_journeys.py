@@ -149,9 +149,14 @@ def the_sector_fund_deposits_under_its_conditions_and_sees_its_money_used(
     expect(reserved).to_contain_text("€ 900,00")
     firms = fund_page.locator('[aria-labelledby="member-firms"]')
     expect(firms.locator("tr", has_text="Machinefabriek Hengelo")).to_contain_text("€ 1.500,00")
-    expect(firms.locator("tr", has_text="Metaalbedrijf Twente Precisie")).to_contain_text(
-        "€ 1.500,00"
-    )
+    twente = firms.locator("tr", has_text="Metaalbedrijf Twente Precisie")
+    expect(twente).to_contain_text("€ 1.500,00")
+    # Use, not only deposits: Jan's welding course is reserved, nothing paid yet.
+    expect(twente.locator("[data-reserved]")).to_have_text("€ 900,00")
+    expect(twente.locator("[data-paid]")).to_have_text("€ 0,00")
+    expect(
+        firms.locator("tr", has_text="Machinefabriek Hengelo").locator("[data-reserved]")
+    ).to_have_text("€ 0,00")
     expect(fund_page.locator("main")).not_to_contain_text(outsider.display_name)
 
 

@@ -357,14 +357,38 @@ class EmployerUse(NamedTuple):
 
     employer: str
     persons: int
-    cents: int
+    cents: int  # deposited
+    reserved: int = 0  # reserved now for a training
+    paid: int = 0  # paid to providers, less what was clawed back
 
 
 def use_by_employer(budget: Budget) -> list[EmployerUse]:
-    """(employer, persons, cents deposited) per employer of the persons: an O&O fund sees use
-    per member firm (JOURNEYS.md)."""
+    """Per employer of the persons: how many got money, how much was deposited, and how much
+    of it is reserved or paid for training now. An O&O fund "wants to see use per member
+    firm" (JOURNEYS.md): what was deposited alone does not say what was used."""
     rows = rights_store.use_by_employer(budget.pk, lines.deposit_ids([budget.pk]))
-    return [EmployerUse(name or _("No employer known"), p, c) for name, p, c in rows]
+    firm = "reservation__right__employment__employer__name"
+    reserved = dict(
+        LedgerAccount.objects.filter(reservation__right__budget=budget)
+        .values_list(firm)
+        .annotate(s=Sum("balance_cents"))
+        .values_list(firm, "s")
+    )
+    paid: dict[str | None, int] = {}
+    for name, cause, cents in (
+        LedgerTransaction.objects.filter(budget=budget, cause__in=[Cause.PAYMENT, Cause.CLAW_BACK])
+        .values_list(firm, "cause")
+        .annotate(s=Sum("amount_cents"))
+        .values_list(firm, "cause", "s")
+    ):
+        sign = 1 if cause == Cause.PAYMENT else -1
+        paid[name] = paid.get(name, 0) + sign * int(cents or 0)
+    return [
+        EmployerUse(
+            name or _("No employer known"), p, c, int(reserved.get(name) or 0), paid.get(name, 0)
+        )
+        for name, p, c in rows
+    ]
 
 
 # --- the funder's pages, their reads logged -----------------------------------------------
