@@ -87,7 +87,7 @@ def test_budget_figures_are_the_same_before_and_after_the_rights_are_made(employ
     assert before[0].persons == 3
     assert before[0].rights == 3
     assert before[0].expiring_soon == 0
-    assert dict((n, (p, c)) for n, p, c in before[1])[employer.name] == (2, 20_000)
+    assert {u.employer: (u.persons, u.cents) for u in before[1]}[employer.name] == (2, 20_000)
     assert services.claim_budgets([budget.pk]) == 3
     after = (services.budget_use(budget, TODAY), services.use_by_employer(budget))
     assert after == before
