@@ -437,7 +437,7 @@ def test_budget_use_per_member_firm(funder, persons) -> None:
     # Use, not only deposits: a reservation of a worker of A, then its payment.
     right = next(iter(selectors.rights_of(people[0].pk)))
     reservation = services.reserve(
-        actor=ACTOR, right=right, amount_cents=40_000, on=TODAY,
+        actor=ACTOR, right=right, amount=Money(40_000), on=TODAY,
         provider=make_org("provider", name="Opleider"), reference="test",
     )  # fmt: skip
     assert services.use_by_employer(budget)[0][3:] == (40_000, 0)

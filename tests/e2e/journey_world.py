@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 from llo.accounts import services as accounts
 from llo.accounts.models import Budget
 from llo.core import audit
+from llo.core.money import Money
 from llo.core.timeutil import today
 from llo.demo import personas
 from llo.enrolment.models import Application
@@ -101,12 +102,12 @@ def budget_for(funder_key: str, who: Person, cents: int, **conditions: Any) -> B
         actor=ACTOR,
         funder=accounts.ensure_funder(org(funder_key), actor=ACTOR),
         name=f"Ontwikkelbudget {funder_key}",
-        total_cents=10 * cents,
+        total=Money(10 * cents),
         period_start=on - dt.timedelta(days=30),
         period_end=on + dt.timedelta(days=400),
         conditions=conditions,
     )
-    accounts.deposit(actor=ACTOR, budget=budget, person=who, amount_cents=cents, on=on)
+    accounts.deposit(actor=ACTOR, budget=budget, person=who, amount=Money(cents), on=on)
     return budget
 
 
