@@ -63,6 +63,7 @@ def plan_rights(draw: st.DrawFn, simple: bool = False) -> list[PlanRight]:
                 eligible=True if simple else draw(st.booleans()),
                 co_payment_pct=pct,
                 subsidiary=draw(st.booleans()),
+                earmarked=draw(st.booleans()),
                 components=None
                 if simple
                 else draw(st.none() | st.frozensets(st.sampled_from(COMPONENTS), min_size=1)),
@@ -125,7 +126,10 @@ def test_without_caps_the_rights_pay_as_much_as_they_can_soonest_expiring_first(
     assert result.funded_cents == min(total, sum(r.balance_cents for r in valid))
     # order: a right later in line only pays when every earlier one is empty
     paid = {line.right_id: line.amount_cents for line in result.lines}
-    ordered = sorted(valid, key=lambda r: (r.subsidiary, r.valid_until or dt.date.max, r.right_id))
+    ordered = sorted(
+        valid,
+        key=lambda r: (r.subsidiary, not r.earmarked, r.valid_until or dt.date.max, r.right_id),
+    )
     for i, later in enumerate(ordered):
         if paid[later.right_id] > 0:
             for earlier in ordered[:i]:
@@ -160,6 +164,25 @@ def test_subsidiary_public_money_comes_last() -> None:
     assert [(line.right_id, line.amount_cents) for line in result.lines] == [
         (2, 30_000),
         (1, 20_000),
+    ]
+
+
+def test_earmarked_money_comes_before_money_for_any_training() -> None:
+    """Decision 014: the gemeente's NT1 voucher (only basic-skills courses) pays a basic-skills
+    course before the employer's budget that expires sooner but could pay any training; a
+    subsidiary right stays last even when it is earmarked."""
+    rights = [
+        PlanRight(1, 50_000, dt.date(2027, 3, 1), "employer", True),
+        PlanRight(2, 120_000, dt.date(2028, 6, 1), "municipality", True, earmarked=True),
+    ]
+    result = allocate({"tuition": 90_000}, rights, ON)
+    assert [(line.right_id, line.amount_cents) for line in result.lines] == [(2, 90_000), (1, 0)]
+    assert result.lines[1].reason == LineReason.NOTHING_LEFT
+    subsidiary = [rights[0], dataclasses.replace(rights[1], subsidiary=True)]
+    result = allocate({"tuition": 90_000}, subsidiary, ON)
+    assert [(line.right_id, line.amount_cents) for line in result.lines] == [
+        (1, 50_000),
+        (2, 40_000),
     ]
 
 
@@ -234,6 +257,19 @@ def test_fatimas_plan_combines_her_funders_and_says_she_pays_nothing() -> None:
         ("Basisvaardigheden", 25_000),
     ]
     assert all(line.text for line in plan.lines)
+    # The demo's gemeente does not say "other money first" (decision 014): its money is
+    # earmarked for basic skills, so it pays the course in full and the employer's is kept.
+    Right.objects.filter(budget=nt1).update(
+        conditions={"offer_types": ["basic_skills"], "regions": ["AM22"]}
+    )
+    earmarked = funding_plan(fatima, basic, ON)
+    assert [(ln.budget, ln.amount_cents) for ln in earmarked.lines if ln.amount_cents] == [
+        ("Basisvaardigheden", 90_000)
+    ]
+    assert earmarked.own_cents == 0
+    Right.objects.filter(budget=nt1).update(
+        conditions={"offer_types": ["basic_skills"], "regions": ["AM22"], "subsidiary": True}
+    )
 
     # The same plans for several offers from one run of the rules engine (offers x rights).
     offers = [(care, "Helpende zorg en welzijn"), (basic, "Taal"), (training(1, 0), "Bijna gratis")]

@@ -1,13 +1,12 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The data of Fatima's and Ilse's journeys for the browser tests: Fatima's budgets as
 JOURNEYS.md gives them (her employer's development budget of € 500 a year, two years saved;
-O&O-fonds Retail's € 150; Gemeente Rotterdam's basic-skills voucher, public money used after
-other money), each deposited by a funder that reaches her (decision 010), and ROC Maasstad's
-basic-skills and care courses in Rotterdam.
+O&O-fonds Retail's € 150; Gemeente Rotterdam's basic-skills voucher, earmarked for NT1 so it
+pays first, decision 014), each deposited by a funder that reaches her (decision 010), and ROC
+Maasstad's basic-skills and care courses in Rotterdam.
 
-The employer's and the fund's budgets here pay for vocational training, not basic skills (the
-demo's budgets have no such condition, so there the subsidiary rule makes the employer pay a
-priced basic-skills course first: named in the closing note of issue 15)."""
+The employer's and the fund's budgets here pay for vocational training only; the demo's have
+no such condition, and there the voucher pays the NT1 course first because it is earmarked."""
 
 from __future__ import annotations
 
@@ -98,7 +97,7 @@ def build() -> FatimaWorld:
     )  # fmt: skip
     nt1 = _budget(
         _org("rotterdam"), "Basisvaardigheden Rotterdam", 1_000_000,
-        {"offer_types": ["basic_skills"], "regions": ["AM22"], "subsidiary": True},
+        {"offer_types": ["basic_skills"], "regions": ["AM22"]},
         right_kind=RightKind.VOUCHER,
     )  # fmt: skip
     accounts.deposit(actor=ACTOR, budget=nt1, person=fatima, amount=Money(120_000), on=on)

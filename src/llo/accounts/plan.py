@@ -2,8 +2,9 @@
 """The funding plan: which of a person's rights pay how much for one training, and why.
 
 DESIGN.md section 3: ``accounts.funding_plan`` combines several funders, checks each right's
-conditions with the rules engine, uses the money that expires soonest first, and private or
-sector money before public money where a public scheme says so; what is left the person pays.
+conditions with the rules engine, uses money earmarked for a kind of training first (decision
+014), then the money that expires soonest, and private or sector money before public money
+where a public scheme says so; what is left the person pays.
 Every line is explained in B1 (Fatima needs a clear "you pay €0", JOURNEYS.md).
 
 Whether a right's conditions are met, and what its funder pays for (the price parts, the
@@ -56,6 +57,9 @@ class PlanRight:
     co_payment_pct: int = 0
     #: A public scheme that wants other money used first.
     subsidiary: bool = False
+    #: Money set aside for a kind of training (only basic-skills courses, say): used before
+    #: money that pays for any training, so the latter is kept for what only it can pay.
+    earmarked: bool = False
     #: Price components this right may pay; ``None``: all.
     components: frozenset[str] | None = None
     #: The most this right pays for one training.
@@ -108,10 +112,20 @@ class Allocation:
         return self.price_cents - self.funded_cents
 
 
-def order_key(right: PlanRight) -> tuple[int, dt.date, int]:
-    """Subsidiary (public, "use other money first") rights last; then the money that expires
-    soonest; then the oldest right."""
-    return (1 if right.subsidiary else 0, right.valid_until or dt.date.max, right.right_id)
+def order_key(right: PlanRight) -> tuple[int, int, dt.date, int]:
+    """Subsidiary (public, "use other money first") rights last; before the rest, money
+    earmarked for a kind of training (the gemeente's NT1 voucher pays a basic-skills course
+    before the employer's budget that could pay any course: docs/decisions/014); then the
+    money that expires soonest; then the oldest right.
+
+    A subsidiary right stays last even when it is earmarked: "other money first" is what its
+    scheme says, earmarking only what its conditions imply."""
+    return (
+        1 if right.subsidiary else 0,
+        0 if right.earmarked else 1,
+        right.valid_until or dt.date.max,
+        right.right_id,
+    )
 
 
 def allocate(
@@ -407,6 +421,7 @@ def _plan_right(right: Any, decision: Decision | None) -> PlanRight:
         # A public scheme may say "other money first"; the funder kind is kept so a scheme
         # can be public without saying so.
         subsidiary=conditions.subsidiary and right.funder.kind in PUBLIC_FUNDER_KINDS,
+        earmarked=conditions.earmarked,
         components=None if len(parts) == len(PARTS) else parts,
         max_cents=conditions.max_per_offer_cents,
         accumulation_cap_cents=conditions.accumulation_cap_cents,

@@ -8,7 +8,8 @@ so every funder page has something to show.
 * O&O-fonds Retail: €150 a year for retail workers;
 * O&O-fonds Techniek: €1,500 a year for metal workers (2025 and 2026), occupations on the
   sector list, 20 % co-payment above NLQF 4 (Jan);
-* Gemeente Rotterdam: basic-skills (NT1) courses in full for residents, used after other money;
+* Gemeente Rotterdam: basic-skills (NT1) courses in full for residents; money earmarked for
+  NT1, so it pays before the employer's budget (decision 014: not "other money first");
 * UWV: a budget for its clients looking for work, toward work or another occupation (Sanne,
   once her WW began);
 
@@ -129,7 +130,7 @@ def _plans() -> list[Plan]:
         Plan(
             "rotterdam-nt1-2026", "rotterdam", "Basisvaardigheden Rotterdam 2026", 120_000,
             dt.date(2026, 1, 1), dt.date(2026, 12, 31), Y2026,
-            {"offer_types": ["basic_skills"], "regions": ["AM22"], "subsidiary": True},
+            {"offer_types": ["basic_skills"], "regions": ["AM22"]},
             "person", RightKind.VOUCHER, months=18, personas=("fatima",), spread=200,
         ),
         # After Sanne's WW began (June 2026): UWV reaches only its clients on the date.

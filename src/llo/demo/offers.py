@@ -212,8 +212,16 @@ PERSONA_OFFERS: dict[str, list[dict[str, Any]]] = {
          "leads_to": "mbo_certificate", "formal": True, "fee": 895, "exam": 95, "hours": 120,
          "skills": ["Medicatie toedienen"], "occupations": ["Verzorgende IG"],
          "places": ["GM0599"], "starts": [(2, 1)]},
+        # Fatima's journey (JOURNEYS.md): a basic-skills course paid in full by the gemeente
+        # (its NT1 voucher of EUR 1,200, earmarked: decision 014), then a care course of
+        # EUR 1,100 her employer's EUR 1,000 and O&O-fonds Retail's EUR 150 pay together.
+        {"code": "MS-ZORG-START", "offer_type": "course", "title": "Starten in de zorg",
+         "level": "eqf_2", "leads_to": "none", "fee": 1100, "hours": 80,
+         "skills": ["Verzorgen", "Ondersteunen bij wonen"],
+         "occupations": ["Helpende zorg en welzijn"],
+         "places": ["GM0599", "GM0606"], "starts": [(2, 1), (4, 1)]},
         {"code": "MS-NT1-TAAL", "offer_type": "basic_skills", "title": "Taal op de werkvloer (NT1)",
-         "level": "eqf_0", "leads_to": "none", "fee": 0, "hours": 40,
+         "level": "eqf_0", "leads_to": "none", "fee": 650, "hours": 40,
          "skills": ["Lezen", "Schrijven"], "occupations": [], "places": ["GM0599", "GM0606"],
          "starts": [(0, 15), (1, 15), (3, 15)]},
         {"code": "MS-NT1-DIGI", "offer_type": "basic_skills",

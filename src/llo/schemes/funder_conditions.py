@@ -134,6 +134,13 @@ class FunderConditions:
         return replace(self, purposes=tuple(sorted(purposes)))
 
     @property
+    def earmarked(self) -> bool:
+        """Money set aside for a kind of training (the gemeente's basic-skills voucher: only
+        NT1 courses): its conditions name some kinds of offer, not every kind. The funding
+        plan uses it before money that pays for any training (decision 014)."""
+        return bool(self.offer_types) and set(self.offer_types) < set(vocabulary.OfferType.values)
+
+    @property
     def validity_text(self) -> str:
         if self.valid_from is None and self.valid_until is None:
             return "altijd"
