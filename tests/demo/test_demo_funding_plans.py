@@ -18,6 +18,9 @@ says what changed and why). History of the approvals:
   NT1 voucher is not "other money first", and ROC Maasstad's NT1 course has a price that the
   gemeente pays: Fatima's demo application is that course, so her employer's and O&O-fund's
   money is no longer reserved at the frozen date.
+* issue 15, Mohammed: Academie Vakwerk's two courses in Almere toward occupations on the LLO
+  scheme's logistics list were added (Mohammed's and Jan's plans gained them; Jan's O&O fund
+  refuses the forklift course, not on its list; Mohammed has only information rights).
 
 The personas' rights do not depend on how many other persons the demo generates, so the test
 loads a small population (the script's ``--persons 20`` writes the same plans).
@@ -50,8 +53,6 @@ def test_every_persona_plan_is_as_approved() -> None:
     assert not Offer.objects.filter(
         opleider__organisation__kvk=review.VAKWERK_KVK, code="AV-BOEKH", state=OfferState.PUBLISHED
     ).exists()
-    assert all(
-        f"{review.VAKWERK_KVK}:AV-BOEKH" not in p["plans"] for p in now["personas"].values()
-    )
+    assert all(f"{review.VAKWERK_KVK}:AV-BOEKH" not in p["plans"] for p in now["personas"].values())
     found = funding_snapshot.differences(expected, now)
     assert not found, "\n".join(found[:50]) + f"\n({len(found)} differences)"

@@ -3,7 +3,9 @@
 
 * Mohammed (23, no startkwalificatie, agency worker) is shown the new LLO scheme unasked on
   his overview, with the rules' reasons and a next step; its first round has not opened, so he
-  pre-registers, reads it in his notifications, and is told when the round opens;
+  pre-registers, reads it in his notifications, and is told when the round opens; then (time
+  travel past the opening) he applies for a forklift course in Almere, says why he wants it,
+  and after the round closes sees it granted;
 * Jan changes employer within the same CAO and takes his O&O-fund right with him; it is
   visible on his overview after the move, with its conditions in words;
 * a person downloads everything llo holds about them and sees who looked at their data.
@@ -16,10 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import time_machine
 from playwright.sync_api import BrowserContext, Page, expect
 
 from llo.accounts import services as accounts
@@ -30,11 +34,13 @@ from llo.core.money import Money
 from llo.core.roles import Role
 from llo.core.timeutil import now, today
 from llo.demo import personas
+from llo.demo.offers import load_offers
 from llo.demo.windows import LLO_ROUND, _llo_round
 from llo.enrolment import services
-from llo.enrolment.models import Window, WindowInterest
+from llo.enrolment.models import Application, IntakeEntry, Window, WindowInterest
 from llo.notifications.models import Notification
 from llo.people.models import Employment, FundMembership, Organisation, Person
+from llo.register.models import Offering
 from tests.e2e.conftest import assert_no_axe_violations
 from tests.e2e.dutch import assert_dutch
 from tests.e2e.test_browser import log_in_as, nl
@@ -45,6 +51,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 ACTOR = audit.Actor.system("tests")
+STUDY_SUPPORT = (
+    "Do you get student finance or other money for your studies from the government now?"
+)
 CAO = "CAO Metaal en Techniek"
 
 
@@ -114,6 +123,60 @@ def test_mohammed_is_shown_the_new_scheme_and_pre_registers(
     check(page)
     expect(page.locator("main")).to_contain_text(f"{LLO_ROUND} is nu open.")
     assert Notification.objects.filter(person=mohammed, topic="enrolment.window_open").count() == 1
+
+    # After the opening: the demo's training in Almere toward an occupation on a sector's list
+    # (llo.demo.offers). The rules engine, not this test, says the round may pay for it.
+    load_offers(seed=1, providers=0, offers=0)
+    forklift = Offering.objects.filter(offer__code="AV-HEFTRUCK").order_by("start_date").first()
+    assert forklift is not None
+    with time_machine.travel(opened, tick=True):
+        log_in_as(page, app, "mohammed")  # weeks later: his session has ended
+        page.goto(f"{app}/aanvraagrondes/{window.pk}")
+        check(page)
+        # Before he said why he wants a training, the round may pay: not known yet.
+        row = page.locator(f'tr[data-offering="{forklift.pk}"]')
+        expect(row).to_have_attribute("data-eligible", "unknown")
+        row.get_by_role("link", name=re.compile(nl("Apply in this round"))).click()
+        page.wait_for_url(re.compile(r"/aanvragen/nieuw/\d+\?venster=\d+"))
+        check(page)
+        expect(page.locator('[data-passed="no"]')).to_have_count(0)
+        page.get_by_label(nl("To move to other work")).check()
+        page.get_by_role("group", name=nl(STUDY_SUPPORT)).get_by_label(nl("No")).check()
+        page.get_by_role("button", name=nl("Save my answers and check again")).click()
+        page.wait_for_url(re.compile(r"/aanvragen/nieuw/\d+\?venster=\d+"))
+        check(page)
+        expect(page.locator('[data-passed="no"]')).to_have_count(0)
+        expect(page.locator('[data-passed="unknown"]')).to_have_count(0)
+        expect(page.locator("#own-pay")).to_have_text(nl("You pay € 0,00 yourself."))
+        page.get_by_label(nl("I checked this. I want to apply.")).check()
+        page.get_by_role("button", name=nl("Apply"), exact=True).click()
+        page.wait_for_url(re.compile(r"/aanvragen/ontvangen/\d+"))
+        check(page)
+        # Priority, then a lottery: his group goes first, his place follows after closing.
+        place = page.locator("[data-place]")
+        expect(place).to_contain_text(nl("Your place is not known yet."))
+        expect(page.locator("main")).to_contain_text("Mensen zonder startkwalificatie")
+    entry = IntakeEntry.objects.get(person=mohammed, window=window)
+    assert entry.amount_cents == forklift.offer.price_cents == 79_000
+
+    # The round closes; the job decides it (priority for people without a startkwalificatie,
+    # then a lottery): he gets the money, and sees it with the rules' reasons.
+    decided = window.closes_at + dt.timedelta(hours=1)
+    with time_machine.travel(decided, tick=True):
+        services.allocate_window(window, actor=ACTOR, at=decided)
+        log_in_as(page, app, "mohammed")
+        check(page)
+        mine = page.locator('[data-applications] [data-status="granted"]')
+        expect(mine).to_contain_text("Heftruck en reachtruck rijden")
+        expect(mine.locator("[data-reasons]")).to_contain_text(
+            "De opleiding leidt naar een beroep dat een sector graag wil."
+        )
+        mine.get_by_role("link").click()
+        check(page)
+        expect(page.locator("[data-status]")).to_contain_text(nl("Granted: the money is reserved"))
+        expect(page.locator("main")).to_contain_text("Ministerie van OCW")
+        expect(page.locator("main")).to_contain_text(nl("You pay € 0,00 yourself."))
+    assert Application.objects.get(person=mohammed, window=window).status == "granted"
 
 
 def _jan_with_his_fund_right() -> tuple[Person, Right]:

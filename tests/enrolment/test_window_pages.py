@@ -274,6 +274,9 @@ def test_a_round_that_needs_a_fact_llo_does_not_hold_says_not_known_yet(client: 
     shown = text(page.encode())
     assert "We weten nog niet of deze ronde deze opleiding betaalt." in shown
     assert "We weten nog niet waarom" in shown
+    # Also without "all trainings": it may be paid once the person answers (Mohammed).
+    default = client.get(reverse("enrolment:window", args=[window.pk])).content.decode()
+    assert f'data-offering="{offering.pk}" data-eligible="unknown"' in default
     url = reverse("enrolment:apply", args=[offering.pk])
     apply = client.get(url).content.decode()
     assert f'data-window="{window.pk}" data-eligible="unknown"' in apply
@@ -325,3 +328,44 @@ def test_the_window_page_and_the_status_stay_cheap_during_a_rush(
     # The place is exact however the blocks fall: every earlier entry is before Sanne.
     for n, e in enumerate(IntakeEntry.objects.filter(window=window).order_by("pk"), start=1):
         assert rounds.place_of(e).line == n
+
+
+def test_a_person_states_why_they_want_the_training_and_the_round_decides_with_it(
+    client: Client,
+) -> None:
+    """Issue 15 finding 1: someone in work states the purpose on the apply page (a statement
+    of that day, ``FactName.TRAINING_PURPOSE``); the round then decides with it, on its page
+    and on the apply page. A purpose the round does not pay for is a refusal, not a guess."""
+    from llo.people.models import PersonFact
+    from tests.accounts.conftest import make_person
+
+    window = open_round(uwv_budget(conditions={"purposes": ["work", "switch"]}))
+    offering = training()[1]
+    person = make_person(position="employed")
+    login(client, "burger", who=person)
+    apply = reverse("enrolment:apply", args=[offering.pk])
+    asked = client.get(apply, {"venster": window.pk}).content.decode()
+    assert 'name="training_purpose"' in asked
+    assert nl("To move to other work") in asked
+    facts = reverse("enrolment:apply-facts", args=[offering.pk])
+    wrong = client.post(facts, {"asked": "training_purpose", "training_purpose": "holiday"})
+    assert wrong.status_code == 400
+    assert not PersonFact.objects.filter(person=person).exists()
+    said = {"asked": "training_purpose", "training_purpose": "grow", "venster": window.pk}
+    assert client.post(facts, said).status_code == 302
+    refused = client.get(apply, {"venster": window.pk}).content.decode()
+    assert 'data-passed="no"' in refused
+    assert 'name="confirm"' not in refused
+    said["training_purpose"] = "switch"
+    assert client.post(facts, said).status_code == 302
+    assert [f.value for f in PersonFact.objects.filter(person=person).order_by("pk")] == [
+        "grow",
+        "switch",
+    ]
+    chosen = client.get(apply, {"venster": window.pk}).content.decode()
+    assert 'data-passed="no"' not in chosen
+    assert 'data-passed="unknown"' not in chosen
+    assert 'name="confirm"' in chosen
+    # The round's comparison shows it as paid now (before: "not known yet").
+    page = client.get(reverse("enrolment:window", args=[window.pk])).content.decode()
+    assert f'data-offering="{offering.pk}" data-eligible="yes"' in page

@@ -243,6 +243,21 @@ PERSONA_OFFERS: dict[str, list[dict[str, Any]]] = {
          "title": "Lastechniek voor onderhoudsmonteurs", "level": "eqf_4", "leads_to": "none",
          "fee": 980, "hours": 40, "skills": ["Lassen", "Onderhoud"],
          "occupations": ["Onderhoudsmonteur"], "places": ["GM0153"], "starts": [(2, 11)]},
+        # Mohammed's journey (JOURNEYS.md): training in Almere the new LLO scheme pays once
+        # its first round opens (up to mbo 4, toward an occupation on a sector's list: lift
+        # truck drivers 8344 and heavy truck drivers 8332 are on logistics'). Each starts at
+        # least four weeks after the round opens (the scheme's rule), whenever the demo runs.
+        {"code": "AV-HEFTRUCK", "offer_type": "course",
+         "title": "Heftruck en reachtruck rijden", "level": "eqf_2", "leads_to": "none",
+         "fee": 695, "exam": 95, "hours": 40,
+         "skills": ["Heftruck rijden", "Goederen ontvangen en controleren"],
+         "occupations": ["Heftruckchauffeur"], "places": ["GM0034", "GM0153"],
+         "starts": [(3, 1), (5, 1)]},
+        {"code": "AV-CHAUFFEUR-C", "offer_type": "course",
+         "title": "Vrachtwagenchauffeur: rijbewijs C en code 95", "level": "eqf_2",
+         "leads_to": "none", "fee": 3450, "exam": 450, "hours": 120,
+         "skills": ["Goederen ontvangen en controleren"], "occupations": ["Vrachtwagenchauffeur"],
+         "places": ["GM0034"], "starts": [(3, 15)]},
         {"code": "AV-BOEKH", "offer_type": "course", "title": "Boekhouden voor het mkb",
          "level": "eqf_4", "leads_to": "none", "fee": 745, "exam": 95, "hours": 60,
          "skills": ["Boekhouding"], "occupations": ["Boekhouder"], "places": [],

@@ -163,18 +163,26 @@ def _round(budget: Budget, request: services.WindowRequest, seed: int) -> Window
 
 
 def load_windows(*, seed: int, on: dt.date | None = None) -> dict[str, int]:
-    """UWV's budget with a decided round and an open one; returns what was created."""
+    """UWV's budget with a decided round and an open one, and the ministry's first round of
+    the new LLO scheme (also when the demo has too few job seekers for UWV's rounds); returns
+    what was created."""
     created = {"windows": 0, "applications": 0}
     uwv = _uwv()
     if uwv is None or not Offering.objects.exists():
         return created  # the people or register demo has not run
     on = on or today()
+    _uwv_rounds(uwv, seed, on, created)
+    created["windows"] += _llo_round(seed, on)
+    return created
+
+
+def _uwv_rounds(uwv: Organisation, seed: int, on: dt.date, created: dict[str, int]) -> None:
     with transaction.atomic():
         budget = _budget(uwv, on, seed)
         people = _job_seekers(seed, 50)
         trainings = _trainings(seed, on, 8)
         if not people or not trainings:
-            return created
+            return
         draw = random.Random(seed + 1)
         first = _round(
             budget,
@@ -244,8 +252,6 @@ def load_windows(*, seed: int, on: dt.date | None = None) -> dict[str, int]:
                 offering = trainings[draw.randrange(len(trainings))]
                 if _apply(second, person, offering, at, f"demo:{seed}:round2:{n}"):
                     created["applications"] += 1
-    created["windows"] += _llo_round(seed, on)
-    return created
 
 
 LLO_BUDGET = "Nieuwe LLO-regeling, eerste jaar"

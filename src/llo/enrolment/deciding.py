@@ -37,8 +37,9 @@ from llo.enrolment.models import Window
 from llo.enrolment.selectors import facts
 from llo.enrolment.store.counters import grants_by_offer
 from llo.enrolment.window_rules import FUNDER, RulesChoice
-from llo.people.models import Person
+from llo.people.models import FactName, Person
 from llo.register.models import Offering
+from llo.schemes import facts_adapter
 from llo.schemes.decision import Decision, decide, decide_offers
 from llo.schemes.errors import RulesError
 from llo.schemes.facts import OfferFacts, PersonFacts
@@ -121,11 +122,15 @@ def engine_rules(window: Window) -> str | dict[str, Any]:
     }
 
 
-def purpose_of(person: Person) -> str | None:
-    """The purpose of a training, as far as llo can tell it today: a job seeker learns to find
-    work (seed 004: "om aan het werk te komen"). For anyone else it is not known until the
-    person states it (issue 15, finding 1): rules that read it say "not yet known"."""
-    return "work" if person.labour_position == "job_seeker" else None
+def purpose_of(person: Person, day: dt.date) -> str | None:
+    """The purpose of a training, as far as llo can tell it on ``day``: a job seeker learns to
+    find work (seed 004: "om aan het werk te komen"). Anyone else states it on the apply page
+    (issue 15, finding 1: ``FactName.TRAINING_PURPOSE``, the newest statement counts); until
+    then it is not known, and rules that read it say "not yet known"."""
+    if person.labour_position == "job_seeker":
+        return "work"
+    stated = facts_adapter.statements(person, day).get(FactName.TRAINING_PURPOSE)
+    return str(stated.value) if stated is not None and stated.value else None
 
 
 def person_facts_for(
@@ -142,13 +147,22 @@ def person_facts_for(
 
 
 def offer_facts_for(
-    person: Person, offering: Offering, day: dt.date, grants_this_year: int | None = None
+    person: Person,
+    offering: Offering,
+    day: dt.date,
+    grants_this_year: int | None = None,
+    purpose: str | None = None,
 ) -> tuple[OfferFacts, dict[str, Any], price_adjusters.AdjustedPrice]:
-    """The training as the rules' facts on ``day``, with the purpose llo can tell, the source
-    of every fact, and this person's price: an exemption the provider accepted lowers it
-    (issue 16, ``accounts.plan.priced_for``) and the rules decide on that price."""
+    """The training as the rules' facts on ``day``, with the purpose llo can tell (``purpose``
+    when the caller read it for many trainings at once), the source of every fact, and this
+    person's price: an exemption the provider accepted lowers it (issue 16,
+    ``accounts.plan.priced_for``) and the rules decide on that price."""
     found, sources = facts.offer_facts(
-        offering.offer, offering, day, purpose=purpose_of(person), grants=grants_this_year
+        offering.offer,
+        offering,
+        day,
+        purpose=purpose or purpose_of(person, day),
+        grants=grants_this_year,
     )
     priced, adjusted = priced_for(person.pk, offering.offer_id, found)
     return priced, sources, adjusted
@@ -304,13 +318,14 @@ def fits(window: Window, person: Person, offerings: Sequence[Offering], on: dt.d
     except RulesError as exc:
         raise refusals.problem_of(exc, rules=rules) from None
     grants = grants_by_offer({o.offer_id for o in offerings}, day.year)
+    purpose = purpose_of(person, day)
     offer_facts: list[OfferFacts] = []
     usable: list[int] = []
     prices: dict[int, tuple[int, tuple[price_adjusters.Reduction, ...]]] = {}
     for index, offering in enumerate(offerings):
         try:
             found_offer, _sources, adjusted = offer_facts_for(
-                person, offering, day, grants.get(offering.offer_id, 0)
+                person, offering, day, grants.get(offering.offer_id, 0), purpose
             )
             offer_facts.append(found_offer)
             prices[index] = (adjusted.price_cents, tuple(adjusted.reductions))

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from llo.accounts.forms import EuroField, IdempotentForm
+from llo.core import vocabulary
 from llo.core.problems import Problem
 from llo.core.timeutil import AMSTERDAM
 from llo.enrolment.window_words import GROUP_LABELS, POLICY_LABELS, THEN_LABELS
@@ -62,6 +63,16 @@ class FactsForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+    training_purpose = forms.ChoiceField(
+        label=_("Why do you want to follow this training?"),
+        choices=[
+            (vocabulary.Purpose.WORK, _("To find work")),
+            (vocabulary.Purpose.GROW, _("To grow in the work I do now")),
+            (vocabulary.Purpose.SWITCH, _("To move to other work")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
     persoon = forms.IntegerField(widget=forms.HiddenInput, required=False)
     venster = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -88,7 +99,9 @@ class FactsForm(forms.Form):
         for name in FactName.values:
             if name in self.fields:
                 value = self.cleaned_data.get(name)
-                found[name] = value == "yes" if isinstance(value, str) else value
+                if name != FactName.TRAINING_PURPOSE and isinstance(value, str):
+                    value = value == "yes"
+                found[name] = value
         return found
 
 

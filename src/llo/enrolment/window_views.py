@@ -197,10 +197,12 @@ def _fit_for(window: Window, person: Any) -> dict[str, Any]:
     most = window.max_per_person_cents or 0
     try:
         paid = selectors.window_offers(
-            window, person, today(), limit=1, candidates=40, priced_from=most
+            window, person, today(), not_known=False, limit=1, candidates=40, priced_from=most
         )
         if not paid and most:
-            paid = selectors.window_offers(window, person, today(), limit=1, candidates=40)
+            paid = selectors.window_offers(
+                window, person, today(), not_known=False, limit=1, candidates=40
+            )
         if paid:
             return {"example": paid[0], "own_text": own_text(paid[0].own_cents)}
         other = selectors.window_offers(

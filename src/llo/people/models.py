@@ -186,6 +186,10 @@ class FactName(models.TextChoices):
         "needs_basic_skills",
         _("Wants to learn to read, write, count or use a computer better"),
     )
+    #: Why the person wants a training (``vocabulary.Purpose``: work, grow, switch). Issue 15
+    #: finding 1: "a person states the purpose of a training when they apply"; the newest
+    #: statement counts, as for the other facts, until the person says otherwise.
+    TRAINING_PURPOSE = "training_purpose", _("Why they want to follow a training")
 
 
 class FactSource(models.TextChoices):
@@ -205,8 +209,8 @@ class PersonFact(models.Model):
         Person, on_delete=models.CASCADE, related_name="facts", verbose_name=_("person")
     )
     name = models.CharField(_("fact"), max_length=40, choices=FactName.choices)
-    #: JSON: ``insured_since`` an ISO date or null (not insured in the Netherlands); the two
-    #: others true or false.
+    #: JSON: ``insured_since`` an ISO date or null (not insured in the Netherlands);
+    #: ``training_purpose`` a purpose code; the others true or false.
     value = models.JSONField(_("value"), null=True)
     source = models.CharField(_("source"), max_length=20, choices=FactSource.choices)
     #: The register's name when ``source`` is a register (for example "SVB").

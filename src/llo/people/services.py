@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from llo.core import audit
+from llo.core import audit, vocabulary
 from llo.core.identifiers import Level, validate_kvk
 from llo.core.problems import InvalidParam, invalid
 from llo.core.timeutil import now
@@ -117,7 +117,8 @@ def revoke_role(*, actor: audit.Actor, organisation: Organisation, role: str) ->
 
 
 def _fact_value(name: str, value: object) -> object:
-    """The JSON value of a statement, checked: a date (or None) or True/False."""
+    """The JSON value of a statement, checked: a date (or None), a purpose code, or
+    True/False."""
     if name == FactName.INSURED_SINCE:
         if value is None:
             return None
@@ -125,6 +126,9 @@ def _fact_value(name: str, value: object) -> object:
             return value.isoformat()
     elif name in (FactName.RECEIVES_STUDY_SUPPORT, FactName.NEEDS_BASIC_SKILLS):
         if isinstance(value, bool):
+            return value
+    elif name == FactName.TRAINING_PURPOSE:
+        if isinstance(value, str) and value in vocabulary.Purpose.values:
             return value
     else:
         raise invalid(_("This fact cannot be stated."), [InvalidParam("name", name, "enum")])

@@ -381,7 +381,7 @@ def questions(missing: Iterable[str]) -> list[Question]:
             True,
         ),
         "purpose": Question(
-            "purpose", _("Why do you want to follow this training?"), False, _("you")
+            FactName.TRAINING_PURPOSE, _("Why do you want to follow this training?"), True
         ),
         "occupations": Question(
             "occupations",

@@ -382,6 +382,7 @@ def window_offers(
     sort: str = OfferSort.OWN,
     words: str = "",
     only_paid: bool = True,
+    not_known: bool = True,
     limit: int = 20,
     candidates: int = 150,
     priced_from: int = 0,
@@ -389,7 +390,10 @@ def window_offers(
     """Trainings to compare in ``window`` for ``person``: the next start of each published
     training near them (their region, or online) that starts after the decision day, with
     what the window pays and what they pay themselves; ``only_paid`` keeps those the window
-    pays for; ``priced_from`` (cents) leaves out cheaper trainings. One run of the rules for
+    pays for, and (``not_known``) those it may pay once the person answers what the rules
+    still need (their purpose, their study support: Mohammed before his first application);
+    ``priced_from``
+    (cents) leaves out cheaper trainings. One run of the rules for
     all candidates (:func:`deciding.fits`)."""
     day = deciding.decision_day(window, on)
     near = Offer.gemeenten.through.objects.filter(
@@ -425,7 +429,7 @@ def window_offers(
     )
     results = deciding.fits(window, person, chosen, on)
     if only_paid:
-        results = [r for r in results if r.eligible]
+        results = [r for r in results if r.eligible or (not_known and r.not_known)]
     if sort == OfferSort.START:
         results.sort(key=lambda r: (r.offering.start_date, r.own_cents, r.offering.pk))
     else:

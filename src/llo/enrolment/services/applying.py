@@ -98,7 +98,11 @@ def preview(
         eligible = found.eligible
     else:
         peildatum = on
-        offered, offer_sources = offer_facts(offer, offering, on)
+        # The purpose the person stated (or their situation tells) decides a budget that pays
+        # only for some purposes (the bakery's "current job"), as it does in a window.
+        offered, offer_sources = offer_facts(
+            offer, offering, on, purpose=deciding.purpose_of(person, on)
+        )
         fplan = funding_plan(
             person, offered, on, title=offer.title, offer_sources=offer_sources, offer_id=offer.pk
         )
