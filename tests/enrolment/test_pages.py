@@ -406,5 +406,11 @@ def test_cancelling_asks_first_and_afterwards_nothing_is_paid_for_you(
         detail = client.get(reverse("enrolment:application", args=[app.pk])).content.decode()
         assert nl("Nothing is reserved now.") in detail
         assert 'aria-labelledby="reserved-title"' not in detail  # no table of amounts
+        # The release is not a payment to the provider (issue 15): it is money free again.
+        assert nl("Payments to the provider") not in detail
+        assert "data-payments" not in detail
+        released = re.search(r"<ul[^>]*data-released>(.*?)</ul>", detail, re.S)
+        assert released is not None
+        assert "€ 900,00 was niet nodig voor deze opleiding." in released.group(1)
         # A second look at the cancel page goes back to the application.
         assert client.get(reverse("enrolment:cancel", args=[app.pk])).status_code == 302

@@ -42,7 +42,14 @@ from llo.enrolment.forms import (
     add_problem,
 )
 from llo.enrolment.lifecycle import HOLDS_MONEY, Status
-from llo.enrolment.models import Application, IntakeEntry, Preview, ReviewCase, Window
+from llo.enrolment.models import (
+    Application,
+    IntakeEntry,
+    PaymentKind,
+    Preview,
+    ReviewCase,
+    Window,
+)
 from llo.people.models import Organisation, Person
 from llo.register.models import Offering
 from llo.schemes import facts_adapter
@@ -69,6 +76,10 @@ PAYMENT_LABELS: dict[str, Any] = {
     "claw_back": gettext_lazy("Taken back"),
     "release": gettext_lazy("Released"),
 }
+#: Money between the funders and the provider. A release is not one: the money reserved and
+#: not needed goes back to the budget it came from (issue 15: the application page listed a
+#: release under "Betalingen aan de opleider").
+TO_PROVIDER = frozenset({PaymentKind.ADVANCE, PaymentKind.FINAL, PaymentKind.CLAW_BACK})
 #: What a person may still cancel (before the start).
 CANCELLABLE = frozenset({Status.WAITING, Status.GRANTED, Status.ENROLLED})
 
@@ -302,11 +313,16 @@ def _confirm(
     return redirect("enrolment:application", pk=app.pk)
 
 
-def _payments(app: Application) -> list[dict[str, Any]]:
-    return [
+def _payments(app: Application) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The payments to (and claw-backs from) the provider, and the releases apart."""
+    lines = [
         {"kind": PAYMENT_LABELS.get(p.kind, p.kind), "amount_cents": p.amount_cents, "at": p.at}
         for p in selectors.payments_of(app)
     ]
+    kinds = [p.kind for p in selectors.payments_of(app)]
+    paid = [line for line, kind in zip(lines, kinds, strict=True) if kind in TO_PROVIDER]
+    released = [line for line, kind in zip(lines, kinds, strict=True) if kind not in TO_PROVIDER]
+    return paid, released
 
 
 def _may_see(request: HttpRequest, person_id: int, applied_by: str) -> bool:
@@ -328,6 +344,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
     if app is None or not _may_see(request, app.person_id, app.applied_by):
         raise Http404
     selectors.shown_to(_actor(request), app.person_id, f"adviser: application {app.pk}")
+    paid, released = _payments(app)
     return render(
         request,
         "enrolment/application.html",
@@ -339,7 +356,8 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
             "fundings": selectors.fundings_of(app) if app.status in HOLDS_MONEY else [],
             "holds_money": app.status in HOLDS_MONEY,
             "own_text": own_text(app.own_cents),
-            "payments": _payments(app),
+            "payments": paid,
+            "released": released,
             "place": selectors.place_of(app.intake) if app.intake is not None else None,
             "can_cancel": request.user.role == Role.BURGER  # type: ignore[union-attr]
             and app.status in CANCELLABLE
