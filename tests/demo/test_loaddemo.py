@@ -114,7 +114,7 @@ def test_every_persona_is_there_and_found_by_bsn(demo: str) -> None:
     )  # fmt: skip
     jan = Person.objects.by_bsn("999990020")
     assert jan is not None
-    assert jan.employments.get().cao == "CAO Metaal en Techniek"
+    assert {job.cao for job in jan.employments.all()} == {"CAO Metaal en Techniek"}
     # Bakkerij de Korenaar has employees for its per-employee deposit.
     assert Employment.objects.filter(employer__kvk="90000001").count() == 17
 
@@ -183,3 +183,28 @@ def test_the_review_queue_holds_real_cases(demo: str) -> None:
     assert waiting["Yoga voor ondernemers"] >= {"new-provider", "maybe-leisure"}
     rich = Offer.objects.get(code="SVA-LAS-RIJK")
     assert (rich.state, rich.price_cents) == (OfferState.SUBMITTED, 1_499_900)
+
+
+def test_jan_has_a_new_employer_under_his_cao_and_his_rights_move_with_him(demo: str) -> None:
+    """JOURNEYS.md: Jan changes employer within the same CAO and his right moves with him. The
+    demo holds the change (his new employer registered the job); the move is his to make on
+    "Ik heb een nieuwe werkgever", which says each O&O-fund right moves with him."""
+    from llo.core.timeutil import today
+    from llo.web.person_pages import moves_for
+
+    jan = Person.objects.by_bsn("999990020")
+    assert jan is not None
+    on = today()
+    jobs = {job.employer.name: job for job in jan.employments.select_related("employer")}
+    assert set(jobs) == {"Metaalbedrijf Twente Precisie", "Machinefabriek Hengelo"}
+    new, old = jobs["Machinefabriek Hengelo"], jobs["Metaalbedrijf Twente Precisie"]
+    assert new.start == on.replace(day=1)
+    assert old.end is not None
+    assert old.end < new.start
+    assert not old.is_active_on(on)
+    moves, current = moves_for(jan, on)
+    assert current == [new]
+    assert moves
+    assert {m.right.funder.organisation.name for m in moves} == {"O&O-fonds Techniek"}
+    assert {m.outcome for m in moves} == {"same_cao"}
+    assert all(m.employment == new for m in moves)

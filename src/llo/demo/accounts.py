@@ -174,6 +174,37 @@ def _persona_employments() -> int:
     return made
 
 
+#: Jan's CAO: his old and his new employer both fall under it (JOURNEYS.md: "when he changes
+#: employer within the same CAO his right moves with him").
+JAN_CAO = "CAO Metaal en Techniek"
+
+
+def jan_changes_employer(on: dt.date) -> int:
+    """Jan changes employer within his CAO (JOURNEYS.md): his job at the metal firm ends on
+    the last day of last month and his job at Machinefabriek Hengelo (a member firm of
+    O&O-fonds Techniek, the same CAO) starts on the first day of this month, as the new
+    employer registers it. His rights stay tied to the old job until he moves them himself on
+    "Ik heb een nieuwe werkgever" (``/mijn-rechten/nieuwe-werkgever``), which says they move
+    with him. Called after his applications (welding, EVC), as in his story. Idempotent;
+    returns 1 when the move was made now."""
+    jan, metaal, hengelo = _persona("jan"), _org("metaal"), _org("hengelo")
+    if jan is None or metaal is None or hengelo is None:
+        return 0
+    if Employment.objects.filter(person=jan, employer=hengelo).exists():
+        return 0  # made by an earlier run
+    starts = on.replace(day=1)
+    old = Employment.objects.filter(person=jan, employer=metaal, end__isnull=True).first()
+    if old is None or old.start >= starts:
+        return 0
+    with transaction.atomic():
+        old.end = starts - dt.timedelta(days=1)
+        old.save(update_fields=["end"])
+        Employment.objects.create(
+            person=jan, employer=hengelo, sector="metal", cao=JAN_CAO, start=starts
+        )
+    return 1
+
+
 def _reach_relations() -> dict[str, int]:
     """UWV registers its clients and the O&O funds their member firms (decision 010), so each
     demo funder reaches its own people; idempotent."""

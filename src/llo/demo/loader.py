@@ -21,8 +21,9 @@ from django.db import transaction
 
 from llo.core import audit, crypto
 from llo.core.identifiers import Level
+from llo.core.timeutil import today
 from llo.demo import personas
-from llo.demo.accounts import load_accounts
+from llo.demo.accounts import jan_changes_employer, load_accounts
 from llo.demo.credentials import load_credentials
 from llo.demo.enrolment import load_enrolment
 from llo.demo.offers import load_offers
@@ -592,6 +593,8 @@ def load(
         _merge(result, "accounts", load_accounts(seed=seed))
         _merge(result, "enrolment", load_enrolment(seed=seed))
         _merge(result, "credentials", load_credentials(seed=seed))
+        # Jan changes employer within his CAO after his welding course and EVC (JOURNEYS.md).
+        _merge(result, "accounts", {"new_employer": jan_changes_employer(today())})
         _merge(result, "windows", load_windows(seed=seed))
         # Enough grants for unsuppressed rows in the spending register, and the nightly
         # misuse scan over them (llo scan_misuse): real cases in the signals queue.
