@@ -89,8 +89,8 @@ def test_mohammed_is_shown_the_new_scheme_and_pre_registers(
     expect(card).to_contain_text(LLO_ROUND)
     expect(card).to_contain_text("Geld van Ministerie van OCW.")
     reasons = card.locator("[data-reasons]")
-    expect(reasons).to_contain_text("Je hoort bij de groep mensen voor wie de regeling is.")
-    expect(reasons).to_contain_text("Je bent op de dag van je aanvraag 18 jaar of ouder.")
+    expect(reasons).to_contain_text("U hoort bij de groep mensen voor wie de regeling is.")
+    expect(reasons).to_contain_text("U bent op de dag van uw aanvraag 18 jaar of ouder.")
     depends = "The rest depends on the course you choose: its level, the work it leads to and "
     expect(reasons).to_contain_text(nl(depends + "the school."))
     step = card.locator('[data-next-step="pre_register"]')

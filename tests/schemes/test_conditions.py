@@ -66,7 +66,7 @@ def test_sentences_fill_in_the_values_of_the_day(system: LloSystem) -> None:
     text = next(t for t in scheme.conditions if t.variable == "llo_budget_left").failed
     context = reasons.context_for(system.parameters, dt.date(2027, 3, 1))
     assert reasons.render(text, context) == (
-        "Je hebt dit jaar al € 1.000 gekregen. Meer kan niet in één jaar."
+        "U heeft dit jaar al € 1.000 gekregen. Meer kan niet in één jaar."
     )
     purposes = next(t for t in scheme.conditions if t.variable == "llo_purpose_allowed").failed
     assert reasons.render(purposes, context).endswith(

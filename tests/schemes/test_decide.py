@@ -32,7 +32,7 @@ def test_sanne_gets_stap_for_a_course_of_exactly_1000_euro_incl_vat() -> None:
     assert decision.failed == ()
     assert len(decision.reasons) == 18  # 12 of 2022, 6 from the amendments of 2022-2023
     assert all(reason.passed for reason in decision.reasons)
-    assert decision.reasons[0].text == "Je bent op de dag van je aanvraag 18 jaar of ouder."
+    assert decision.reasons[0].text == "U bent op de dag van uw aanvraag 18 jaar of ouder."
 
 
 def test_a_failed_condition_is_listed_with_its_dutch_sentence_and_nothing_is_paid() -> None:
@@ -46,7 +46,7 @@ def test_a_failed_condition_is_listed_with_its_dutch_sentence_and_nothing_is_pai
         "stap_applied_in_time",
     ]
     texts = [r.text for r in decision.failed]
-    assert texts[0].startswith("Je krijgt studiefinanciering")
+    assert texts[0].startswith("U krijgt studiefinanciering")
     assert "minstens 4 weken" in texts[1]
 
 
@@ -88,7 +88,7 @@ def test_sanne_with_hbo_depends_on_the_reading(system: LloSystem) -> None:
     )
     assert not by_person.eligible
     assert [r.condition for r in by_person.failed] == ["llo_level_within_limit"]
-    assert "je hoogste afgeronde opleiding" in by_person.failed[0].text
+    assert "uw hoogste afgeronde opleiding" in by_person.failed[0].text
     assert "niveau 4 (mbo 4, havo)" in by_person.failed[0].text
 
 
@@ -118,7 +118,7 @@ def test_a_funder_reason_names_the_funder_and_its_limit() -> None:
     decision = decide(sanne(), care_course(dt.date(2026, 10, 1)), dt.date(2026, 9, 1), conditions)
     failed = {r.condition: r.text for r in decision.failed}
     assert failed["funder_region_ok"] == (
-        "Je woont niet in het gebied waarvoor Gemeente Rotterdam betaalt."
+        "U woont niet in het gebied waarvoor Gemeente Rotterdam betaalt."
     )
     assert failed["funder_level_ok"] == (
         "Gemeente Rotterdam betaalt alleen opleidingen tot en met niveau 1 (entreeopleiding mbo)."

@@ -48,8 +48,8 @@ def test_mohammed_may_qualify_for_the_new_scheme_without_naming_it() -> None:
     assert outlook.possible
     assert outlook.depends_on_training  # level, occupation, register: the training decides
     texts = [r.text for r in outlook.reasons_for]
-    assert "Je bent op de dag van je aanvraag 18 jaar of ouder." in texts
-    assert "Je hoort bij de groep mensen voor wie de regeling is." in texts
+    assert "U bent op de dag van uw aanvraag 18 jaar of ouder." in texts
+    assert "U hoort bij de groep mensen voor wie de regeling is." in texts
     # Study support is not known: said so, without refusing.
     assert [r.condition for r in outlook.not_known] == ["llo_no_study_support"]
 

@@ -126,7 +126,7 @@ def test_the_history_shows_old_and_new_values(peter: Client) -> None:
     assert "1 maart 2022 \u2013 30 april 2022" in text  # an application window, in words
     assert "€ 1.000,00" in text  # the STAP maximum, cents shown as euros
     llo = unescape(page(peter.get(reverse("schemes:detail", args=["llo_regeling"]))))
-    assert "Je bent op de dag van je aanvraag" in llo  # the B1 sentences of the conditions
+    assert "U bent op de dag van uw aanvraag" in llo  # the B1 sentences of the conditions
 
 
 def test_an_unknown_scheme_is_404(peter: Client) -> None:

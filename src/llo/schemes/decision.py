@@ -239,7 +239,7 @@ def _reasons(run: _Run, row: int, context: Mapping[str, Any]) -> tuple[Reason, .
 
 
 #: The sentence of a condition that cannot be decided yet when its scheme gives none.
-UNKNOWN_SENTENCE = "Dit weten we nog niet. We hebben hiervoor nog een gegeven van je nodig."
+UNKNOWN_SENTENCE = "Dit weten we nog niet. We hebben hiervoor nog een gegeven van u nodig."
 
 
 def _outcome(run: _Run, row: int, found: tuple[Reason, ...]) -> tuple[bool, int, tuple[str, ...]]:
