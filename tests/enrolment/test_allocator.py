@@ -221,17 +221,21 @@ def _one_window(
         )  # fmt: skip
     report = services.allocate_window(window, at=AFTER, seed="published-seed")
     window.refresh_from_db()
+    # The policies work on each entry's number in the window (arrival order), not its id.
+    arrived = sorted(entries, key=lambda e: e.pk)
     expected = allocation.allocate(
         [
-            allocation.Entry(e.pk, e.person_id, e.offer_id, e.amount_cents, e.group_rank)
-            for e in entries
+            allocation.Entry(n, e.person_id, e.offer_id, e.amount_cents, e.group_rank)
+            for n, e in enumerate(arrived, start=1)
         ],
         budget_cents=budget, policy=policy, seed=window.seed, then=window.then_policy,
         training_cap=cap, excluded_persons={e.person_id for e in entries[:granted_before]},
         waiting_list=waiting_list,
     )  # fmt: skip
-    stored = dict(IntakeEntry.objects.filter(window=window).values_list("pk", "outcome"))
+    stored = dict(IntakeEntry.objects.filter(window=window).values_list("seq", "outcome"))
     assert stored == {seq: o.value for seq, o in expected.outcomes.items()}
+    numbers = IntakeEntry.objects.filter(window=window).order_by("pk").values_list("seq")
+    assert [n for (n,) in numbers] == list(range(1, len(entries) + 1))
     assert report.granted_cents == expected.granted_cents
     counts = check_invariants(window)
     assert counts["entries"] == len(amounts) == report.entries

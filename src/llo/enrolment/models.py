@@ -162,6 +162,11 @@ class IntakeEntry(models.Model):
         max_length=20, choices=[(o.value, o.value) for o in Outcome], blank=True
     )
     position = models.PositiveIntegerField(null=True, blank=True)
+    #: The entry's number in its window, in arrival order (1, 2, ...), given by the allocator,
+    #: the window's single writer, when it decides the entry (decision 015). The lottery draws
+    #: on it, not on ``id``: ids are shared by all windows and differ between databases, so
+    #: only this number lets anyone re-run a published draw from the seed and the numbers.
+    seq = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("intake entry")
@@ -173,6 +178,7 @@ class IntakeEntry(models.Model):
             models.UniqueConstraint(
                 fields=["window", "idempotency_key"], name="enrolment_intake_key_unique"
             ),
+            models.UniqueConstraint(fields=["window", "seq"], name="enrolment_intake_seq_unique"),
         ]
 
     def __str__(self) -> str:

@@ -169,6 +169,9 @@ class IntakeLine:
     receipt: str
     status: str
     reason: str
+    #: The entry's number in the window (arrival order), on which the lottery draws: with
+    #: the published lottery code anyone re-runs the draw (decision 015).
+    seq: int | None = None
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,7 @@ def window_report(window: Window, *, lines: int = 200) -> WindowReport:
                 receipt=app.receipt if app else "",
                 status=app.status if app else "",
                 reason=app.status_reason if app else "",
+                seq=e.seq,
             )
         )
     return WindowReport(

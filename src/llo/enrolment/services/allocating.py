@@ -144,6 +144,7 @@ def _insert_applications(made: list[dict[str, object]]) -> None:
 def _applications(
     window: Window,
     entries: Sequence[Undecided],
+    id_of: dict[int, int],
     result: allocation.Result,
     rows: _Rows,
     at: dt.datetime,
@@ -170,7 +171,7 @@ def _applications(
     ids = bulk.allocate_ids(Application, len(decided))
     made: list[dict[str, object]] = []
     for seq, receipt, pk in zip(decided, receipts, ids, strict=True):
-        entry = by_id[seq]
+        entry = by_id[id_of[seq]]
         outcome = result.outcomes[seq]
         status = rows.of(outcome).target
         holds = status in (Status.GRANTED, Status.WAITING)
@@ -243,10 +244,14 @@ def allocate_window(
         )
         entries = intake.undecided(current.pk, horizon)
         year = current.opens_at.year
+        # Each entry's number in the window, in arrival order, after those decided before
+        # (decision 015): the policies, the lottery above all, work on these numbers.
+        start = intake.decided_count(current.pk)
+        id_of = {start + 1 + i: e.id for i, e in enumerate(entries)}
         result = allocation.allocate(
             [
-                allocation.Entry(e.id, e.person_id, e.offer_id, e.amount_cents, e.group_rank)
-                for e in entries
+                allocation.Entry(seq, e.person_id, e.offer_id, e.amount_cents, e.group_rank)
+                for seq, e in zip(id_of, entries, strict=True)
             ],
             budget_cents=current.budget_cents - current.granted_cents,
             policy=policy,
@@ -257,15 +262,15 @@ def allocate_window(
             excluded_persons=_active_persons(current, year, entries),
             waiting_list=current.waiting_list,
         )
-        start = intake.decided_count(current.pk)
         written = intake.set_outcomes(
-            result.order,
+            [id_of[s] for s in result.order],
             [result.outcomes[s].value for s in result.order],
             range(start + 1, start + 1 + len(result.order)),
+            result.order,
         )
         if written != len(result.order):  # the window lock makes this impossible
             raise Problem(409, _("The window was decided meanwhile; try again."), code="allocated")
-        made = _applications(current, entries, result, rows, at)
+        made = _applications(current, entries, id_of, result, rows, at)
         _insert_applications(made)
         by_row = _by_row(result, rows)
         counts = {
@@ -289,7 +294,8 @@ def allocate_window(
             window=current,
         )
         told = {int(m["intake_id"]): _Told.of(m) for m in made}  # type: ignore[call-overload]
-        for row, ids in by_row.items():
+        for row, seqs in by_row.items():
+            ids = [id_of[s] for s in seqs]
             if row.money != Movement.NONE:  # only a grant moves money: those few as models
                 money.perform(row.money, _loaded(current, ids, row), ctx)
             # Every person hears their outcome: granted, waiting or refused (issue 15), in

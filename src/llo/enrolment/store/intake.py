@@ -57,9 +57,12 @@ def decided_count(window_id: int) -> int:
     return IntakeEntry.objects.filter(window_id=window_id).exclude(outcome="").count()
 
 
-def set_outcomes(ids: Sequence[int], outcomes: Sequence[str], positions: Sequence[int]) -> int:
-    """Write each entry's outcome and place in the window: one statement per batch; the rows
-    written (only entries still without an outcome: a second writer changes nothing)."""
+def set_outcomes(
+    ids: Sequence[int], outcomes: Sequence[str], positions: Sequence[int], seqs: Sequence[int]
+) -> int:
+    """Write each entry's outcome, place and number in the window: one statement per batch;
+    the rows written (only entries still without an outcome: a second writer changes
+    nothing)."""
     table = IntakeEntry._meta.db_table
     written = 0
     with bound_cursor() as cursor:
@@ -67,17 +70,19 @@ def set_outcomes(ids: Sequence[int], outcomes: Sequence[str], positions: Sequenc
             part = slice(start, start + BATCH)
             if connection.vendor == "postgresql":
                 cursor.execute(
-                    f"UPDATE {table} AS e SET outcome = v.outcome, position = v.position "  # noqa: S608
-                    "FROM unnest(%s::bigint[], %s::varchar[], %s::integer[]) "
-                    "AS v(id, outcome, position) WHERE e.id = v.id AND e.outcome = ''",
-                    [list(ids[part]), list(outcomes[part]), list(positions[part])],
-                )
+                    f"UPDATE {table} AS e SET outcome = v.outcome, position = v.position, "  # noqa: S608
+                    "seq = v.seq "
+                    "FROM unnest(%s::bigint[], %s::varchar[], %s::integer[], %s::integer[]) "
+                    "AS v(id, outcome, position, seq) WHERE e.id = v.id AND e.outcome = ''",
+                    [list(ids[part]), list(outcomes[part]), list(positions[part]),
+                     list(seqs[part])],
+                )  # fmt: skip
                 written += cursor.rowcount
             else:
                 cursor.executemany(
-                    f"UPDATE {table} SET outcome = %s, position = %s "  # noqa: S608
+                    f"UPDATE {table} SET outcome = %s, position = %s, seq = %s "  # noqa: S608
                     "WHERE id = %s AND outcome = ''",
-                    list(zip(outcomes[part], positions[part], ids[part], strict=True)),
+                    list(zip(outcomes[part], positions[part], seqs[part], ids[part], strict=True)),
                 )
                 written += cursor.rowcount
     return written
