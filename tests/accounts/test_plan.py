@@ -168,7 +168,7 @@ def test_subsidiary_public_money_comes_last() -> None:
 
 
 def test_earmarked_money_comes_before_money_for_any_training() -> None:
-    """Decision 014: the gemeente's NT1 voucher (only basic-skills courses) pays a basic-skills
+    """Decision 015: the gemeente's NT1 voucher (only basic-skills courses) pays a basic-skills
     course before the employer's budget that expires sooner but could pay any training; a
     subsidiary right stays last even when it is earmarked."""
     rights = [
@@ -257,7 +257,7 @@ def test_fatimas_plan_combines_her_funders_and_says_she_pays_nothing() -> None:
         ("Basisvaardigheden", 25_000),
     ]
     assert all(line.text for line in plan.lines)
-    # The demo's gemeente does not say "other money first" (decision 014): its money is
+    # The demo's gemeente does not say "other money first" (decision 015): its money is
     # earmarked for basic skills, so it pays the course in full and the employer's is kept.
     Right.objects.filter(budget=nt1).update(
         conditions={"offer_types": ["basic_skills"], "regions": ["AM22"]}

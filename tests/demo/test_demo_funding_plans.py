@@ -14,7 +14,7 @@ says what changed and why). History of the approvals:
   ISCO-08 unit group; Academie Vakwerk's bookkeeping course held in review). At 976a1ab that
   translation equalled the engine's plans, so the fixture was rewritten in the engine's form
   (issue 15) and the translation removed.
-* issue 15, decision 014: money earmarked for a kind of training goes first, the gemeente's
+* issue 15, decision 015: money earmarked for a kind of training goes first, the gemeente's
   NT1 voucher is not "other money first", and ROC Maasstad's NT1 course has a price that the
   gemeente pays: Fatima's demo application is that course, so her employer's and O&O-fund's
   money is no longer reserved at the frozen date.

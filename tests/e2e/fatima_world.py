@@ -2,7 +2,7 @@
 """The data of Fatima's and Ilse's journeys for the browser tests: Fatima's budgets as
 JOURNEYS.md gives them (her employer's development budget of € 500 a year, two years saved;
 O&O-fonds Retail's € 150; Gemeente Rotterdam's basic-skills voucher, earmarked for NT1 so it
-pays first, decision 014), each deposited by a funder that reaches her (decision 010), and ROC
+pays first, decision 015), each deposited by a funder that reaches her (decision 010), and ROC
 Maasstad's basic-skills and care courses in Rotterdam.
 
 The employer's and the fund's budgets here pay for vocational training only; the demo's have

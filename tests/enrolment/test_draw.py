@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
 """A published lottery can be re-run by anyone, and it is the same on SQLite and PostgreSQL
-(issue 15; decision 015). The draw keys on each entry's number in its window (arrival order:
+(issue 15; decision 016). The draw keys on each entry's number in its window (arrival order:
 1, 2, ...), which the window publishes with its seed, never on the database's ids: they are
 shared by every window and differ between databases (a rolled-back insert burns a
 PostgreSQL sequence value, SQLite reuses it)."""

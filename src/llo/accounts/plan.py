@@ -3,7 +3,7 @@
 
 DESIGN.md section 3: ``accounts.funding_plan`` combines several funders, checks each right's
 conditions with the rules engine, uses money earmarked for a kind of training first (decision
-014), then the money that expires soonest, and private or sector money before public money
+015), then the money that expires soonest, and private or sector money before public money
 where a public scheme says so; what is left the person pays.
 Every line is explained in B1 (Fatima needs a clear "you pay €0", JOURNEYS.md).
 
@@ -115,7 +115,7 @@ class Allocation:
 def order_key(right: PlanRight) -> tuple[int, int, dt.date, int]:
     """Subsidiary (public, "use other money first") rights last; before the rest, money
     earmarked for a kind of training (the gemeente's NT1 voucher pays a basic-skills course
-    before the employer's budget that could pay any course: docs/decisions/014); then the
+    before the employer's budget that could pay any course: docs/decisions/015); then the
     money that expires soonest; then the oldest right.
 
     A subsidiary right stays last even when it is earmarked: "other money first" is what its

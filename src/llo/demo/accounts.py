@@ -9,7 +9,7 @@ so every funder page has something to show.
 * O&O-fonds Techniek: €1,500 a year for metal workers (2025 and 2026), occupations on the
   sector list, 20 % co-payment above NLQF 4 (Jan);
 * Gemeente Rotterdam: basic-skills (NT1) courses in full for residents; money earmarked for
-  NT1, so it pays before the employer's budget (decision 014: not "other money first");
+  NT1, so it pays before the employer's budget (decision 015: not "other money first");
 * UWV: a budget for its clients looking for work, toward work or another occupation (Sanne,
   once her WW began);
 

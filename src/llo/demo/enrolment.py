@@ -6,7 +6,7 @@ ledger, audit records included):
   fund pays) and Academie Vakwerk enrolled him.
 * Fatima applies for the basic-skills course "Taal op de werkvloer" at ROC Maasstad, with
   Ilse of the work centre acting with her consent; the gemeente's NT1 voucher pays it in full
-  (earmarked money first, decision 014); the course has started (advance paid). Her employer's
+  (earmarked money first, decision 015); the course has started (advance paid). Her employer's
   and O&O-fund's money is left for the care course "Starten in de zorg" (€ 0 for her).
 * UWV's rounds (windows) are made by :mod:`llo.demo.windows`, on rules valid on their days
   (the STAP window this module made until issue 15 could not decide: STAP ended in 2023).

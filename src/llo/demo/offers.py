@@ -213,7 +213,7 @@ PERSONA_OFFERS: dict[str, list[dict[str, Any]]] = {
          "skills": ["Medicatie toedienen"], "occupations": ["Verzorgende IG"],
          "places": ["GM0599"], "starts": [(2, 1)]},
         # Fatima's journey (JOURNEYS.md): a basic-skills course paid in full by the gemeente
-        # (its NT1 voucher of EUR 1,200, earmarked: decision 014), then a care course of
+        # (its NT1 voucher of EUR 1,200, earmarked: decision 015), then a care course of
         # EUR 1,100 her employer's EUR 1,000 and O&O-fonds Retail's EUR 150 pay together.
         {"code": "MS-ZORG-START", "offer_type": "course", "title": "Starten in de zorg",
          "level": "eqf_2", "leads_to": "none", "fee": 1100, "hours": 80,

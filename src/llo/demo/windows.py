@@ -209,7 +209,7 @@ def _uwv_rounds(uwv: Organisation, seed: int, on: dt.date, created: dict[str, in
             # 3 grants per training refuses two of them whatever the lottery draws (the first
             # group is decided before the budget can run out): the decided round always shows
             # granted, waiting and refused. The draw itself is now the same on every database
-            # (it keys on each entry's number in the round, decision 015), but who applies is
+            # (it keys on each entry's number in the round, decision 016), but who applies is
             # not the same in every installation (job seekers in the order of their keyed BSN
             # hash, and the key is the installation's own), so this stays.
             first_group = [

@@ -163,7 +163,7 @@ class IntakeEntry(models.Model):
     )
     position = models.PositiveIntegerField(null=True, blank=True)
     #: The entry's number in its window, in arrival order (1, 2, ...), given by the allocator,
-    #: the window's single writer, when it decides the entry (decision 015). The lottery draws
+    #: the window's single writer, when it decides the entry (decision 016). The lottery draws
     #: on it, not on ``id``: ids are shared by all windows and differ between databases, so
     #: only this number lets anyone re-run a published draw from the seed and the numbers.
     seq = models.PositiveIntegerField(null=True, blank=True)

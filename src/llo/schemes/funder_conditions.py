@@ -137,7 +137,7 @@ class FunderConditions:
     def earmarked(self) -> bool:
         """Money set aside for a kind of training (the gemeente's basic-skills voucher: only
         NT1 courses): its conditions name some kinds of offer, not every kind. The funding
-        plan uses it before money that pays for any training (decision 014)."""
+        plan uses it before money that pays for any training (decision 015)."""
         return bool(self.offer_types) and set(self.offer_types) < set(vocabulary.OfferType.values)
 
     @property

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Each intake entry's number in its window (decision 015): the lottery draws on it instead
+"""Each intake entry's number in its window (decision 016): the lottery draws on it instead
 of the global id. Entries decided before it existed get their number in arrival order (id
 order within the window), in one set-based statement that PostgreSQL and SQLite (3.33+: UPDATE
 ... FROM, window functions) both run; undecided entries get theirs from the allocator."""

@@ -170,7 +170,7 @@ class IntakeLine:
     status: str
     reason: str
     #: The entry's number in the window (arrival order), on which the lottery draws: with
-    #: the published lottery code anyone re-runs the draw (decision 015).
+    #: the published lottery code anyone re-runs the draw (decision 016).
     seq: int | None = None
 
 

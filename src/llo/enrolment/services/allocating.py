@@ -245,7 +245,7 @@ def allocate_window(
         entries = intake.undecided(current.pk, horizon)
         year = current.opens_at.year
         # Each entry's number in the window, in arrival order, after those decided before
-        # (decision 015): the policies, the lottery above all, work on these numbers.
+        # (decision 016): the policies, the lottery above all, work on these numbers.
         start = intake.decided_count(current.pk)
         id_of = {start + 1 + i: e.id for i, e in enumerate(entries)}
         result = allocation.allocate(
