@@ -120,7 +120,9 @@ def part_setup() -> dict[str, Any]:
     from llo.accounts import services
     from llo.people.models import Organisation, Person
 
-    fund = Organisation.objects.create(kvk="91000001", name="Fonds", kind="oo_fund", sector="metal")
+    # A state scheme reaches anyone (decision 010), so no employment rows are needed for the
+    # bench's persons; the ledger's work is the same for every kind of funder.
+    fund = Organisation.objects.create(kvk="91000001", name="Regeling", kind="ministry")
     provider = Organisation.objects.create(kvk="91000002", name="Opleider", kind="provider")
     funder = services.ensure_funder(fund)
     n = CLIENTS * RIGHTS_PER_CLIENT

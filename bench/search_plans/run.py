@@ -63,7 +63,8 @@ def part_measure() -> dict[str, Any]:
     )  # fmt: skip
     on = today()
     for i, conditions in enumerate(({}, {"max_level": "eqf_4"}, {})):
-        org = Organisation.objects.create(kvk=f"9300000{i}", name=f"Werkgever {i}", kind="employer")
+        # State schemes reach anyone (decision 010): the person needs no employments here.
+        org = Organisation.objects.create(kvk=f"9300000{i}", name=f"Regeling {i}", kind="ministry")
         budget = accounts.create_budget(
             actor=actor, funder=accounts.ensure_funder(org), name="Budget",
             total=Money(10_000_000), period_start=on.replace(month=1, day=1),
