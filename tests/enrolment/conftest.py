@@ -125,3 +125,16 @@ def state_history(someone: Person, on: dt.date = STATED_ON) -> None:
     people.state_fact(
         actor=ACTOR, person=someone, name="receives_study_support", value=False, on=on
     )
+
+
+def enrol_start_and_drop_out(world: World, app: Any, *, dropped_on: dt.date) -> None:
+    """The provider enrols the person (10 sessions), reports the start on 15 July 2023, then a
+    stop without an excuse on ``dropped_on``: the path of a drop-out that several tests walk."""
+    from llo.enrolment import services
+
+    provider = world.provider
+    services.enrol(actor=ACTOR, provider=provider, application=app, sessions_planned=10)
+    services.start(actor=ACTOR, provider=provider, application=app, on=dt.date(2023, 7, 15))
+    services.drop_out(
+        actor=ACTOR, provider=provider, application=app, excused=False, reason="", on=dropped_on
+    )

@@ -18,7 +18,7 @@ from llo.enrolment.models import Application, Window, WindowInterest
 from llo.notifications import services as notifications
 from llo.notifications.models import Notification
 from tests.accounts.conftest import make_org, make_person
-from tests.enrolment.conftest import ACTOR, DURING, World, person
+from tests.enrolment.conftest import ACTOR, DURING, World, enrol_start_and_drop_out, person
 
 pytestmark = pytest.mark.django_db
 
@@ -57,16 +57,7 @@ def test_every_step_of_an_application_is_told(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         someone, app = _granted(world)
-    services.enrol(actor=ACTOR, provider=world.provider, application=app, sessions_planned=10)
-    services.start(actor=ACTOR, provider=world.provider, application=app, on=dt.date(2023, 7, 15))
-    services.drop_out(
-        actor=ACTOR,
-        provider=world.provider,
-        application=app,
-        excused=False,
-        reason="",
-        on=dt.date(2023, 8, 10),
-    )
+    enrol_start_and_drop_out(world, app, dropped_on=dt.date(2023, 8, 10))
     told = _told(someone)
     assert [topic for topic, _text in told] == [
         "enrolment.granted",

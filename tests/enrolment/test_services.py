@@ -22,6 +22,7 @@ from tests.enrolment.conftest import (
     DURING,
     OPENS,
     World,
+    enrol_start_and_drop_out,
     make_offer,
     make_provider,
     make_window,
@@ -139,16 +140,7 @@ def test_drop_out_claws_back_advance(world: World) -> None:
     _submit(world, person())
     services.allocate_window(world.window, at=DURING + dt.timedelta(minutes=5))
     app = Application.objects.get()
-    services.enrol(actor=ACTOR, provider=world.provider, application=app, sessions_planned=10)
-    services.start(actor=ACTOR, provider=world.provider, application=app, on=dt.date(2023, 7, 15))
-    services.drop_out(
-        actor=ACTOR,
-        provider=world.provider,
-        application=app,
-        excused=False,
-        reason="",
-        on=dt.date(2023, 8, 10),
-    )
+    enrol_start_and_drop_out(world, app, dropped_on=dt.date(2023, 8, 10))
     app.refresh_from_db()
     assert app.status == "dropped_out"
     assert accounts.paid_for(Reservation.objects.get()) == 0

@@ -16,7 +16,7 @@ from llo.core.problems import Problem
 from llo.enrolment import lifecycle, selectors, services
 from llo.enrolment.lifecycle import Event, Movement, Status, Who
 from llo.enrolment.models import Application, Enrolment, IntakeEntry, Payment
-from tests.enrolment.conftest import ACTOR, DURING, World, person
+from tests.enrolment.conftest import ACTOR, DURING, World, enrol_start_and_drop_out, person
 
 pytestmark = pytest.mark.django_db
 
@@ -97,16 +97,7 @@ def test_a_drop_out_that_pays_the_rest_instead_of_taking_back(
     "pay the rest" for a stop pays the provider in full."""
     _change(monkeypatch, Status.STARTED, Event.DROP_OUT, money=Movement.PAY_REST)
     app = _granted(world)
-    services.enrol(actor=ACTOR, provider=world.provider, application=app, sessions_planned=10)
-    services.start(actor=ACTOR, provider=world.provider, application=app, on=dt.date(2023, 7, 15))
-    services.drop_out(
-        actor=ACTOR,
-        provider=world.provider,
-        application=app,
-        excused=False,
-        reason="",
-        on=dt.date(2023, 8, 15),
-    )
+    enrol_start_and_drop_out(world, app, dropped_on=dt.date(2023, 8, 15))
     app.refresh_from_db()
     assert app.status == Status.DROPPED_OUT
     assert accounts.paid_for(Reservation.objects.get()) == 90_000
