@@ -70,7 +70,7 @@ _LEADING_GROUP = re.compile(r"^(\d{1,4})(\s*[-\u2013\u2014:(].*)?$")
 
 class OccupationsField(forms.CharField):
     """The occupations a funder's money is for, as ISCO-08 groups: what the schemes' rules
-    compare (docs/decisions/010-skills-language.md). Typed one per line as a group at any level
+    compare (docs/decisions/017-skills-language.md). Typed one per line as a group at any level
     ("7212" the welders, "72" every occupation in metal and machines) or any Dutch name of an
     occupation ("lasser": its unit group, 7212); shown back as
     the group with the occupations in it, so a funder reads words, not only numbers."""

@@ -4,7 +4,7 @@
 The offers live in the register, which sits above ``regions`` in the layer contract (the
 register's offers point at regions' gemeenten). So regions defines what it needs here, and the
 register plugs in its implementation when Django starts (``RegisterConfig.ready``), like the
-login plugins do (docs/decisions/010-skills-language.md). The SQL over the register's tables
+login plugins do (docs/decisions/017-skills-language.md). The SQL over the register's tables
 stays in the register's own store.
 
 The portfolio of a region is every published offer of an admitted provider with a place in

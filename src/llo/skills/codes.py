@@ -8,7 +8,7 @@ occupation of ``7212.3``), and ISCO-08 itself is a prefix hierarchy: major group
 sub-major group ``72``, minor group ``721``, unit group ``7212`` (ILO, ISCO-08 structure).
 
 So *one* rule maps an occupation to the groups it belongs to, and the funders' conditions and
-the schemes' sector lists can hold a code at any level (docs/decisions/010-skills-language.md):
+the schemes' sector lists can hold a code at any level (docs/decisions/017-skills-language.md):
 an offer's occupation meets a listed code when the listed code is one of the occupation's
 :func:`ancestors` (itself included).
 """

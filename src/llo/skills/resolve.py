@@ -6,7 +6,7 @@ The rule for labels: a preferred label wins over alternative labels, an alternat
 a search term (ESCO's hidden labels). "magazijnmedewerker" is the preferred name of one ESCO
 occupation and another name of two more; whoever types it means the first. Within the first
 kind of label that matches, several occupations make the text ambiguous
-(docs/decisions/010-skills-language.md).
+(docs/decisions/017-skills-language.md).
 
 :class:`Resolver` looks labels up in the database one by one (forms, the API) or, with
 ``preload=True``, in memory (imports of many offers, the data migration).

@@ -330,7 +330,7 @@ def isco_group_label(code: str) -> str:
     """A B1 name for an ISCO-08 group, made of the ESCO occupations in it ("beroepen zoals
     lasser, soldeerder en 4 andere"): ESCO's Dutch ISCO group names are not packaged, and the
     occupations say more to a reader than the group's formal title
-    (docs/decisions/010-skills-language.md). Empty for a group without occupations."""
+    (docs/decisions/017-skills-language.md). Empty for a group without occupations."""
     from django.utils.translation import get_language
 
     return _group_label(str(code), get_language() or "nl") if is_isco_code(str(code)) else ""

@@ -3,7 +3,7 @@
 
 Until now an offer named its occupations and skills in free text ("Lasser"). This migration
 maps each name to a code: through the skills language (any Dutch label; a preferred label wins,
-docs/decisions/010-skills-language.md), and for the names the demo register used that ESCO's
+docs/decisions/017-skills-language.md), and for the names the demo register used that ESCO's
 Dutch labels lack, through the table below. A name that maps to nothing is left out of the offer
 and kept in an audit entry (``register.offer.terms_mapped``, with the old and new lists and the
 names it could not map), so nothing is lost and staff can fix the offer. Earlier versions of an
