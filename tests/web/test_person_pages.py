@@ -128,6 +128,12 @@ def test_a_right_moves_to_a_new_employer_under_the_same_cao(time_machine) -> Non
     page = client.get("/mijn-rechten/nieuwe-werkgever").content.decode()
     assert 'data-outcome="same_cao"' in page
     assert "Het gaat met u mee: uw nieuwe werkgever heeft dezelfde cao." in page
+    # Each budget says what is left and until when, so two budgets of one fund differ.
+    assert '<dd class="utrecht-data-list__item-value" data-left>€ 1.500,00</dd>' in page
+    if right.valid_until is None:
+        assert "data-until>geen einddatum<" in page
+    else:
+        assert f"data-until>{right.valid_until.day} " in page
     moved = client.post("/mijn-rechten/nieuwe-werkgever", {"right": right.pk})
     assert moved.status_code == 302
     right.refresh_from_db()

@@ -21,6 +21,7 @@ from llo.accounts import services as accounts
 from llo.accounts.models import Portability, Right, RightStatus
 from llo.accounts.portability import TransferOutcome, outcome_of
 from llo.core.audit import actor_of
+from llo.core.money import Money
 from llo.core.problems import Problem
 from llo.core.roles import Role, role_required
 from llo.core.timeutil import today
@@ -99,6 +100,13 @@ class Move:
     def words(self) -> str:
         return str(OUTCOME_WORDS.get(self.outcome, ""))
 
+    @property
+    def left(self) -> Money | None:
+        """What is left in the budget: two budgets of one fund are told apart by it, by their
+        name and by their end date."""
+        cents = self.right.balance_cents
+        return None if cents is None else Money(cents)
+
 
 def moves_for(person: Person, on: dt.date) -> tuple[list[Move], list[Employment]]:
     """The person's rights tied to a job, each with the newest job at another employer that
@@ -111,7 +119,7 @@ def moves_for(person: Person, on: dt.date) -> tuple[list[Move], list[Employment]
     rights = (
         Right.objects.filter(person=person, status=RightStatus.ACTIVE)
         .exclude(portability=Portability.PERSON)
-        .select_related("funder__organisation", "employment__employer", "account")
+        .select_related("funder__organisation", "employment__employer", "account", "budget")
         .order_by("pk")
     )
     found = []
