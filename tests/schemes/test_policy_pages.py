@@ -152,6 +152,11 @@ def test_the_what_if_runs_an_example_and_shows_tables_and_charts(peter: Client) 
     text = page(response)
     assert "computed in" in text or "berekend" in text
     assert "llo_regeling.amount_per_person_per_year_cents" in text
+    # The change in words and euros, as the scheme pages show values (not the YAML's cents).
+    change = re.search(r'<tr[^>]*data-effect="llo_regeling\.amount[^"]*">(.*?)</tr>', text, re.S)[1]
+    assert re.search(r"data-reform>€ 1\.500,00<", change)
+    assert re.search(r"data-baseline>€ [0-9.]+,[0-9]{2}<", change)
+    assert "150000" not in change
     charts = json.loads(
         re.search(r'<script id="llo-charts" type="application/json">(.*?)</script>', text, re.S)[1]
     )

@@ -378,6 +378,29 @@ def _label(value: str | Promise) -> str:
     return str(value)
 
 
+def _effect_rows(effects: Any) -> list[dict[str, Any]]:
+    """The reform's changes as policy staff read them: the parameter's Dutch description
+    beside its path, and its values in euros, level names or dates (as on the scheme pages),
+    not as the YAML holds them."""
+    from llo.schemes import engine
+
+    system = build_system()
+    rows = []
+    for e in effects:
+        parameter = engine.find_parameter(system, e.parameter)
+        unit = str(parameter.metadata.get("unit", ""))
+        rows.append(
+            {
+                "parameter": e.parameter,
+                "description": str(parameter.description or "").strip(),
+                "start": e.start,
+                "baseline": _value_text(e.baseline_on_date, unit, e.parameter),
+                "reform": _value_text(e.reform_on_date, unit, e.parameter),
+            }
+        )
+    return rows
+
+
 def _results_context(result: Any) -> dict[str, Any]:
     """The result as rows of display strings, per scheme and dimension, and the charts."""
     from llo.schemes.simulation import report
@@ -522,6 +545,7 @@ def what_if(request: HttpRequest) -> HttpResponse:
                 else:
                     context.update(
                         result=result,
+                        effects=_effect_rows(result.effects),
                         seconds=formats.number_format(time.perf_counter() - started, decimal_pos=1),
                         persons=_number(result.persons),
                         **_results_context(result),
