@@ -422,13 +422,7 @@ class SearchBackend(ABC):
                     params.extend([*cond_params, *others_params])
                     layout.append((name, value, label))
             if len(active) >= 2:
-                names = list(active)
-                options = [_and([active[d] for d in names if d != left_out]) for left_out in names]
-                pruned: Sql = (
-                    " OR ".join(f"({sql})" for sql, _ in options),
-                    [p for _, ps in options for p in ps],
-                )
-                common = [*common, pruned]
+                common = [*common, self._all_but_one(active)]
         else:
             common = [*common, *active.values()]
         for sql, extra_params in extra:
@@ -437,6 +431,16 @@ class SearchBackend(ABC):
         where, where_params = _and(common)
         sql = f"SELECT {', '.join(selects)} FROM {table} e WHERE {where}"  # noqa: S608 - fixed fragments; values are parameters
         return sql, [*params, *where_params], layout
+
+    def _all_but_one(self, active: dict[str, Sql]) -> Sql:
+        """Rows that pass every active facet filter but at most one: the only rows a
+        disjunctive facet count can use."""
+        names = list(active)
+        options = [_and([active[d] for d in names if d != left_out]) for left_out in names]
+        return (
+            " OR ".join(f"({sql})" for sql, _ in options),
+            [p for _, ps in options for p in ps],
+        )
 
     def _facets_from(
         self, q: SearchQuery, layout: list[tuple[str, str, str]], counts: Sequence[Any]
