@@ -17,10 +17,16 @@ from typing import Any
 
 import pytest
 
-from llo.credentials import contexts, did, eddsa, jose, multibase, verify
-from tests.credentials.factories import ISSUED, T0, world
+from llo.credentials import batch, contexts, did, eddsa, jose, multibase, verify
+from tests.credentials.factories import ISSUED, LIST_URL, T0, world
 
 RETIRED = ISSUED + dt.timedelta(days=1)
+COHORT_VARYING = [
+    ("id",),
+    ("credentialSubject", "identifier", 0, "identityHash"),
+    ("credentialStatus", "id"),
+    ("credentialStatus", "statusListIndex"),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 INTEROP = ROOT / "interop"
@@ -77,23 +83,45 @@ def test_llo_credentials_verify_with_digital_bazaar_and_jose(tmp_path: Path) -> 
     by_new_key = eddsa.sign(w.credential(), w2.key, f"{w.issuer_did}#key-2", RETIRED)
     late_old_key = eddsa.sign(w.credential(), w.key, w.vm, RETIRED + dt.timedelta(days=1))
     jwk = jose.public_jwk(w.key.public_key())
+    # Batch signing of a cohort (llo.credentials.batch): learners whose names give both
+    # orders of the two blank nodes, with quotes, braces and non-ASCII text.
+    cohort = batch.Cohort(w.credential(), COHORT_VARYING, w.key, w.vm, ISSUED)
+    names = ['Fatima "Fa" {El} Amrani', "Jan Hofstede", "Ærøskøbing 🎓"]
+    batched = [
+        cohort.sign(
+            [f"urn:uuid:00000000-0000-4000-8000-00000000000{i}", name, f"{LIST_URL}#{i}", str(i)]
+        )
+        for i, name in enumerate(names)
+    ]
+    assert len(cohort._labellings) == 2  # both orders of the blank nodes
     result = _run(
         tmp_path,
         {
-            "credentials": [signed, changed, by_new_key, late_old_key],
-            "jwts": [{"token": token, "jwk": jwk}, {"token": forged, "jwk": jwk}],
+            "credentials": [
+                signed,
+                changed,
+                by_new_key,
+                late_old_key,
+                *(json.loads(b.document) for b in batched),
+            ],
+            "jwts": [
+                {"token": token, "jwk": jwk},
+                {"token": forged, "jwk": jwk},
+                *({"token": b.jwt, "jwk": jwk} for b in batched),
+            ],
             "didDocuments": {w.issuer_did: rotated_doc},
         },
     )
     verdicts = [c["verified"] for c in result["credentials"]]
     assert verdicts[:3] == [True, False, True], result
+    assert verdicts[4:] == [True] * len(batched), result
     # A signature by the retired key after its "expires": llo refuses it (did.py); Digital
     # Bazaar's verifier does not read "expires" on a verification method (measured here).
     resolver = w.resolver()
     resolver.documents[w.issuer_did] = rotated_doc
     assert verify.verify_document(late_old_key, resolver).checks[0].code == "key-revoked"
     assert verdicts[3] is True, "Digital Bazaar now honours expires: update this note"
-    assert [j["verified"] for j in result["jwts"]] == [True, False], result
+    assert [j["verified"] for j in result["jwts"]] == [True, False] + [True] * len(batched), result
     assert result["jwts"][0]["typ"] == "vc+jwt"
     # Offline: only the bundled contexts and the given DID were asked for.
     asked = {u.split("#")[0] for u in result["requested"]}
