@@ -284,6 +284,8 @@ def test_a_path_that_is_no_value_is_refused() -> None:
     w = world()
     with pytest.raises(ValueError, match="not a text value"):
         batch.Cohort(w.credential(), [("nope",)], w.key, w.vm, ISSUED)
+    with pytest.raises(ValueError, match="twice"):
+        batch.Cohort(w.credential(), [("id",), ("id",)], w.key, w.vm, ISSUED)
 
 
 def test_a_status_list_url_is_a_constant_of_the_cohort() -> None:

@@ -313,6 +313,8 @@ class Cohort:
         missing = [p for p in varying if p not in index]
         if missing:
             raise ValueError(f"not a text value of the prototype: {missing}")
+        if len(set(varying)) != len(varying):
+            raise ValueError("a path is named twice")
         self.varying = list(varying)
         self._prototype = copy.deepcopy(prototype)
         self._key = key
