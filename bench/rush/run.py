@@ -322,6 +322,68 @@ class Server:
                 self.proc.wait()
 
 
+# --- CPU seconds spent per request (independent of what else the shared machine runs) -------
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int, reaped: bool) -> float:
+    """CPU seconds of a process (with its reaped children's when ``reaped``); 0 when gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / _TICK
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds of a process, its live children and the children it reaped (gunicorn's
+    master and its workers, restarted ones included; PostgreSQL's postmaster and every
+    backend, autovacuum and WAL writer)."""
+    try:
+        children = Path(f"/proc/{root}/task/{root}/children").read_text().split()
+    except FileNotFoundError:
+        children = []
+    return _stat(root, True) + sum(_stat(int(c), False) for c in children)
+
+
+def postmaster() -> int:
+    """The PostgreSQL server's main process (the parent of a backend)."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        (backend,) = conn.execute("SELECT pg_backend_pid()").fetchone()  # type: ignore[misc]
+    status = Path(f"/proc/{backend}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+
+
+class Meter:
+    """CPU seconds of the app servers, the database and the load generator over a stretch."""
+
+    def __init__(self, servers: list[Server]) -> None:
+        self.servers = servers
+        self.database = postmaster()
+
+    def now(self) -> tuple[float, float, float]:
+        import resource
+
+        own = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, once it is waited for
+        app = sum(tree_cpu(s.proc.pid) for s in self.servers if s.proc is not None)
+        return app, tree_cpu(self.database), own.ru_utime + own.ru_stime
+
+    @staticmethod
+    def per_request(
+        before: tuple[float, float, float], after: tuple[float, float, float], requests: int
+    ) -> dict[str, float]:
+        app, db, wrk = (
+            1e6 * (b - a) / max(1, requests) for a, b in zip(before, after, strict=True)
+        )
+        return {"app_us": app, "database_us": db, "wrk_us": wrk, "server_us": app + db}
+
+
 def floor(url: str) -> dict[str, Any]:
     load = os.getloadavg()[0]
     done = subprocess.run(
@@ -398,6 +460,7 @@ def rush(urls: list[str], plan: str, window: int, kill: Server | None = None) ->
     answered = sum(statuses.values())
     return {
         "answers": answered,
+        "requests": sum(r["requests"] for r in results),
         "seconds": seconds,
         "rate": answered / seconds,
         "p50_ms": max(r["p50_ms"] for r in results),
@@ -426,8 +489,20 @@ def scenario(
     for server in servers:
         server.__enter__()
     try:
+        meter = Meter(servers)
+        start = meter.now()
         base = floor(servers[0].url)
+        middle = meter.now()
         run = rush([s.url for s in servers], plan, setup["window"], servers[0] if kill else None)
+        end = meter.now()
+        base["cpu"] = Meter.per_request(start, middle, base["requests"])
+        # wrk's requests beyond the answers were health checks (its first, and a thread's
+        # tail while the other finishes): taken off at the floor's cost
+        tail = max(0, run["requests"] - run["answers"])
+        run["cpu"] = {
+            key: (value * run["requests"] - tail * base["cpu"][key]) / max(1, run["answers"])
+            for key, value in Meter.per_request(middle, end, run["requests"]).items()
+        }
     finally:
         for server in servers:
             server.__exit__()
@@ -442,6 +517,7 @@ def scenario(
         "name": name, "instances": instances, "setup": setup, "floor": base, "rush": run,
         "errors": errors + run["socket_errors"], "allocate": allocated, "check": check,
         "ratio": run["rate"] / base["rate"],
+        "cpu_ratio": base["cpu"]["server_us"] / max(1.0, run["cpu"]["server_us"]),
     }  # fmt: skip
 
 
@@ -490,6 +566,14 @@ def rows_of(r: dict[str, Any]) -> list[tuple[str, str]]:
             f"{r['name']}: floor",
             f"GET /api/v1/health {f['rate']:,.0f}/s (p50 {f['p50_ms']:.0f} ms, "
             f"p99 {f['p99_ms']:.0f} ms); load {f['load']:.1f}",
+        ),
+        (
+            f"{r['name']}: CPU a request",
+            f"intake {u['cpu']['server_us']:,.0f} µs (app {u['cpu']['app_us']:,.0f}, database "
+            f"{u['cpu']['database_us']:,.0f}; wrk {u['cpu']['wrk_us']:,.0f}), floor "
+            f"{f['cpu']['server_us']:,.0f} µs (app {f['cpu']['app_us']:,.0f}, database "
+            f"{f['cpu']['database_us']:,.0f}; wrk {f['cpu']['wrk_us']:,.0f}): "
+            f"{100 * r['cpu_ratio']:.0f} % of the floor's cost",
         ),
         (
             f"{r['name']}: answers",

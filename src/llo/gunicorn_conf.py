@@ -27,6 +27,13 @@ from gunicorn import util
 worker_class = os.environ.get("LLO_WORKER_CLASS", "sync")
 workers = int(os.environ.get("LLO_WORKERS", "4"))
 threads = int(os.environ.get("LLO_THREADS", "1"))
+# The app is imported once, in the master, before the workers are forked (issue 18): a worker
+# then starts in milliseconds instead of importing Django and llo itself (about 2 s of CPU).
+# With max_requests below, a worker is replaced every ~2,000 requests; without preloading
+# that import was about 1 ms of CPU per request in a rush, as much as the request itself, and
+# a worker still importing took a share of the two cores from those answering. The master
+# opens no database connection (llo.wsgi closes any before the fork).
+preload_app = os.environ.get("LLO_PRELOAD_APP", "true").lower() not in ("0", "false", "no", "off")
 # A thread keeps its connection (LLO_DB_CONN_MAX_AGE): keep-alive lets a client (or the
 # reverse proxy) send its next request on the same socket. Not gunicorn's 5 s: a socket the
 # server closes as idle just as the client sends on it loses that request to the client; in

@@ -210,6 +210,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Sessions in the database (decision 013: a logout or a blocked account ends a session at once
+# on every instance), read by one prepared statement (llo.core.sessions.SessionStore).
+SESSION_ENGINE = "llo.core.sessions"
 SESSION_COOKIE_AGE = 30 * 60  # 30 minutes, renewed on activity
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -3,10 +3,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
+from llo.api import lean
 from llo.api.api import api
 from llo.api.views import api_not_found
+from llo.enrolment.api import submit_lean
 
 urlpatterns = [
+    # The window rush's address first (decision 013): its common case without the API
+    # framework, anything else by the API's own operation.
+    lean.route("windows/<windowId>/applications", submit_lean, "window-apply-lean"),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("oidc/", include("mozilla_django_oidc.urls")),

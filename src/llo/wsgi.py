@@ -12,3 +12,8 @@ application = get_wsgi_application()
 from llo.core.checks import refuse_to_start  # noqa: E402 - needs the apps loaded
 
 refuse_to_start()
+
+
+from llo.core.server import warm_before_fork  # noqa: E402
+
+warm_before_fork()

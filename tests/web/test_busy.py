@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 import types
 
 import pytest
@@ -103,3 +104,44 @@ def test_the_server_hook_reads_the_accept_queue_and_drops_a_clients_header() -> 
         for c in clients:
             c.close()
         listener.close()
+
+
+def test_behind_a_proxy_its_request_start_stamp_is_a_wait_too(client: Client, settings) -> None:
+    """X-Request-Start (nginx's ``t=`` seconds with milliseconds, milliseconds, microseconds):
+    a request that waited longer than the bound in front of llo is shed, before any query."""
+    settings.LLO_TRUSTED_PROXIES = 1
+    settings.LLO_BUSY_WAIT_SECONDS = 3
+    waited = time.time() - 12
+    for stamp in (f"t={waited:.3f}", str(int(waited * 1e3)), f"t={int(waited * 1e6)}"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                "/api/v1/windows/1/applications",
+                data=json.dumps({"previewId": 1, "amountCents": 90_000}),
+                content_type="application/json",
+                headers={"Idempotency-Key": "busy-proxy", "X-Request-Start": stamp},
+            )
+        assert response.status_code == 429, stamp
+        assert 12 <= int(response["Retry-After"]) <= 14, stamp
+        assert response.json()["code"] == "busy"
+        assert queries.captured_queries == []
+    fresh = f"t={int(time.time() * 1e6)}"
+    assert client.get("/aanvraagrondes", HTTP_X_REQUEST_START=fresh).status_code == 200
+    # the health check is never shed; a stamp in the future or unreadable is no wait
+    old = f"t={waited:.3f}"
+    assert client.get("/api/v1/health", HTTP_X_REQUEST_START=old).status_code == 200
+    for odd in (f"t={time.time() + 3600:.3f}", "t=soon", "", "t=-5", "1e12"):
+        assert client.get("/aanvraagrondes", HTTP_X_REQUEST_START=odd).status_code == 200, odd
+
+
+def test_without_a_trusted_proxy_the_stamp_is_not_read(client: Client, settings) -> None:
+    settings.LLO_TRUSTED_PROXIES = 0
+    old = f"t={time.time() - 600:.3f}"
+    assert client.get("/aanvraagrondes", HTTP_X_REQUEST_START=old).status_code == 200
+
+
+def test_the_stamp_is_read_in_any_unit() -> None:
+    at = 1_765_000_000.25
+    for text in ("t=1765000000.250", "1765000000250", "t=1765000000250000", "1765000000250000000"):
+        assert busy.request_start(text) == pytest.approx(at, abs=1e-3), text
+    for text in ("", "t=", "t=abc", "-1", "t=1.2.3", "0", "9" * 40):
+        assert busy.request_start(text) is None, text

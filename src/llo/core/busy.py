@@ -18,6 +18,17 @@ that a person wonders whether the page works). The mean is a moving average of t
 this process answered. Shedding costs no database query: this middleware runs before the
 session and the user are read.
 
+Behind a reverse proxy that queues requests itself (nginx, a platform's router), the wait
+happens before the request reaches the server's socket, where neither the hook nor this
+middleware sees it. Such a proxy stamps the moment it received the request in
+``X-Request-Start`` (nginx: ``proxy_set_header X-Request-Start "t=${msec}"``, seconds with
+milliseconds; Heroku's router: milliseconds; New Relic's convention: ``t=`` and microseconds).
+When llo runs behind a trusted proxy (``LLO_TRUSTED_PROXIES`` ≥ 1) the time since that stamp
+is a wait too, and the larger of the two decides. The unit is told from the size of the number
+(seconds, milliseconds, microseconds or nanoseconds since 1970); a stamp in the future (clocks
+apart) or that cannot be read counts as no wait. A client that sends the header itself can
+only have its own request shed, which the proxy's own header replaces anyway.
+
 What a shed request means. Nothing was read or written for it: an application that was
 acknowledged before (202 with its entry) stays acknowledged, a person's session, preview and
 calculation stay as they were, and the same request may be sent again (the Idempotency-Key
@@ -90,6 +101,42 @@ def queued_of(request: HttpRequest) -> int:
     return int(value) if value.isdigit() else 0
 
 
+#: The header a reverse proxy stamps with the moment it received the request.
+REQUEST_START_HEADER = "X-Request-Start"
+_REQUEST_START_META = "HTTP_X_REQUEST_START"
+#: No time since 1970 in seconds is this large before the year 5138: a larger number is in
+#: milliseconds, microseconds or nanoseconds.
+_SECONDS_BELOW = 1e11
+
+
+def request_start(value: str) -> float | None:
+    """The moment in ``X-Request-Start`` as seconds since 1970, or None if it cannot be read:
+    ``t=1700000000.123`` (nginx), ``1700000000123`` (milliseconds), ``t=1700000000123456``
+    (microseconds)."""
+    text = value.strip().removeprefix("t=")
+    if not text or len(text) > 32 or not text.replace(".", "", 1).isdigit():
+        return None
+    stamp = float(text)
+    for scale in (1.0, 1e3, 1e6, 1e9):
+        if stamp / scale < _SECONDS_BELOW:
+            return stamp / scale if stamp > 0 else None
+    return None
+
+
+def proxy_wait(request: HttpRequest, at: float | None = None) -> float:
+    """Seconds the request waited in front of llo, by the trusted proxy's ``X-Request-Start``
+    (0 without a trusted proxy, a stamp, or with one in the future)."""
+    if int(getattr(settings, "LLO_TRUSTED_PROXIES", 0)) < 1:
+        return 0.0
+    value = request.META.get(_REQUEST_START_META)
+    if not value:
+        return 0.0
+    start = request_start(value)
+    if start is None:
+        return 0.0
+    return max(0.0, (time.time() if at is None else at) - start)
+
+
 def busy_problem(seconds: int) -> Problem:
     return Problem(
         429,
@@ -145,9 +192,9 @@ class BusyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        queued = queued_of(request)
-        if queued and not request.path.startswith(NEVER):
-            wait = wait_seconds(queued)
+        if not request.path.startswith(NEVER):
+            queued = queued_of(request)
+            wait = max(wait_seconds(queued) if queued else 0.0, proxy_wait(request))
             if wait > settings.LLO_BUSY_WAIT_SECONDS:
                 return busy_response(request, retry_after(wait))
         start = time.perf_counter()

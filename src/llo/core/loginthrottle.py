@@ -178,7 +178,13 @@ class AdminLoginThrottleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST" or request.path != _admin_login_path():
+        # The admin's login page ends in "login/" (django.contrib.admin); the reverse() only
+        # for such a path (it cost a POST in a window rush as much as a query, issue 18).
+        if (
+            request.method != "POST"
+            or not request.path.endswith("login/")
+            or request.path != _admin_login_path()
+        ):
             return self.get_response(request)
         username = str(request.POST.get("username", "")).strip().lower()[:150]
         account = f"admin:{username}" if username else ""

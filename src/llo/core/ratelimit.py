@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from llo.core.bulk import bound_cursor
 from llo.core.models import RateCounter
 from llo.core.problems import Problem
 from llo.core.timeutil import now
@@ -113,7 +113,7 @@ def hit(limit: Limit, client: str, at: dt.datetime) -> tuple[int, int]:
     epoch = int(at.timestamp())
     start = epoch - epoch % limit.seconds
     window_start = dt.datetime.fromtimestamp(start, tz=dt.UTC)
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:  # prepared once per connection (issue 18)
         cursor.execute(_HIT_SQL, [limit.name, client, window_start])
         (count,) = cursor.fetchone()
     if random.random() < 0.01:  # now and then, forget windows long gone
@@ -144,7 +144,7 @@ def hits(pairs: list[tuple[Limit, str]], at: dt.datetime) -> list[tuple[int, int
     params: list[str | dt.datetime] = []
     for (limit, client), (window_start, _s) in zip(pairs, starts, strict=True):
         params += [limit.name, client, window_start]
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:  # prepared once per connection (issue 18)
         cursor.execute(sql, params)
         counted = {(bucket, client): int(n) for bucket, client, n in cursor.fetchall()}
     if random.random() < 0.01:  # now and then, forget windows long gone

@@ -10,19 +10,22 @@ entry and applies once, even when the twin runs at the same moment.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
+from ninja.utils import check_csrf
 from pydantic import StrictInt
 
 from llo.accounts import selectors as accounts_selectors
 from llo.accounts.access import FUNDER_ROLES
 from llo.accounts.models import Budget
 from llo.core import audit, csvio
-from llo.core.idempotency import IdempotencyKey, idempotent
+from llo.core.idempotency import KEY_HEADER, IdempotencyKey, idempotent
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
 from llo.core.roles import Role
 from llo.core.sessions import no_session_write
@@ -427,6 +430,87 @@ def submit(
             "replayed": result.replayed,
         },
     )
+
+
+#: The one body the rush path reads itself: ``{"previewId": n, "amountCents": n}`` (either
+#: order, JSON whitespace, plain non-negative integers of at most 15 digits, which are well
+#: inside what the API's parser and schema accept). Any other body, also a valid one, goes
+#: the API framework's way (its parser and schema, its answers).
+_WS = rb"[ \t\n\r]*"
+_INT = rb"(0|[1-9][0-9]{0,14})"
+_LEAN_BODIES = (
+    (re.compile(
+        _WS + rb"\{" + _WS + rb'"previewId"' + _WS + rb":" + _WS + _INT + _WS + rb"," + _WS
+        + rb'"amountCents"' + _WS + rb":" + _WS + _INT + _WS + rb"\}" + _WS
+    ), 1, 2),
+    (re.compile(
+        _WS + rb"\{" + _WS + rb'"amountCents"' + _WS + rb":" + _WS + _INT + _WS + rb"," + _WS
+        + rb'"previewId"' + _WS + rb":" + _WS + _INT + _WS + rb"\}" + _WS
+    ), 2, 1),
+)  # fmt: skip
+_LEAN_KEY = re.compile(r"[!-~]{1,255}")
+_LEAN_WINDOW = re.compile(r"[0-9]{1,18}")
+_JSON_TYPES = frozenset({"application/json"})
+_UTF8 = frozenset({"utf-8", "utf8"})
+
+
+def _lean_body(body: bytes) -> tuple[int, int] | None:
+    """(previewId, amountCents) of the plain body, or None for any other body."""
+    for pattern, preview_at, amount_at in _LEAN_BODIES:
+        found = pattern.fullmatch(body)
+        if found is not None:
+            return int(found[preview_at]), int(found[amount_at])
+    return None
+
+
+def submit_lean(request: HttpRequest, windowId: str) -> HttpResponse | None:
+    """``POST /api/v1/windows/{windowId}/applications`` in a window rush (issue 18, decision
+    013), without the API framework: the common case only, a logged-in person with a valid CSRF
+    token, an Idempotency-Key and the plain body, whose application the lean intake takes or
+    replays. Its answer is byte for byte the one :func:`submit` gives. None for anything else,
+    before anything was written: the caller then lets :func:`submit` answer (its checks, in
+    its order, its problems)."""
+    if request.method != "POST" or not _LEAN_WINDOW.fullmatch(windowId):
+        return None
+    user = request.user
+    if not user.is_authenticated or getattr(user, "role", None) != Role.BURGER:
+        return None
+    person = getattr(user, "person", None)
+    key = request.headers.get(KEY_HEADER)
+    if person is None or key is None or not _LEAN_KEY.fullmatch(key):
+        return None
+    if (request.content_type or "").lower() not in _JSON_TYPES or (
+        (request.content_params or {}).get("charset", "utf-8").lower() not in _UTF8
+    ):
+        return None
+    read = _lean_body(request.body)
+    if read is None:
+        return None
+    preview_id, amount_cents = read
+    if check_csrf(request):  # refused: the API's check answers it (after the 401 check)
+        return None
+    no_session_write(request)
+    window_id = int(windowId)
+    result = services.submit_fast(
+        actor=_actor(request),
+        window_id=window_id,
+        person=person,
+        preview_id=preview_id,
+        amount_cents=amount_cents,
+        idempotency_key=key,
+    )
+    if result is None:
+        return None
+    # What ninja renders for EntryOut: json.dumps of the fields in the schema's order.
+    body = json.dumps(
+        {
+            "id": result.entry.pk,
+            "windowId": window_id,
+            "status": result.entry.outcome or "applied",
+            "replayed": result.replayed,
+        }
+    )
+    return HttpResponse(body, status=202, content_type="application/json; charset=utf-8")
 
 
 class EnrolIn(Schema):
