@@ -59,19 +59,23 @@ STALL_SECONDS = 30
 FLOOR_SECONDS = int(os.environ.get("LLO_BENCH_RUSH_FLOOR_SECONDS", "10"))
 #: Production server settings compared (decision 013); the last one is the default.
 CONFIGS: dict[str, dict[str, str]] = {
-    "sync 4, new connection per request": {
+    "sync 4, new connection per request, no preload": {
         "LLO_WORKER_CLASS": "sync", "LLO_WORKERS": "4", "LLO_THREADS": "1",
-        "LLO_DB_CONN_MAX_AGE": "0",
+        "LLO_DB_CONN_MAX_AGE": "0", "LLO_PRELOAD_APP": "false",
     },
-    "sync 4, persistent connections": {
+    "sync 4, persistent connections, no preload": {
         "LLO_WORKER_CLASS": "sync", "LLO_WORKERS": "4", "LLO_THREADS": "1",
+        "LLO_DB_CONN_MAX_AGE": "600", "LLO_PRELOAD_APP": "false",
+    },
+    "gthread 2 x 4, persistent": {
+        "LLO_WORKER_CLASS": "gthread", "LLO_WORKERS": "2", "LLO_THREADS": "4",
         "LLO_DB_CONN_MAX_AGE": "600",
     },
-    "gthread 2 x 8, persistent connections": {
-        "LLO_WORKER_CLASS": "gthread", "LLO_WORKERS": "2", "LLO_THREADS": "8",
+    "gthread 4 x 2, persistent": {
+        "LLO_WORKER_CLASS": "gthread", "LLO_WORKERS": "4", "LLO_THREADS": "2",
         "LLO_DB_CONN_MAX_AGE": "600",
     },
-    "defaults (gthread 3 x 4, persistent)": {},
+    "defaults (llo.gunicorn_conf)": {},
 }  # fmt: skip
 CSRF = "b" * 32
 
@@ -516,6 +520,11 @@ def scenario(
     return {
         "name": name, "instances": instances, "setup": setup, "floor": base, "rush": run,
         "errors": errors + run["socket_errors"], "allocate": allocated, "check": check,
+        # the requests the killed worker was answering die with it (sync: one; gthread: its
+        # threads): lost on their sockets, never acknowledged
+        "expected_errors": (
+            int({**os.environ, **config}.get("LLO_THREADS", "1")) if kill else 0
+        ),
         "ratio": run["rate"] / base["rate"],
         "cpu_ratio": base["cpu"]["server_us"] / max(1.0, run["cpu"]["server_us"]),
     }  # fmt: skip
@@ -547,7 +556,7 @@ def problems(result: dict[str, Any]) -> list[str]:
                 "duplicate_grants", "ledger_mismatches"):  # fmt: skip
         if c[key]:
             found.append(f"{key}: {c[key]}")
-    if result["errors"]:
+    if result["errors"] > result.get("expected_errors", 0):
         found.append(f"errors: {result['errors']} ({result['rush']['statuses']})")
     if c["entries"] > result["setup"]["applications"]:
         found.append(f"entries {c['entries']} > applications {result['setup']['applications']}")
@@ -559,7 +568,8 @@ def rows_of(r: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         (
             f"{r['name']}: intake",
-            f"{u['rate']:,.0f} answers/s over HTTP = {100 * r['ratio']:.0f} % of the floor; "
+            f"{u['rate']:,.0f} answers/s over HTTP = {100 * r['ratio']:.0f} % of the floor "
+            f"({u['statuses'].get('202', 0) / u['seconds']:,.0f} accepted/s); "
             f"p50 {u['p50_ms']:.0f} ms, p99 {u['p99_ms']:.0f} ms; load {u['load']:.1f}",
         ),
         (

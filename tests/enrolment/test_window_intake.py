@@ -19,6 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from llo.api import lean
 from llo.core.models import AuditEntry
 from llo.core.roles import Role
 from llo.enrolment import services
@@ -180,3 +181,68 @@ def test_on_postgresql_an_application_takes_a_few_round_trips(world: World) -> N
     # session, user with its person, the function (measured: 3; the test settings count no rate
     # limits, production adds their upsert); the Python path took about ten
     assert len(statements) <= 5, statements
+
+
+def test_the_lean_route_answers_as_the_api_does(world: World, monkeypatch) -> None:
+    """The plain body takes the lean route (llo.api.lean, decision 013), any other body the
+    API's own operation: the same bytes, the same headers, and the replay of one is the first
+    answer of the other. On SQLite the lean intake always leaves it to the API."""
+    someone = person()
+    shown = preview(world, someone)
+    client = login(someone)
+    api_operation = lean.operation
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(lean, "operation", lambda route: pytest.fail("not the lean route"))
+    plain = post(client, world.window, body_of(shown), "lean-1")
+    assert plain.status_code == 202
+    monkeypatch.setattr(lean, "operation", api_operation)
+    # an extra member: not the plain body, so the API's parser and schema read it
+    other = post(client, world.window, {**body_of(shown), "note": "x"}, "lean-1")
+    assert other.status_code == 202
+    assert other.content == plain.content.replace(b'"replayed": false', b'"replayed": true')
+    for header in ("Content-Type", "API-Version", "Cache-Control", "Vary"):
+        assert other.get(header) == plain.get(header), header
+    # the members the other way round, with whitespace: still the plain body
+    text = f'{{ "amountCents" : {shown.amount_cents},\n"previewId":{shown.pk} }}'
+    again = client.post(
+        f"/api/v1/windows/{world.window.pk}/applications",
+        text,
+        content_type="application/json",
+        headers={"Idempotency-Key": "lean-1"},
+    )
+    assert again.content == other.content
+    assert IntakeEntry.objects.count() == 1
+
+
+def test_the_lean_route_leaves_every_refusal_to_the_api(world: World) -> None:
+    someone = person()
+    shown = preview(world, someone)
+    url = f"/api/v1/windows/{world.window.pk}/applications"
+    body = json.dumps(body_of(shown))
+    # not logged in: 401 before the CSRF check
+    anonymous = Client(enforce_csrf_checks=True)
+    refused = anonymous.post(
+        url, body, content_type="application/json", headers={"Idempotency-Key": "a"}
+    )
+    assert refused.status_code == 401
+    # logged in without the CSRF token: 403 csrf-failed
+    guarded = Client(enforce_csrf_checks=True)
+    user = User.objects.create_user(username="burger:csrf", role=Role.BURGER, person=someone)
+    guarded.force_login(user)
+    forged = guarded.post(
+        url, body, content_type="application/json", headers={"Idempotency-Key": "b"}
+    )
+    assert forged.status_code == 403
+    assert forged.json()["code"] == "csrf-failed"
+    # another method, a window that is not a number, a form body
+    assert guarded.get(url).status_code == 405
+    client = login(person())
+    odd = client.post(
+        "/api/v1/windows/abc/applications", body, content_type="application/json",
+        headers={"Idempotency-Key": "c"},
+    )  # fmt: skip
+    assert odd.status_code in (400, 404)
+    assert odd["Content-Type"] == "application/problem+json"
+    form = client.post(url, {"previewId": shown.pk}, headers={"Idempotency-Key": "d"})
+    assert form.status_code == 415
+    assert not IntakeEntry.objects.exists()

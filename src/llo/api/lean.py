@@ -14,6 +14,7 @@ for both (security headers, the request guard, busy, sessions, rate limits, API-
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -25,7 +26,8 @@ from llo.api.api import SERVER_URL, api
 Handler = Callable[..., HttpResponse | None]
 
 
-def _operation(route: str) -> Callable[..., Any]:
+@cache
+def operation(route: str) -> Callable[..., Any]:
     """The API's view for ``route`` (relative to the API's root)."""
     patterns, _app, _namespace = api.urls
     for pattern in patterns:
@@ -38,15 +40,12 @@ def route(api_route: str, handler: Handler, name: str) -> URLPattern:
     """A URL pattern for ``api_route`` (as the API writes it, ``windows/<windowId>/...``)
     that tries ``handler`` first and else calls the API's operation. CSRF is left to them:
     the API checks it after authentication (401 before 403), and so must a handler."""
-    operation: list[Callable[..., Any]] = []
 
     @csrf_exempt
     def view(request: HttpRequest, **kwargs: str) -> Any:
         answer = handler(request, **kwargs)
         if answer is not None:
             return answer
-        if not operation:
-            operation.append(_operation(api_route))
-        return operation[0](request, **kwargs)
+        return operation(api_route)(request, **kwargs)
 
     return path(SERVER_URL.strip("/") + "/" + api_route, view, name=name)
