@@ -28,7 +28,9 @@ local plan = {}
 local next_line = 1
 local first = true
 local answered = 0
-local acked, statuses, out, csrf
+local acked, out, csrf
+-- global, so that done() can read every thread's with thread:get
+statuses = {}
 
 function init(args)
    local n = tonumber(os.getenv("LLO_RUSH_THREADS"))
@@ -98,6 +100,16 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
+   -- every thread's count of answers by status, finished or not (a thread whose request was
+   -- lost on a socket never writes its .done file): bench/rush reads these
+   for _, t in ipairs(threads) do
+      local counted = t:get("statuses") or {}
+      local f = io.open(os.getenv("LLO_RUSH_OUT") .. "." .. t:get("id") .. ".final", "w")
+      for code, count in pairs(counted) do
+         f:write(code, " ", count, "\n")
+      end
+      f:close()
+   end
    io.write(string.format(
       '{"requests": %d, "seconds": %.3f, "p50_ms": %.2f, "p99_ms": %.2f, "errors": %d}\n',
       summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,

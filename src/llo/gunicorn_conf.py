@@ -18,12 +18,13 @@ from typing import Any
 
 from gunicorn import util
 
-# --- Workers (issue 18, decision 013; measured in bench/rush) -------------------------------
-# sync workers, two per core, until a measurement says otherwise. gthread (a few processes with
-# a few threads each, overlapping the waits for PostgreSQL) is one setting away
-# (LLO_WORKER_CLASS=gthread, LLO_THREADS), but in the first rush runs it showed 10-22 socket
-# errors per run where sync showed none (decision 013), and no valid figure yet says it is
-# faster. `--workers` on the command line wins.
+# --- Workers (issue 18, decision 013; measured in bench/rush, scenario configs) ---------------
+# sync workers, two per core. gthread (LLO_WORKER_CLASS=gthread, LLO_THREADS) answered the
+# health check 2.5-3 times faster (keep-alive), but lost requests in every rush (9-30 of 5,500):
+# a gthread worker keeps the connections it accepted, so requests queue unevenly inside the
+# workers where the busy check cannot see them, and a worker replaced after max_requests drops
+# its idle keep-alive connections with any request already sent on them. Sync lost none.
+# `--workers` on the command line wins.
 worker_class = os.environ.get("LLO_WORKER_CLASS", "sync")
 workers = int(os.environ.get("LLO_WORKERS", "4"))
 threads = int(os.environ.get("LLO_THREADS", "1"))
