@@ -238,6 +238,19 @@ class PostgresSearch(SearchBackend):
                 return (upper, depth) if depth <= self.PROBE_EXPECTED else None
             return None
 
+        def above(floor: int, alone: Sql, want: int) -> list[int]:
+            """The tier's first ``want`` results with a static rank at or above ``floor``,
+            from the GIN index with the floor's key (the rank index off)."""
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            floor_key = ("e.keys && %s::integer[]", [[RANK_KEY + floor]])
+            where, params = _and([*filters, alone, floor_key])
+            cursor.execute(
+                f"SELECT e.offer_id FROM {self.ENTRY} e WHERE {where} "  # noqa: S608
+                "ORDER BY e.static_rank DESC, e.offer_id ASC LIMIT %s",
+                [*params, want],
+            )
+            return [int(r[0]) for r in cursor.fetchall()]
+
         order, order_params = self._order(q, terms)
         skip = (q.page - 1) * q.page_size
         ids: list[int] = []
@@ -250,16 +263,7 @@ class PostgresSearch(SearchBackend):
                 rows = []
                 if upper is not None:
                     # The few results above the band, whole, from the GIN index.
-                    cursor.execute("SET LOCAL enable_indexscan = off")
-                    where, params = _and(
-                        [*filters, alone, ("e.keys && %s::integer[]", [[RANK_KEY + upper]])]
-                    )
-                    cursor.execute(
-                        f"SELECT e.offer_id FROM {self.ENTRY} e WHERE {where} "  # noqa: S608
-                        "ORDER BY e.static_rank DESC, e.offer_id ASC LIMIT %s",
-                        [*params, want],
-                    )
-                    rows = [int(r[0]) for r in cursor.fetchall()]
+                    rows = above(upper, alone, want)
                 if len(rows) < want:
                     # The band (and what follows it) in rank order, from the rank index.
                     cursor.execute("SET LOCAL enable_indexscan = on")
@@ -284,14 +288,7 @@ class PostgresSearch(SearchBackend):
             if rows is None and floor is not None:
                 # The tier's best results, from the GIN index with the rank floor's key: exact
                 # when there are enough of them, since every result below the floor ranks after.
-                floor_key = ("e.keys && %s::integer[]", [[RANK_KEY + floor]])
-                where, params = _and([*filters, alone, floor_key])
-                cursor.execute(
-                    f"SELECT e.offer_id FROM {self.ENTRY} e WHERE {where} "  # noqa: S608
-                    "ORDER BY e.static_rank DESC, e.offer_id ASC LIMIT %s",
-                    [*params, want],
-                )
-                rows = [int(r[0]) for r in cursor.fetchall()]
+                rows = above(floor, alone, want)
                 if len(rows) < want:
                     rows = None  # fewer than the sample promised: read the whole tier
             last = all(floor_for(later, want) is None for later in range(number + 1, len(tiers)))
