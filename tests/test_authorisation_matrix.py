@@ -124,6 +124,8 @@ PAGES: dict[str, dict[str, str]] = {
     "aanvragen/<int:pk>": only("burger", "adviseur", answer="404"),
     "aanvragen/<int:pk>/annuleren": only("burger", answer="404"),
     "aanvragen/ontvangen/<int:pk>": only("burger", "adviseur", answer="404"),
+    # Leaving a window's waiting list: only the person whose entry it is (decision 013).
+    "aanvragen/ontvangen/<int:pk>/wachtlijst-verlaten": only("burger", answer="404"),
     "opleider/aanvragen": only("opleider"),
     "opleider/aanvragen/<int:pk>": only("opleider", answer="404"),
     "opleider/aanvragen/<int:pk>/<slug:action>": only("opleider", answer="404"),

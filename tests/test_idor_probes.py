@@ -245,6 +245,7 @@ PROBES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "aanvragen/<int:pk>": ("citizen", _o(pk="application")),
     "aanvragen/<int:pk>/annuleren": ("citizen", _o(pk="application")),
     "aanvragen/ontvangen/<int:pk>": ("citizen", _o(pk="entry")),
+    "aanvragen/ontvangen/<int:pk>/wachtlijst-verlaten": ("citizen", _o(pk="entry")),
     "GET /api/v1/applications/{applicationId}": ("citizen", _o(applicationId="application")),
     "mijn-certificaten/<str:value>": ("citizen", _o(value="credential")),
     "mijn-certificaten/<str:value>/download/<str:form>": (

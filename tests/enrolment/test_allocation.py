@@ -89,6 +89,13 @@ def test_priority_groups_first(entries: list[Entry], seed: str, then: Policy) ->
         for r in set(ranks):
             seqs = [e.seq for e in ranked if e.group_rank == r]
             assert seqs == sorted(seqs)
+    else:  # the published re-run: (group, lottery_key, number), as text (issue 18: bytes)
+        assert [e.seq for e in ranked] == [
+            s
+            for _g, _k, s in sorted(
+                (e.group_rank, lottery_key(seed, e.seq), e.seq) for e in entries
+            )
+        ]
 
 
 def test_lottery_needs_seed() -> None:

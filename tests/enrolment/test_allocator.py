@@ -20,15 +20,17 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.db.models import Count, Sum
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from llo.accounts import services as accounts
 from llo.core.problems import Problem
-from llo.enrolment import allocation, services
+from llo.enrolment import allocation, invariants, services, window_words
 from llo.enrolment.models import Application, IntakeEntry, Preview, Window
 from llo.enrolment.store import locks
 from llo.enrolment.store.intake import insert_rows
+from llo.notifications.models import Notification
 from llo.register.models import Offering
 from tests.accounts.conftest import make_person
 from tests.enrolment.conftest import ACTOR, CLOSES, DURING, OPENS, make_offer, make_provider
@@ -72,20 +74,35 @@ def check_invariants(window: Window) -> dict[str, int]:
     entries = IntakeEntry.objects.filter(window=window)
     assert not entries.filter(outcome="").exists(), "an entry without an outcome"
     apps = Application.objects.filter(window=window)
-    # one application per entry but a duplicate, and no entry twice
-    assert apps.count() == entries.exclude(outcome="refused_duplicate").count()
+    # An application for each grant and for nothing else (decision 013: a waiting or refused
+    # outcome is kept on the entry), and no entry twice.
+    assert apps.count() == entries.filter(outcome="granted").count()
     assert not apps.values("intake").annotate(n=Count("id")).filter(n__gt=1).exists()
+    assert set(apps.values_list("status", "intake__outcome")) <= {("granted", "granted")}
     granted = apps.filter(status="granted")
     total = granted.aggregate(s=Sum("amount_cents"))["s"] or 0
     assert total == window.granted_cents <= window.budget_cents, "overspend"
     assert granted.values("person").distinct().count() == granted.count(), "a duplicate grant"
-    # each application's status is its entry's outcome; a refusal says why
-    for status, outcome in apps.values_list("status", "intake__outcome"):
-        assert {"granted": "granted", "waiting": "waiting"}.get(status, "refused") in outcome
-    assert not apps.filter(status="refused", status_reason="").exists()
+    # A refusal says why; the person's page shows the outcome and its reason.
+    for outcome in entries.values_list("outcome", flat=True).distinct():
+        if outcome != "granted":
+            assert window_words.outcome_reason(outcome), outcome
+    # Every person but a duplicate is told their outcome once: a grant on its application,
+    # the rest on the entry, linked to the entry's page.
+    told = Notification.objects.filter(person__isnull=False, topic__startswith="enrolment.")
+    for entry in entries.exclude(outcome="refused_duplicate"):
+        app = apps.filter(intake=entry).first()
+        subject = ("enrolment.Application", str(app.pk)) if app else (
+            "enrolment.IntakeEntry", str(entry.pk))  # fmt: skip
+        mine = told.filter(person_id=entry.person_id, subject_type=subject[0],
+                           subject_id=subject[1])  # fmt: skip
+        assert mine.count() == 1, (entry.outcome, subject)
+        if app is None:
+            assert mine.get().link == reverse("enrolment:entry", args=[entry.pk])
     positions = sorted(p or 0 for p in entries.values_list("position", flat=True))
     assert positions == list(range(1, len(positions) + 1))
     assert accounts.verify_ledger() == []
+    assert invariants.window_outcomes() == []
     return {"granted": granted.count(), "entries": entries.count()}
 
 
@@ -240,3 +257,65 @@ def _one_window(
     counts = check_invariants(window)
     assert counts["entries"] == len(amounts) == report.entries
     assert report.granted + report.waiting + report.refused == report.entries
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    amounts=st.lists(st.sampled_from([30_000, 60_000, 90_000]), min_size=1, max_size=14),
+    budget=st.integers(60_000, 400_000),
+    policy=st.sampled_from(["fcfs", "lottery", "priority"]),
+    data=st.data(),
+)
+def test_the_waiting_list_kept_on_the_entries(
+    amounts: list[int], budget: int, policy: str, data: st.DataObject
+) -> None:
+    """The waiting shape of decision 013: after the allocation a waiting outcome is on its
+    entry only; grants cancelled at random then pass their money down the waiting list in
+    the window's order (a smaller later entry may fit), each promoted entry getting exactly
+    one application; never more granted than the window's budget, nobody granted twice, the
+    ledger consistent, every invariant of the window's outcomes held."""
+    with transaction.atomic():
+        offering = make_offer(make_provider())[1]
+        window = make_window(window_cents=budget, policy=policy, then_policy="lottery")
+        add_entries(window, [offering], amounts, [i % 2 for i in range(len(amounts))])
+        services.allocate_window(window, at=AFTER, seed="published-seed")
+        check_invariants(window)
+        grants = list(Application.objects.filter(window=window, status="granted").order_by("pk"))
+        cancelled = data.draw(
+            st.lists(st.sampled_from(grants), unique=True) if grants else st.just([])
+        )
+        for app in cancelled:
+            window.refresh_from_db()
+            waiting = list(
+                IntakeEntry.objects.filter(window=window, outcome="waiting").order_by("position")
+            )
+            _app, report = services.cancel_and_promote(
+                actor=ACTOR, application=app, on=dt.date(2023, 7, 5), at=AFTER
+            )
+            # What money came free buys, in the window's order, skipping what does not fit.
+            left = window.budget_cents - window.granted_cents + app.amount_cents
+            expected = []
+            for entry in waiting:
+                if 0 < entry.amount_cents <= left:
+                    expected.append(entry.pk)
+                    left -= entry.amount_cents
+            promoted = Application.objects.filter(pk__in=report.granted)
+            assert sorted(promoted.values_list("intake_id", flat=True)) == sorted(expected)
+            assert set(promoted.values_list("status", flat=True)) <= {"granted"}
+        window.refresh_from_db()
+        holding = Application.objects.filter(window=window, status="granted")
+        total = holding.aggregate(s=Sum("amount_cents"))["s"] or 0
+        assert total == window.granted_cents <= window.budget_cents
+        assert holding.values("person").distinct().count() == holding.count()
+        entries = IntakeEntry.objects.filter(window=window)
+        assert not Application.objects.filter(intake__in=entries.exclude(outcome="granted"))
+        assert Application.objects.filter(intake__in=entries.filter(outcome="granted")).count() == (
+            entries.filter(outcome="granted").count()
+        )
+        assert accounts.verify_ledger() == []
+        assert invariants.window_outcomes() == []
+        transaction.set_rollback(True)

@@ -254,9 +254,10 @@ def test_the_place_in_the_line_before_the_decision_and_on_the_waiting_list() -> 
     services.allocate_window(window, at=NOW + dt.timedelta(minutes=1))
     entries[3].refresh_from_db()
     last = selectors.place_of(entries[3])
-    assert last.application is not None
-    assert last.application.status == "waiting"
-    assert last.waiting_ahead == 1
+    # The waiting outcome is kept on the entry (decision 013), with its reason.
+    assert last.application is None
+    assert (last.status, last.waiting_ahead) == ("waiting", 1)
+    assert "wachtlijst" in last.reason  # in the active language (Dutch)
     window.refresh_from_db()
     report = selectors.window_report(window)
     assert (report.granted.count, report.waiting.count, report.undecided.count) == (2, 2, 0)

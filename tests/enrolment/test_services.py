@@ -375,16 +375,22 @@ def test_allocator_reads_and_writes_in_batches_and_marks_pre_registrations(world
             report = services.allocate_window(window, at=DURING + dt.timedelta(minutes=5))
         assert (report.granted, report.waiting) == (3, n - 3)  # the window pays 3 x 90,000
         apps = list(Application.objects.filter(window=window).order_by("intake__position"))
-        return len(queries.captured_queries), apps
+        return len(queries.captured_queries), apps, window
 
     allocate_with(4)  # the training's grant counter for the year is made once, here
-    few, few_apps = allocate_with(5)
-    many, many_apps = allocate_with(40)
+    few, few_apps, few_window = allocate_with(5)
+    many, many_apps, many_window = allocate_with(40)
     assert many == few
-    for apps, n in ((few_apps, 5), (many_apps, 40)):
-        assert [a.status for a in apps] == ["granted"] * 3 + ["waiting"] * (n - 3)
-        assert [a.intake.position for a in apps] == list(range(1, n + 1))
-        assert [a.pre_registered for a in apps] == [True] + [False] * (n - 1)
+    for apps, n, window in ((few_apps, 5, few_window), (many_apps, 40, many_window)):
+        # An application for each grant; the waiting outcomes on their entries (decision 013).
+        assert [a.status for a in apps] == ["granted"] * 3
+        entries = window.intake.order_by("position")
+        assert list(entries.values_list("outcome", flat=True)) == ["granted"] * 3 + ["waiting"] * (
+            n - 3
+        )
+        assert list(entries.values_list("position", flat=True)) == list(range(1, n + 1))
+        assert [a.intake.position for a in apps] == [1, 2, 3]
+        assert [a.pre_registered for a in apps] == [True, False, False]
         assert {a.provider_id for a in apps} == {world.provider.pk}
         assert all(a.receipt.startswith("LLO-") for a in apps)
 

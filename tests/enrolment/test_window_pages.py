@@ -184,6 +184,47 @@ def test_uwv_sees_the_intake_decides_and_sees_the_allocation(client: Client) -> 
     assert 'data-money="left">€ 0,00' in after
 
 
+def test_a_person_sees_a_waiting_outcome_kept_on_the_entry_and_leaves_the_list(
+    client: Client,
+) -> None:
+    """Decision 013: a waiting outcome has no application; the person reads it where they
+    read their place (the entry's page, linked from their notification and from "my
+    applications"), with how many wait before them, and may leave the waiting list."""
+    window = open_round(uwv_budget(), budget_cents=250_000)
+    offering = training()[1]
+    _apply(window, job_seeker(), offering.pk, "first")
+    sanne = job_seeker()
+    entry = _apply(window, sanne, offering.pk, "second")
+    services.allocate_window(window, at=NOW + dt.timedelta(minutes=1))
+    entry.refresh_from_db()
+    assert entry.outcome == "waiting"
+    login(client, "burger", who=sanne)
+    url = reverse("enrolment:entry", args=[entry.pk])
+    page = client.get(url).content.decode()
+    assert 'data-status="waiting"' in page
+    assert nl("The window budget is used up. You are on the waiting list.") in page
+    assert 'data-waiting-ahead="0"' in page
+    assert 'data-leave href="' in page
+    mine = client.get(reverse("enrolment:mine")).content.decode()
+    assert f'data-entry="{entry.pk}"' in mine
+    assert 'data-status="waiting"' in mine
+    from llo.notifications.models import Notification
+
+    assert Notification.objects.get(person=sanne).link == url
+    leave = reverse("enrolment:leave", args=[entry.pk])
+    assert nl("Leave the waiting list?") in client.get(leave).content.decode()
+    assert client.post(leave)["Location"] == url
+    entry.refresh_from_db()
+    assert entry.outcome == "cancelled"
+    after = client.get(url).content.decode()
+    assert 'data-status="cancelled"' in after
+    assert "data-leave" not in after
+    assert client.get(leave)["Location"] == url  # nothing to leave any more
+    # Someone else's entry does not exist for her.
+    other = IntakeEntry.objects.exclude(pk=entry.pk).get(window=window)
+    assert client.get(reverse("enrolment:leave", args=[other.pk])).status_code == 404
+
+
 def _stap_window() -> Window:
     budget = uwv_budget(scheme="stap", conditions={})
     return Window.objects.create(

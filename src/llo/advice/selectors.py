@@ -25,6 +25,7 @@ from llo.advice.models import MAX_STEPS, DevelopmentPlan
 from llo.core import audit
 from llo.core.money import Money
 from llo.core.timeutil import now, today
+from llo.enrolment import selectors as enrolment_selectors
 from llo.enrolment.models import Application, Consent
 from llo.enrolment.services.consent import PURPOSE_APPLY, PURPOSE_PLAN
 from llo.people.models import Organisation, Person
@@ -129,6 +130,15 @@ class RightRow:
 
 
 @dataclass(frozen=True)
+class EntryRow:
+    pk: int
+    title: str
+    start_date: dt.date
+    status: str
+    outcome: str
+
+
+@dataclass(frozen=True)
 class ClientOverview:
     person: Person
     consent: Consent
@@ -138,6 +148,8 @@ class ClientOverview:
     total: Money
     applications: list[Application]
     has_plan: bool
+    #: Window entries decided without an application (waiting, refused, lapsed, cancelled).
+    entries: list[EntryRow] = field(default_factory=list)
 
 
 def client_overview(actor: audit.Actor, org: Organisation, person_id: int) -> ClientOverview | None:
@@ -174,6 +186,16 @@ def client_overview(actor: audit.Actor, org: Organisation, person_id: int) -> Cl
         total=total,
         applications=store.applications_of(person_id),
         has_plan=DevelopmentPlan.objects.filter(person_id=person_id, organisation=org).exists(),
+        entries=[
+            EntryRow(
+                e.pk,
+                e.offer.title,
+                e.offering.start_date,
+                enrolment_selectors.ENTRY_STATUS.get(e.outcome, ""),
+                e.outcome,
+            )
+            for e in store.decided_entries_of(person_id)
+        ],
     )
 
 

@@ -28,6 +28,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 #: Entries younger than this are not allocated yet during an FCFS window: a request that took
 #: its sequence number earlier may still be committing (requests time out well before this).
@@ -46,10 +47,15 @@ class Outcome(StrEnum):
     REFUSED_BUDGET = "refused_budget"
     REFUSED_CAP = "refused_cap"  # the training reached its cap this year (art. 12a)
     REFUSED_DUPLICATE = "refused_duplicate"  # this person already has an entry / a grant
+    # After the decision, on the waiting list (never given by :func:`allocate`): the entry
+    # holds a waiting outcome itself (decision 013), so it also holds how the wait ended.
+    LAPSED = "lapsed"  # the window's period ended without money for it
+    CANCELLED = "cancelled"  # the person left the waiting list
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
+    """One entry as the policies see it (a tuple: a window holds 250,000 of them)."""
+
     seq: int  # arrival order: the intake sequence number
     person: int
     training: int  # the offer
@@ -75,21 +81,32 @@ def lottery_key(seed: str, seq: int) -> str:
     return hashlib.sha256(f"{seed}:{seq}".encode()).hexdigest()
 
 
+def _draw_key(seed: str, seq: int, group_rank: int = 0) -> bytes:
+    """The sort key of (group, :func:`lottery_key`, seq) as one byte string: the group in two
+    bytes, the digest itself, the number in eight, all big-endian, so bytes compare exactly
+    as that tuple does (hex digits sort as the bytes they spell; the digests have one
+    length). One comparison of bytes instead of a tuple of a 64-character text: a third of
+    a 250,000-entry lottery's time (issue 18)."""
+    digest = hashlib.sha256(f"{seed}:{seq}".encode()).digest()
+    return group_rank.to_bytes(2, "big") + digest + seq.to_bytes(8, "big")
+
+
 def order(
     entries: Sequence[Entry], policy: Policy, *, seed: str = "", then: Policy = Policy.FCFS
 ) -> list[Entry]:
-    """The entries in the order the policy grants them."""
+    """The entries in the order the policy grants them: first come by ``seq``; a lottery by
+    (:func:`lottery_key`, seq); priority by (group, seq) or (group, lottery_key, seq)."""
     if policy == Policy.FCFS:
         return sorted(entries, key=lambda e: e.seq)
     if policy == Policy.LOTTERY:
         if not seed:
             raise ValueError("a lottery needs a seed")
-        return sorted(entries, key=lambda e: (lottery_key(seed, e.seq), e.seq))
+        return sorted(entries, key=lambda e: _draw_key(seed, e.seq))
     if policy == Policy.PRIORITY:
         if then == Policy.LOTTERY:
             if not seed:
                 raise ValueError("a lottery needs a seed")
-            return sorted(entries, key=lambda e: (e.group_rank, lottery_key(seed, e.seq), e.seq))
+            return sorted(entries, key=lambda e: _draw_key(seed, e.seq, e.group_rank))
         return sorted(entries, key=lambda e: (e.group_rank, e.seq))
     raise ValueError(f"unknown policy {policy!r}")
 

@@ -8,16 +8,22 @@
 * ``funded-within-grant``: an application's reservations add up to at most its granted amount
   (the race reserved €20 for a €10 training);
 * ``funding-matches-reservation``: a funding names the right its reservation is of, for the
-  amount reserved, and each right once per application.
+  amount reserved, and each right once per application;
+* ``window-outcomes`` (issue 18, decision 013): every entry of an allocated window has an
+  outcome and every decided entry its number in the window, no number twice in a window
+  (decision 016; no unique index holds it, so that the allocator's rewrite of a window stays
+  in its pages); a granted entry has its application; an outcome kept on the entry (waiting,
+  refused, lapsed, cancelled) has none.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from llo.core.invariants import Breach, register
+from llo.enrolment.allocation import Outcome
 from llo.enrolment.lifecycle import ACTIVE
-from llo.enrolment.models import Application, Funding
+from llo.enrolment.models import Application, Funding, IntakeEntry
 
 
 def one_active_application() -> list[Breach]:
@@ -85,7 +91,56 @@ def funding_matches_reservation() -> list[Breach]:
     return breaches
 
 
+def window_outcomes() -> list[Breach]:
+    undecided = (
+        IntakeEntry.objects.filter(window__allocated_at__isnull=False, outcome="")
+        .values_list("window_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    breaches = [
+        Breach("window-outcomes", f"window {w}", f"{n} entries without an outcome")
+        for w, n in undecided
+    ]
+    unnumbered = (
+        IntakeEntry.objects.exclude(outcome="")
+        .filter(seq__isnull=True)
+        .values_list("window_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    breaches += [
+        Breach("window-outcomes", f"window {w}", f"{n} decided entries without a number")
+        for w, n in unnumbered
+    ]
+    twice = (
+        IntakeEntry.objects.filter(seq__isnull=False)
+        .values_list("window_id", "seq")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by()
+    )
+    breaches += [
+        Breach("window-outcomes", f"window {w}", f"number {seq} given to {n} entries")
+        for w, seq, n in twice[:100]
+    ]
+    made = Application.objects.filter(intake=OuterRef("pk"))
+    granted = IntakeEntry.objects.filter(outcome=Outcome.GRANTED).filter(~Exists(made))
+    breaches += [
+        Breach("window-outcomes", f"entry {pk}", "granted without an application")
+        for pk in granted.values_list("pk", flat=True)[:100]
+    ]
+    # Read from the applications (a few per window), not the entries (250,000 per window).
+    kept = Application.objects.filter(intake__isnull=False).exclude(intake__outcome=Outcome.GRANTED)
+    breaches += [
+        Breach("window-outcomes", f"entry {entry}", f"'{outcome}' on the entry, and an application")
+        for entry, outcome in kept.values_list("intake_id", "intake__outcome")[:100]
+    ]
+    return breaches
+
+
 def register_all() -> None:
     register("one-active-application", one_active_application)
     register("funded-within-grant", funded_within_grant)
     register("funding-matches-reservation", funding_matches_reservation)
+    register("window-outcomes", window_outcomes)

@@ -14,7 +14,12 @@ urlpatterns = [
     path("aanvragen", views.my_applications, name="mine"),
     path("aanvragen/<int:pk>", views.application_page, name="application"),
     path("aanvragen/<int:pk>/annuleren", views.cancel_page, name="cancel"),
-    path("aanvragen/ontvangen/<int:pk>", views.entry_page, name="entry"),
+    path("aanvragen/ontvangen/<int:pk>", window_views.entry_page, name="entry"),
+    path(
+        "aanvragen/ontvangen/<int:pk>/wachtlijst-verlaten",
+        window_views.leave_waiting_list_page,
+        name="leave",
+    ),
     path("opleider/aanvragen", views.provider_applications, name="provider-applications"),
     path("opleider/aanvragen/<int:pk>", views.provider_application, name="provider-application"),
     path(

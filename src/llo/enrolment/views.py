@@ -44,12 +44,12 @@ from llo.enrolment.forms import (
 from llo.enrolment.lifecycle import HOLDS_MONEY, Status
 from llo.enrolment.models import (
     Application,
-    IntakeEntry,
     PaymentKind,
     Preview,
     ReviewCase,
     Window,
 )
+from llo.enrolment.window_words import outcome_label
 from llo.people.models import Organisation, Person
 from llo.register.models import Offering
 from llo.schemes import facts_adapter
@@ -385,7 +385,13 @@ def cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "enrolment/cancel.html",
-            {"app": app, "fundings": selectors.fundings_of(app)},
+            {
+                "offer": app.offer,
+                "offering": app.offering,
+                "fundings": selectors.fundings_of(app),
+                "action": reverse("enrolment:cancel", args=[app.pk]),
+                "back": reverse("enrolment:application", args=[app.pk]),
+            },
         )
     try:
         services.cancel_own(actor=_actor(request), person=person, application=app)
@@ -396,31 +402,31 @@ def cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("enrolment:application", pk=pk)
 
 
-@role_required(Role.BURGER, Role.ADVISEUR)
-def entry_page(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = IntakeEntry.objects.select_related("window", "offer", "offering").filter(pk=pk).first()
-    if entry is None or not _may_see(request, entry.person_id, entry.actor):
-        raise Http404
-    app = Application.objects.filter(intake=entry).first()
-    if app is not None:
-        return redirect("enrolment:application", pk=app.pk)
-    selectors.shown_to(_actor(request), entry.person_id, f"adviser: window entry {entry.pk}")
-    return render(request, "enrolment/entry.html", {"place": selectors.place_of(entry)})
-
-
 @role_required(Role.BURGER)
 def my_applications(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
     if person is None:
         raise PermissionDenied
-    apps = [
-        {"app": a, "label": STATUS_LABELS.get(a.status, a.status)}
+    entries = selectors.pending_entries(person)
+    # The applications and the decided entries without one (waiting, refused, lapsed,
+    # cancelled: decision 013) in one list, the newest first.
+    rows = [
+        {"app": a, "label": STATUS_LABELS.get(a.status, a.status), "at": a.applied_at}
         for a in selectors.applications_of(person)
+    ] + [
+        {
+            "entry": e,
+            "label": STATUS_LABELS.get(e.status) or outcome_label(e.outcome),
+            "at": e.received_at,
+        }
+        for e in entries
+        if e.outcome
     ]
+    rows.sort(key=lambda r: r["at"], reverse=True)
     return render(
         request,
         "enrolment/my_applications.html",
-        {"apps": apps, "entries": selectors.pending_entries(person)},
+        {"apps": rows, "entries": [e for e in entries if not e.outcome]},
     )
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,7 +36,9 @@ from llo.core.roles import Role, role_required
 from llo.core.timeutil import now, today
 from llo.enrolment import deciding, refusals, selectors, services, window_rules, window_words
 from llo.enrolment.forms import WINDOW_FIELDS, CompareForm, WindowForm, add_problem
-from llo.enrolment.models import Window, WindowInterest
+from llo.enrolment.lifecycle import Status
+from llo.enrolment.models import Application, IntakeEntry, Window, WindowInterest
+from llo.enrolment.views import _may_see
 
 #: A round's suggested length (STAP's rounds were open for about a month).
 FOUR_WEEKS = dt.timedelta(days=28)
@@ -313,3 +316,74 @@ def pre_register_page(request: HttpRequest, window_id: int) -> HttpResponse:
             % {"window": window.name},
         )
     return redirect("enrolment:window", window_id=window.pk)
+
+
+# --- a person's entry in a window --------------------------------------------------------------
+
+
+@role_required(Role.BURGER, Role.ADVISEUR)
+def entry_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """An entry in a window: where it stands before the decision, its outcome after it (a
+    grant is an application: its page). A waiting outcome, a refusal and how a wait ended
+    are kept on the entry (decision 013) and shown here."""
+    entry = IntakeEntry.objects.select_related("window", "offer", "offering").filter(pk=pk).first()
+    if entry is None or not _may_see(request, entry.person_id, entry.actor):
+        raise Http404
+    app = Application.objects.filter(intake=entry).first()
+    if app is not None:
+        return redirect("enrolment:application", pk=app.pk)
+    selectors.shown_to(actor_of(request), entry.person_id, f"adviser: window entry {entry.pk}")
+    return render(
+        request,
+        "enrolment/entry.html",
+        {"place": selectors.place_of(entry), "can_leave": _can_leave(request, entry)},
+    )
+
+
+def _can_leave(request: HttpRequest, entry: IntakeEntry) -> bool:
+    """Whether the person may leave the waiting list (before the training starts)."""
+    return (
+        request.user.role == Role.BURGER  # type: ignore[union-attr]
+        and entry.outcome == Status.WAITING
+        and entry.offering.start_date > now().date()
+    )
+
+
+@role_required(Role.BURGER)
+@require_http_methods(["GET", "POST"])
+def leave_waiting_list_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leaving a window's waiting list asks first (GET), then leaves it (POST), as
+    cancelling an application does."""
+    person = getattr(request.user, "person", None)
+    entry = (
+        IntakeEntry.objects.filter(pk=pk, person=person)
+        .select_related("offer__opleider__organisation", "offering", "window")
+        .first()
+    )
+    if entry is None or person is None:
+        raise Http404
+    if request.method == "GET":
+        if not _can_leave(request, entry):
+            return redirect("enrolment:entry", pk=pk)
+        return render(
+            request,
+            "enrolment/cancel.html",
+            {
+                "offer": entry.offer,
+                "offering": entry.offering,
+                "waiting": True,
+                "action": reverse("enrolment:leave", args=[entry.pk]),
+                "back": reverse("enrolment:entry", args=[entry.pk]),
+            },
+        )
+    if not _can_leave(request, entry):
+        messages.error(request, _("This cannot be done now: the application is '%(status)s'.")
+                       % {"status": entry.outcome or Status.APPLIED.value})  # fmt: skip
+        return redirect("enrolment:entry", pk=pk)
+    try:
+        services.leave_waiting_list(actor=actor_of(request), person=person, entry=entry)
+    except Problem as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("You left the waiting list."))
+    return redirect("enrolment:entry", pk=pk)

@@ -65,7 +65,28 @@ OUTCOME_LABELS: dict[str, Any] = {
     "refused_budget": _("Refused: the money is used up"),
     "refused_cap": _("Refused: the training reached its most grants"),
     "refused_duplicate": _("Refused: already got this budget this year"),
+    "lapsed": _("Lapsed: no money came free"),
+    "cancelled": _("Cancelled"),
 }
+
+#: Why an entry has its outcome, as the person reads it. A decided entry keeps its outcome
+#: itself (decision 013): only a grant is an application, with its own status.
+OUTCOME_REASONS: dict[str, Any] = {
+    "waiting": _("The window budget is used up. You are on the waiting list."),
+    "refused_budget": _("The window budget is used up."),
+    "refused_cap": _("This training reached the most grants for this year."),
+    "refused_duplicate": _("You already got this budget this year. You can get it once a year."),
+    "lapsed": _("The period of this window has ended. No money came free for you."),
+}
+
+
+def outcome_label(code: str) -> str:
+    return str(OUTCOME_LABELS.get(code, code))
+
+
+def outcome_reason(code: str) -> str:
+    return str(OUTCOME_REASONS.get(code, ""))
+
 
 #: How far a window is (``selectors.WindowState``).
 STATE_LABELS: dict[str, Any] = {

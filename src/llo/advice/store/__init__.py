@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet
 
 from llo.credentials.models import Credential, CredentialState
-from llo.enrolment.models import Application, Consent
+from llo.enrolment.models import Application, Consent, IntakeEntry
 from llo.people.models import Organisation, Person
 from llo.register.models import Offer, Offering, OfferingState, OfferState, SearchEntry, SearchTag
 
@@ -145,4 +145,15 @@ def applications_of(person_id: int) -> list[Application]:
         Application.objects.filter(person_id=person_id)
         .select_related("offer", "offering")
         .order_by("-applied_at", "-pk")[:50]
+    )
+
+
+def decided_entries_of(person_id: int) -> list[IntakeEntry]:
+    """A person's window entries decided without an application: waiting, refused, lapsed or
+    cancelled (decision 013: the outcome is kept on the entry; a grant is an application)."""
+    return list(
+        IntakeEntry.objects.filter(person_id=person_id)
+        .exclude(outcome__in=["", "granted"])
+        .select_related("offer", "offering")
+        .order_by("-received_at", "-pk")[:50]
     )

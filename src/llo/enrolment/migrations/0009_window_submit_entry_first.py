@@ -17,6 +17,6 @@ def replace(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("enrolment", "0007_intake_seq")]
+    dependencies = [("enrolment", "0008_entry_keeps_its_outcome")]
 
     operations = [migrations.RunPython(replace, migrations.RunPython.noop)]

@@ -16,7 +16,7 @@ from django.db.models import Count, Sum
 
 from llo.core import audit
 from llo.core.timeutil import now
-from llo.enrolment import lifecycle, suppression
+from llo.enrolment import allocation, lifecycle, suppression
 from llo.enrolment.lifecycle import Status
 from llo.enrolment.models import (
     Application,
@@ -37,6 +37,17 @@ GRANTED_STATUSES = sorted(
     s.value
     for s in (lifecycle.HOLDS_MONEY | {Status.PAID, Status.DROPPED_OUT, Status.NOT_COMPLETED})
 )
+
+#: The status an entry's own outcome stands for (decision 013: only a grant is an
+#: application; a duplicate has no status of its own, its outcome says it).
+ENTRY_STATUS: dict[str, str] = {
+    allocation.Outcome.GRANTED: Status.GRANTED,
+    allocation.Outcome.WAITING: Status.WAITING,
+    allocation.Outcome.REFUSED_BUDGET: Status.REFUSED,
+    allocation.Outcome.REFUSED_CAP: Status.REFUSED,
+    allocation.Outcome.LAPSED: Status.LAPSED,
+    allocation.Outcome.CANCELLED: Status.CANCELLED,
+}
 
 
 # --- the public spending register ------------------------------------------------------------
@@ -253,19 +264,38 @@ def applications_of(person: Person) -> list[ApplicationRow]:
 
 @dataclass(frozen=True)
 class PendingEntry:
-    """An entry in a window's intake that the allocator did not decide yet."""
+    """An entry in a window's intake without an application: not decided yet, or decided
+    with an outcome the entry keeps itself (waiting, refused, lapsed, cancelled; decision
+    013). A grant is an application and is listed as one."""
 
     id: int
     offer_title: str
     window_name: str
+    #: The allocator's outcome ('' while undecided).
+    outcome: str = ""
+    #: The status that outcome stands for ('' while undecided, and for a duplicate).
+    status: str = ""
+    start_date: dt.date | None = None
+    received_at: dt.datetime | None = None
 
 
 def pending_entries(person: Person) -> list[PendingEntry]:
+    """The person's entries that have no application (newest first): undecided, waiting,
+    refused, lapsed or cancelled."""
     return [
-        PendingEntry(e.pk, e.offer.title, e.window.name)
-        for e in IntakeEntry.objects.filter(person=person, outcome="").select_related(
-            "window", "offer"
+        PendingEntry(
+            e.pk,
+            e.offer.title,
+            e.window.name,
+            e.outcome,
+            ENTRY_STATUS.get(e.outcome, ""),
+            e.offering.start_date,
+            e.received_at,
         )
+        for e in IntakeEntry.objects.filter(person=person)
+        .exclude(outcome=allocation.Outcome.GRANTED)
+        .select_related("window", "offer", "offering")
+        .order_by("-received_at", "-pk")
     ]
 
 
@@ -415,6 +445,7 @@ from llo.enrolment.selectors.rounds import (  # noqa: E402
 )
 
 __all__ = [
+    "ENTRY_STATUS",
     "GRANTED_STATUSES",
     "IntakeLine",
     "OfferSort",

@@ -21,10 +21,10 @@ from llo.accounts import selectors as accounts_selectors
 from llo.accounts.models import Budget, Funder
 from llo.core.problems import Problem
 from llo.core.timeutil import now
-from llo.enrolment import allocation, deciding
-from llo.enrolment.lifecycle import Status
+from llo.enrolment import allocation, deciding, window_words
 from llo.enrolment.models import Application, IntakeEntry, Window
-from llo.enrolment.selectors import GRANTED_STATUSES, open_windows
+from llo.enrolment.selectors import ENTRY_STATUS, GRANTED_STATUSES, open_windows
+from llo.enrolment.store import outcomes
 from llo.enrolment.window_rules import RulesChoice
 from llo.people.models import Person
 from llo.register.models import Offer, Offering, OfferingState, OfferState
@@ -213,9 +213,15 @@ def _tally(rows: Any) -> Tally:
     return Tally(int(found["n"] or 0), int(found["s"] or 0))
 
 
+#: Refusals kept on the entry, with their reason (a duplicate is counted apart).
+_REFUSED = (allocation.Outcome.REFUSED_BUDGET, allocation.Outcome.REFUSED_CAP)
+
+
 def window_report(window: Window, *, lines: int = 200) -> WindowReport:
     """Everything a funder sees of its window: the intake (received, per priority group, not
-    decided yet) and the allocation (granted, waiting, refused with reasons), and the money."""
+    decided yet) and the allocation (granted, waiting, refused with reasons), and the money.
+    The outcomes are counted on the entries, where they are kept (one grouped query); the
+    grants on their applications, whose money may have moved since."""
     intake = IntakeEntry.objects.filter(window=window)
     apps = Application.objects.filter(window=window)
     by_group = [
@@ -224,25 +230,25 @@ def window_report(window: Window, *, lines: int = 200) -> WindowReport:
         .annotate(n=Count("pk"), s=Sum("amount_cents"))
         .order_by("group_rank")
     ]
-    refused = [
-        (str(r["application__status_reason"]), Tally(int(r["n"]), int(r["s"] or 0)))
-        for r in intake.filter(application__status=Status.REFUSED)
-        .values("application__status_reason")
-        .annotate(n=Count("pk"), s=Sum("amount_cents"))
-        .order_by("application__status_reason")
-    ]
+    by_outcome = {
+        str(r["outcome"]): Tally(int(r["n"]), int(r["s"] or 0))
+        for r in intake.values("outcome").annotate(n=Count("pk"), s=Sum("amount_cents")).order_by()
+    }
+    refused = [(window_words.outcome_reason(o), by_outcome[o]) for o in _REFUSED if o in by_outcome]
+    shown = list(
+        intake.select_related("offer").order_by(F("position").asc(nulls_last=True), "pk")[:lines]
+    )
     made = {
         a.intake_id: a
-        for a in apps.filter(intake__isnull=False).only(
+        for a in apps.filter(intake__in=[e.pk for e in shown]).only(
             "intake_id", "receipt", "status", "status_reason"
         )
     }
-    shown = []
-    for e in intake.select_related("offer").order_by(F("position").asc(nulls_last=True), "pk")[
-        :lines
-    ]:
+    report_lines = []
+    for e in shown:
         app = made.get(e.pk)
-        shown.append(
+        status = app.status if app else ENTRY_STATUS.get(e.outcome, "")
+        report_lines.append(
             IntakeLine(
                 number=e.pk,
                 received_at=e.received_at,
@@ -252,8 +258,8 @@ def window_report(window: Window, *, lines: int = 200) -> WindowReport:
                 outcome=e.outcome,
                 position=e.position,
                 receipt=app.receipt if app else "",
-                status=app.status if app else "",
-                reason=app.status_reason if app else "",
+                status=status,
+                reason=app.status_reason if app else window_words.outcome_reason(e.outcome),
                 seq=e.seq,
             )
         )
@@ -261,15 +267,18 @@ def window_report(window: Window, *, lines: int = 200) -> WindowReport:
         window=window,
         state=window_state(window),
         rules=deciding.rules_of(window),
-        received=_tally(intake),
-        undecided=_tally(intake.filter(outcome="")),
+        received=Tally(
+            sum(t.count for t in by_outcome.values()),
+            sum(t.amount_cents for t in by_outcome.values()),
+        ),
+        undecided=by_outcome.get("", Tally()),
         by_group=by_group,
         granted=_tally(apps.filter(status__in=GRANTED_STATUSES)),
-        waiting=_tally(apps.filter(status=Status.WAITING)),
+        waiting=by_outcome.get(allocation.Outcome.WAITING, Tally()),
         refused=refused,
-        duplicates=_tally(intake.filter(outcome="refused_duplicate")),
+        duplicates=by_outcome.get(allocation.Outcome.REFUSED_DUPLICATE, Tally()),
         budget_left_cents=accounts_selectors.budget_left(window.budget),
-        lines=shown,
+        lines=report_lines,
     )
 
 
@@ -279,6 +288,7 @@ class Place:
 
     entry: IntakeEntry
     state: str
+    #: The entry's application: a grant (a waiting or refused outcome is kept on the entry).
     application: Application | None
     #: Applications that will be decided before this one, and what they ask together
     #: (None while a lottery still has to decide the order).
@@ -292,6 +302,20 @@ class Place:
     @property
     def decided(self) -> bool:
         return bool(self.entry.outcome)
+
+    @property
+    def status(self) -> str:
+        """The status of the application, or the one the entry's outcome stands for."""
+        if self.application is not None:
+            return self.application.status
+        return ENTRY_STATUS.get(self.entry.outcome, "")
+
+    @property
+    def reason(self) -> str:
+        """Why it has its status, in the person's words."""
+        if self.application is not None:
+            return self.application.status_reason
+        return window_words.outcome_reason(self.entry.outcome)
 
     @property
     def line(self) -> int | None:
@@ -313,7 +337,7 @@ def place_of(entry: IntakeEntry) -> Place:
     earlier; a lottery: not known until the draw); after it, the outcome, and on the waiting
     list how many wait before it."""
     window = entry.window
-    app = Application.objects.filter(intake=entry).first()
+    app = Application.objects.filter(intake=entry).first() if entry.outcome else None
     left = window.budget_cents - window.granted_cents
     ahead: int | None = None
     ahead_cents: int | None = None
@@ -324,10 +348,8 @@ def place_of(entry: IntakeEntry) -> Place:
             ahead, ahead_cents = _ahead(entry, by_group=False)
         elif window.policy == "priority" and window.then_policy == "fcfs":
             ahead, ahead_cents = _ahead(entry, by_group=True)
-    elif app is not None and app.status == Status.WAITING and entry.position is not None:
-        waiting_ahead = Application.objects.filter(
-            window=window, status=Status.WAITING, intake__position__lt=entry.position
-        ).count()
+    elif entry.outcome == allocation.Outcome.WAITING and entry.position is not None:
+        waiting_ahead = outcomes.waiting_ahead(window.pk, entry.position)
     return Place(entry, window_state(window), app, ahead, ahead_cents, left, waiting_ahead)
 
 

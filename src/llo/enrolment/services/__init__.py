@@ -55,7 +55,12 @@ from llo.enrolment.services.progress import (
     start,
 )
 from llo.enrolment.services.review import close_case
-from llo.enrolment.services.waiting import WaitingReport, lapse_waiting, promote_waiting
+from llo.enrolment.services.waiting import (
+    WaitingReport,
+    lapse_waiting,
+    leave_waiting_list,
+    promote_waiting,
+)
 from llo.enrolment.services.windows import Submitted, submit, submit_fast
 from llo.enrolment.store.intake import BATCH as ALLOCATION_BATCH
 
@@ -84,6 +89,7 @@ __all__ = [
     "free_cents",
     "give_consent",
     "lapse_waiting",
+    "leave_waiting_list",
     "offer_facts",
     "open_window",
     "pending_entries",

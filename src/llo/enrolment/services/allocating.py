@@ -5,8 +5,11 @@ Set-based: the window's undecided entries are read once as tuples, the policy de
 all in memory (:func:`llo.enrolment.allocation.allocate`, exact order, the budget never
 passed), and the outcomes are written back in batches, one statement per
 :data:`llo.enrolment.store.intake.BATCH` rows (:mod:`llo.enrolment.store.intake`): every
-entry its outcome and place, every entry but a duplicate its application (granted, waiting
-or refused with its reason). Only the grants move money, through :mod:`.money`.
+entry its outcome, place and number. Only a grant becomes an application, and only the grants
+move money, through :mod:`.money`; a waiting or refused outcome stays on the entry with its
+reason (decision 013, :mod:`llo.enrolment.store.outcomes`): 248,000 waiting persons are one
+``UPDATE`` and one ``INSERT ... SELECT`` of their notifications, not an application row and
+a notification row each built in Python.
 
 Every entry of a decided window has an outcome afterwards. Before issue 18 a lottery window
 allocated just after it closed could keep a few entries without one (3 of 1,839 in the
@@ -22,38 +25,27 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from llo.core import audit, bulk
 from llo.core.problems import Problem
 from llo.core.timeutil import now
 from llo.enrolment import allocation, lifecycle
-from llo.enrolment.lifecycle import Event, Movement, Status, Transition, Who
-from llo.enrolment.models import Application, PreRegistration, Preview, Window
+from llo.enrolment.lifecycle import Event, Status, Transition, Who
+from llo.enrolment.models import Application, IntakeEntry, PreRegistration, Window
 from llo.enrolment.services import money, notices, transitions
 from llo.enrolment.services.common import SYSTEM, new_receipt
-from llo.enrolment.store import counters, intake, locks
-from llo.enrolment.store.intake import Undecided
+from llo.enrolment.store import counters, intake, locks, outcomes
 from llo.register.models import Offer
 
 #: Entries younger than this are not allocated yet during an FCFS window.
 WATERMARK = allocation.WATERMARK
-
-_REASONS = {
-    allocation.Outcome.WAITING: gettext_noop(
-        "The window budget is used up. You are on the waiting list."
-    ),
-    allocation.Outcome.REFUSED_CAP: gettext_noop(
-        "This training reached the most grants for this year."
-    ),
-    allocation.Outcome.REFUSED_BUDGET: gettext_noop("The window budget is used up."),
-}
 
 
 @dataclass
@@ -64,13 +56,20 @@ class AllocationReport:
     refused: int
     granted_cents: int
     seed: str
+    #: Seconds per phase: read, decide, outcomes, grants, tell, commit.
+    phases: dict[str, float] = field(default_factory=dict)
 
 
-def _active_persons(window: Window, year: int, entries: Sequence[Undecided]) -> set[int]:
+def _active_persons(window: Window, year: int, entries: Sequence[outcomes.Undecided]) -> set[int]:
     """Persons whose entry is refused as a duplicate: who got this budget this year, or who
     has an active application for the entry's start date already (applied with their own
     budgets, or granted in another window after this entry came in; the unique index
-    ``enrolment_application_one_active`` would refuse a second one)."""
+    ``enrolment_application_one_active`` would refuse a second one).
+
+    A place on another window's waiting list is not an application (decision 013): it does
+    not refuse this entry; if this window grants it, that waiting list passes the person
+    over (:func:`llo.enrolment.services.waiting.promote_waiting`), so a person is still
+    granted once."""
     active = sorted(lifecycle.ACTIVE)
     persons = set(
         Application.objects.filter(
@@ -79,7 +78,7 @@ def _active_persons(window: Window, year: int, entries: Sequence[Undecided]) -> 
     )
     wanted = {(e.person_id, e.offering_id) for e in entries}
     offerings = {o for _p, o in wanted}
-    for part in intake.chunks(sorted(offerings)):
+    for part in bulk.chunks(sorted(offerings)):
         taken = Application.objects.filter(offering_id__in=part, status__in=active).values_list(
             "person_id", "offering_id"
         )
@@ -127,12 +126,11 @@ _RECEIPT_UNIQUE = ('"enrolment_application_receipt"', "enrolment_application.rec
 def _insert_applications(made: list[dict[str, object]]) -> None:
     """Write the applications; if a receipt number is already stored (with 80 bits near
     impossible, but the unique constraint would stop the whole allocation), draw them all
-    again. A savepoint, not a look-up of every number: looking 250,000 numbers up was a
-    tenth of the allocator's time (issue 18)."""
+    again. A savepoint, not a look-up of every number."""
     for attempt in range(3):
         try:
             with transaction.atomic():
-                intake.insert_rows(Application, made)
+                bulk.insert_rows(Application, made)
             return
         except IntegrityError as exc:
             if not any(name in str(exc) for name in _RECEIPT_UNIQUE) or attempt == 2:
@@ -141,65 +139,76 @@ def _insert_applications(made: list[dict[str, object]]) -> None:
                 row["receipt"] = receipt
 
 
-def _applications(
-    window: Window,
-    entries: Sequence[Undecided],
-    id_of: dict[int, int],
-    result: allocation.Result,
-    rows: _Rows,
-    at: dt.datetime,
-) -> list[dict[str, object]]:
-    """Every outcome but a duplicate as an application row in the target of its table row,
-    in policy order (reads what they need for all entries at once)."""
-    by_id = {e.id: e for e in entries}
-    offers = {e.offer_id for e in entries}
+def _grants(window: Window, entry_ids: Sequence[int], at: dt.datetime) -> list[dict[str, object]]:
+    """The applications of the granted entries, in policy order, as rows (reads what they
+    need for all of them at once; a few thousand at most, as many as the budget pays)."""
+    found = {
+        e["id"]: e
+        for part in bulk.chunks(list(entry_ids))
+        for e in IntakeEntry.objects.filter(pk__in=part).values(
+            "id", "person_id", "offer_id", "offering_id", "preview_id", "amount_cents",
+            "received_at", "actor", "preview__own_cents",
+        )
+    }  # fmt: skip
+    offers = {e["offer_id"] for e in found.values()}
     provider_of = dict(
         Offer.objects.filter(pk__in=offers).values_list("pk", "opleider__organisation_id")
     )
     pre_registered = set(
-        PreRegistration.objects.filter(offer_id__in=offers).values_list("person_id", "offer_id")
+        PreRegistration.objects.filter(
+            offer_id__in=offers, person_id__in={e["person_id"] for e in found.values()}
+        ).values_list("person_id", "offer_id")
     )
-    own_of: dict[int, int] = {}
-    previews = sorted({e.preview_id for e in entries})
-    for part in intake.chunks(previews):
-        own_of.update(Preview.objects.filter(pk__in=part).values_list("pk", "own_cents"))
-    reasons = {o: _(text) for o, text in _REASONS.items()}
-    duplicate = allocation.Outcome.REFUSED_DUPLICATE
-    decided = [s for s in result.order if result.outcomes[s] != duplicate]
-    receipts = _receipts(len(decided))
-    # The ids taken first, so the outcomes can be told without reading the rows back.
-    ids = bulk.allocate_ids(Application, len(decided))
-    made: list[dict[str, object]] = []
-    for seq, receipt, pk in zip(decided, receipts, ids, strict=True):
-        entry = by_id[id_of[seq]]
-        outcome = result.outcomes[seq]
-        status = rows.of(outcome).target
-        holds = status in (Status.GRANTED, Status.WAITING)
-        made.append(
-            {
-                "id": pk,
-                "person_id": entry.person_id,
-                "offer_id": entry.offer_id,
-                "offering_id": entry.offering_id,
-                "provider_id": provider_of[entry.offer_id],
-                "window_id": window.pk,
-                "budget_id": window.budget_id,
-                "intake_id": entry.id,
-                "preview_id": entry.preview_id,
-                "year": entry.received_at.year,
-                "status": status.value,
-                "amount_cents": entry.amount_cents if holds else 0,
-                # A grant pays the amount asked; the rest of the price the person pays.
-                "own_cents": own_of.get(entry.preview_id, 0) if holds else 0,
-                "receipt": receipt,
-                "applied_at": entry.received_at,
-                "applied_by": entry.actor,
-                "pre_registered": (entry.person_id, entry.offer_id) in pre_registered,
-                "status_reason": reasons.get(outcome, ""),
-                "updated_at": at,
-            }
+    ids = bulk.allocate_ids(Application, len(entry_ids))
+    return [
+        {
+            "id": pk,
+            "person_id": e["person_id"],
+            "offer_id": e["offer_id"],
+            "offering_id": e["offering_id"],
+            "provider_id": provider_of[e["offer_id"]],
+            "window_id": window.pk,
+            "budget_id": window.budget_id,
+            "intake_id": e["id"],
+            "preview_id": e["preview_id"],
+            "year": e["received_at"].year,
+            "status": Status.GRANTED.value,
+            "amount_cents": e["amount_cents"],
+            # A grant pays the amount asked; the rest of the price the person pays.
+            "own_cents": e["preview__own_cents"] or 0,
+            "receipt": receipt,
+            "applied_at": e["received_at"],
+            "applied_by": e["actor"],
+            "pre_registered": (e["person_id"], e["offer_id"]) in pre_registered,
+            "status_reason": "",
+            "updated_at": at,
+        }
+        for pk, receipt, e in zip(
+            ids, _receipts(len(entry_ids)), (found[i] for i in entry_ids), strict=True
         )
-    return made
+    ]
+
+
+class _Clock:
+    """Seconds per phase of one allocation (bench/allocate prints them)."""
+
+    def __init__(self) -> None:
+        self.phases: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def mark(self, phase: str) -> None:
+        t = time.perf_counter()
+        self.phases[phase] = self.phases.get(phase, 0.0) + t - self._last
+        self._last = t
+
+
+#: The outcomes kept on an entry whose person is told (a duplicate is not: it has another
+#: application or entry of this budget already).
+_TOLD = (
+    allocation.Outcome.WAITING,
+    allocation.Outcome.REFUSED_BUDGET,
+    allocation.Outcome.REFUSED_CAP,
+)
 
 
 def allocate_window(
@@ -217,6 +226,12 @@ def allocate_window(
     run). Each outcome is a row of the lifecycle table taken by the system, with the money
     that row names.
 
+    What is written (decision 013): every entry its outcome, place and number in the window
+    (one set-based ``UPDATE`` per batch); an application only for a grant, whose money moves;
+    a waiting or refused outcome stays on the entry, and its person is told by a notification
+    the database writes from the entries (one ``INSERT ... SELECT`` per outcome, addresses
+    joined there).
+
     Locks: the window (:func:`llo.enrolment.store.locks.window`; it waits for entries being
     written), then the conditional updates of the training counters and the window's total,
     then the ledger's.
@@ -227,6 +242,7 @@ def allocate_window(
     needs_close = policy in (allocation.Policy.LOTTERY, allocation.Policy.PRIORITY)
     if needs_close and at < window.closes_at:
         raise Problem(409, _("This window is allocated after it closes."), code="window-open")
+    clock = _Clock()
     with transaction.atomic():
         current = locks.window(window.pk)
         if needs_close and current.allocated_at is not None:
@@ -242,12 +258,14 @@ def allocate_window(
             if policy == allocation.Policy.FCFS
             else current.closes_at
         )
-        entries = intake.undecided(current.pk, horizon)
+        entries = outcomes.undecided(current.pk, horizon)
         year = current.opens_at.year
         # Each entry's number in the window, in arrival order, after those decided before
         # (decision 016): the policies, the lottery above all, work on these numbers.
         start = intake.decided_count(current.pk)
         id_of = {start + 1 + i: e.id for i, e in enumerate(entries)}
+        excluded = _active_persons(current, year, entries)
+        clock.mark("read")
         result = allocation.allocate(
             [
                 allocation.Entry(seq, e.person_id, e.offer_id, e.amount_cents, e.group_rank)
@@ -259,25 +277,27 @@ def allocate_window(
             then=current.then_policy,
             training_cap=current.training_cap,
             grants_so_far=counters.grants_by_offer({e.offer_id for e in entries}, year),
-            excluded_persons=_active_persons(current, year, entries),
+            excluded_persons=excluded,
             waiting_list=current.waiting_list,
         )
-        written = intake.set_outcomes(
-            [id_of[s] for s in result.order],
-            [result.outcomes[s].value for s in result.order],
-            range(start + 1, start + 1 + len(result.order)),
-            result.order,
+        clock.mark("decide")
+        # Written in the entries' own order (arrival: their order on disk), not the policy's:
+        # a lottery's order visits the table's pages at random, batch after batch.
+        places = sorted(
+            (id_of[seq], result.outcomes[seq].value, place, seq)
+            for place, seq in enumerate(result.order, start=start + 1)
         )
+        written = intake.set_outcomes(
+            [p[0] for p in places], [p[1] for p in places], [p[2] for p in places],
+            [p[3] for p in places],
+        )  # fmt: skip
         if written != len(result.order):  # the window lock makes this impossible
             raise Problem(409, _("The window was decided meanwhile; try again."), code="allocated")
-        made = _applications(current, entries, id_of, result, rows, at)
+        outcomes.analyze_outcomes()
+        clock.mark("outcomes")
+        granted = [id_of[s] for s in result.seqs(allocation.Outcome.GRANTED)]
+        made = _grants(current, granted, at)
         _insert_applications(made)
-        by_row = _by_row(result, rows)
-        counts = {
-            "granted": len(by_row[rows.grant]),
-            "waiting": len(by_row[rows.waitlist]),
-            "refused": len(entries) - len(by_row[rows.grant]) - len(by_row[rows.waitlist]),
-        }
         for offer_id, n in result.grants_by_training.items():
             if not counters.add_grants(offer_id, year, n, current.training_cap):
                 raise Problem(
@@ -287,20 +307,35 @@ def allocate_window(
                 )
         if result.granted_cents and not counters.spend_window(current.pk, result.granted_cents):
             raise Problem(409, _("The window budget would be exceeded."), code="budget-exceeded")
-        ctx = money.Context(
-            actor=actor,
-            on=at.date(),
-            key=f"window:{current.pk}:{entries[-1].id if entries else 0}",
-            window=current,
+        apps = _loaded(current, granted)
+        money.perform(
+            rows.grant.money,
+            apps,
+            money.Context(
+                actor=actor,
+                on=at.date(),
+                key=f"window:{current.pk}:{entries[-1].id if entries else 0}",
+                window=current,
+            ),
         )
-        told = {int(m["intake_id"]): _Told.of(m) for m in made}  # type: ignore[call-overload]
-        for row, seqs in by_row.items():
-            ids = [id_of[s] for s in seqs]
-            if row.money != Movement.NONE:  # only a grant moves money: those few as models
-                money.perform(row.money, _loaded(current, ids, row), ctx)
-            # Every person hears their outcome: granted, waiting or refused (issue 15), in
-            # one insert per batch (notifications.notify_each), from the rows just written.
-            notices.tell([told[i] for i in ids], row.target)
+        clock.mark("grants")
+        # Every person hears their outcome (issue 15): a grant from its application, every
+        # other outcome from the entries just decided (numbers after ``start``), written by
+        # the database, one statement per outcome.
+        notices.tell(apps, rows.grant.target)
+        tally = Counter(result.outcomes.values())
+        for outcome in _TOLD:
+            if tally[outcome]:
+                notices.tell_entries(
+                    rows.of(outcome).target, "e.window_id = %s AND e.outcome = %s AND e.seq > %s",
+                    [current.pk, outcome.value, start],
+                )  # fmt: skip
+        clock.mark("tell")
+        counts = {
+            "granted": len(granted),
+            "waiting": tally[allocation.Outcome.WAITING],
+            "refused": len(entries) - len(granted) - tally[allocation.Outcome.WAITING],
+        }
         if needs_close:
             current.allocated_at = at
         current.save(update_fields=["seed", "allocated_at"])
@@ -315,6 +350,7 @@ def allocate_window(
                 "policy": policy.value,
             },
         )
+    clock.mark("commit")
     return AllocationReport(
         len(entries),
         counts["granted"],
@@ -322,44 +358,18 @@ def allocate_window(
         counts["refused"],
         result.granted_cents,
         current.seed,
+        clock.phases,
     )
 
 
-class _Told(NamedTuple):
-    """An application just written, as :func:`notices.tell` reads it (no model: 250,000 of
-    them were a sixth of the allocator's time)."""
-
-    pk: int
-    person_id: int
-    offer_id: int
-    provider_id: int
-    amount_cents: int
-
-    @classmethod
-    def of(cls, row: dict[str, Any]) -> _Told:
-        return cls(
-            row["id"], row["person_id"], row["offer_id"], row["provider_id"], row["amount_cents"]
-        )
-
-
-def _by_row(result: allocation.Result, rows: _Rows) -> dict[Transition, list[int]]:
-    """The entries of each table row, in policy order (a duplicate takes no row)."""
-    out: dict[Transition, list[int]] = {rows.grant: [], rows.waitlist: [], rows.refuse: []}
-    for seq in result.order:
-        outcome = result.outcomes[seq]
-        if outcome != allocation.Outcome.REFUSED_DUPLICATE:
-            out[rows.of(outcome)].append(seq)
-    return out
-
-
-def _loaded(window: Window, intake_ids: Sequence[int], row: Transition) -> list[Application]:
-    """The applications just written for ``row``, as models, in policy order."""
+def _loaded(window: Window, intake_ids: Sequence[int]) -> list[Application]:
+    """The grants just written, as models, in policy order."""
     found: dict[int | None, Application] = {}
-    for part in intake.chunks(intake_ids):
+    for part in bulk.chunks(list(intake_ids)):
         found.update(
             (a.intake_id, a)
             for a in Application.objects.filter(
-                window=window, intake_id__in=part, status=row.target
+                window=window, intake_id__in=part, status=Status.GRANTED
             )
         )
     return [found[i] for i in intake_ids]

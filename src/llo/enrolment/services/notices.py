@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from llo.core.money import Money
 from llo.enrolment.lifecycle import Status
+from llo.enrolment.store import outcomes
 from llo.notifications import services as notifications
 from llo.people.models import Organisation
 from llo.register.models import Offer
@@ -130,6 +131,24 @@ def tell(apps: Sequence[Told], status: Status, moved_cents: int | None = None) -
             )
         )
     return notifications.notify_each(topic=topic, message=text, items=items)
+
+
+def tell_entries(status: Status, where: str, params: Sequence[Any] = ()) -> int:
+    """Tell the persons of the intake entries ``where`` names (SQL over the entry ``e``, with
+    ``params``) that their application entered ``status``: an outcome kept on the entry
+    (waiting, refused, lapsed, cancelled; decision 013). Written by the database in one
+    statement, the link to the entry's page; returns how many were told."""
+    message = MESSAGES.get(status)
+    if message is None:
+        return 0
+    topic, text = message
+    before, after = reverse("enrolment:entry", args=[_MARK]).split(str(_MARK))
+    return notifications.notify_query(
+        topic=topic,
+        message=text,
+        query=outcomes.tell_query(where),
+        params=[before, after, *params],
+    )
 
 
 #: A number no other part of the link has, replaced by each application's id.

@@ -5,10 +5,11 @@
 The order, outermost first; a use case that needs several takes them in this order only, so
 two use cases never wait for each other crosswise (a deadlock):
 
-1. the **window** (``FOR UPDATE``): its allocator, its waiting list, and a cancel that gives a
-   grant back to it; the intake holds it ``FOR KEY SHARE`` (:func:`window_for_intake`), so the
-   allocator waits for entries being written;
-2. **applications** (``FOR UPDATE``), several in the order of the waiting list;
+1. the **window** (``FOR UPDATE``): its allocator, its waiting list (granting, lapsing,
+   leaving it: every writer of a waiting entry holds it, so the entries themselves are not
+   locked), and a cancel that gives a grant back to it; the intake holds it ``FOR KEY
+   SHARE`` (:func:`window_for_intake`), so the allocator waits for entries being written;
+2. an **application** (``FOR UPDATE``);
 3. the application's **enrolment** (``FOR UPDATE``);
 4. a provider's **review case** (``FOR UPDATE``);
 5. then, inside :mod:`llo.accounts.services`, the ledger's own locks (budget, right,
@@ -25,9 +26,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import F
 
-from llo.enrolment.lifecycle import Status
 from llo.enrolment.models import Application, Enrolment, ReviewCase, Window
 
 
@@ -61,18 +60,6 @@ def application(application: Application) -> Application:
     """Lock 2: one application. When it belongs to a window and the use case may change the
     window's total (a cancel), lock the window first with :func:`window`."""
     return Application.objects.select_for_update().get(pk=application.pk)
-
-
-def waiting_list(window: Window) -> list[Application]:
-    """Lock 2, several: the window's waiting applications in its policy order. The allocator
-    stored each entry's place (``IntakeEntry.position``); an application without one comes
-    after, in arrival order. Only the application rows are locked (``of=self``), not the
-    entries they are read with."""
-    return list(
-        Application.objects.select_for_update(of=("self",))
-        .filter(window=window, status=Status.WAITING)
-        .order_by(F("intake__position").asc(nulls_last=True), "intake_id", "pk")
-    )
 
 
 def enrolment(application: Application) -> Enrolment:
