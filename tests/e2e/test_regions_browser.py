@@ -20,6 +20,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from llo.people.models import Organisation
 from llo.register.models import Offer, Offering, OfferState, Opleider, ProviderKind
+from llo.register.store import offer_terms
 from tests.e2e.conftest import CspWatch, assert_no_axe_violations
 from tests.e2e.test_browser import log_in_as, nl
 
@@ -57,6 +58,7 @@ def _offer(
         state=OfferState.PUBLISHED,
     )
     offer.gemeenten.set(places)
+    offer_terms.replace([offer.pk])  # as the register's use cases do
     for start, capacity in runs:
         Offering.objects.create(offer=offer, start_date=start, capacity=capacity)
 

@@ -15,6 +15,7 @@ import pytest
 from llo.core.roles import Role
 from llo.people.models import Organisation, OrganisationKind, User
 from llo.register.models import Offer, Offering, OfferState, Opleider, ProviderKind
+from llo.register.store import offer_terms
 
 _kvk = itertools.count(82000100)
 _code = itertools.count(1)
@@ -101,6 +102,7 @@ def make_offer(db: None) -> Callable[..., Offer]:
             **values,
         )
         offer.gemeenten.set(gemeenten)
+        offer_terms.replace([offer.pk])  # as the register's use cases do
         for start, capacity in runs:
             Offering.objects.create(offer=offer, start_date=start, capacity=capacity)
         return offer

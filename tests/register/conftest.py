@@ -22,6 +22,7 @@ from llo.register.models import (
     QualityMark,
 )
 from llo.register.search import indexer
+from llo.register.store import offer_terms
 
 _kvk = itertools.count(80000100)
 
@@ -122,6 +123,7 @@ def make_offer(db: None) -> Callable[..., Offer]:
             **values,
         )
         offer.gemeenten.set(gemeenten)
+        offer_terms.replace([offer.pk])
         for start in starts:
             Offering.objects.create(offer=offer, start_date=start)
         if index:

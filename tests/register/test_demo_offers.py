@@ -8,8 +8,9 @@ import pytest
 
 from llo.demo.offers import ACADEMIE_VAKWERK_KVK, ROC_MAASSTAD_KVK, load_offers
 from llo.people.models import Organisation, OrganisationKind
-from llo.register.models import Offer, Opleider, SearchEntry
+from llo.register.models import Offer, OfferTerm, Opleider, SearchEntry
 from llo.register.search import SearchQuery, search
+from llo.register.store import offer_terms
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,9 @@ def test_load_offers_is_deterministic_and_idempotent(persona_providers: None) ->
         list(Offer.objects.order_by("code").values_list("code", "title", "price_cents")) == titles
     )
     assert SearchEntry.objects.count() == 412
+    # Their occupations and skills as rows too, equal to their lists (docs/decisions/019).
+    assert OfferTerm.objects.count() > 412
+    assert offer_terms.drift().none
     kvks = set(Opleider.objects.values_list("organisation__kvk", flat=True))
     generated = kvks - {ROC_MAASSTAD_KVK, ACADEMIE_VAKWERK_KVK}
     assert all(k.startswith("8") and len(k) == 8 for k in generated)

@@ -34,6 +34,7 @@ from llo.demo.offers import occupation_codes, skill_codes
 from llo.people.models import Organisation, Person
 from llo.register.models import Offer, Offering, OfferState, Opleider, SearchEntry
 from llo.register.search import indexer
+from llo.register.store import offer_terms
 
 ACTOR = audit.Actor.system("demo")
 VAKWERK = "90000009"
@@ -186,6 +187,8 @@ def ensure_programme(opleider: Opleider) -> tuple[Offer, int]:
             **_offer_fields(title, "module", hours),
         )
         made += 1
+    # Their occupations and skills as rows too, as the register's use cases write them.
+    offer_terms.replace([programme.pk, *programme.parts.values_list("pk", flat=True)])
     if not programme.offerings.exists():
         first = today().replace(day=1)
         month = first.month + 1  # the first of the month after next

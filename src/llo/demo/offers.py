@@ -52,7 +52,7 @@ from llo.register.models import (
 )
 from llo.register.search import indexer
 from llo.register.services.inputs import CONTENT_FIELDS
-from llo.register.store import bulk
+from llo.register.store import bulk, offer_terms
 from llo.skills.resolve import Resolver
 
 ROC_MAASSTAD_KVK = "90000008"
@@ -511,6 +511,8 @@ def _write(
         offer.ooapi_id = uuid.uuid5(ID_NAMESPACE, f"offer/{p.kvk}/{fields['code']}")
         rows.append(offer)
     bulk.insert(Offer, rows, with_ids=True)
+    # Their occupations and skills as rows too, as the register's use cases write them.
+    offer_terms.replace([o.pk for o in rows])
     # Stackable parts of the personas' programmes.
     parents = {
         (o.opleider_id, o.code): o.pk

@@ -351,6 +351,49 @@ class Offering(models.Model):
         return f"{self.offer} ({self.start_date:%d-%m-%Y})"
 
 
+class TermDimension(models.TextChoices):
+    """What an :class:`OfferTerm` names; the same words as the regions' gap table."""
+
+    OCCUPATION = "occupation", _("Occupation")
+    SKILL = "skill", _("Skill")
+
+
+class OfferTerm(models.Model):
+    """One occupation or skill an offer leads to: the offer's ``occupations`` and ``skills``
+    lists as a table, one row per offer and code (each code once), for every offer whatever
+    its state. The regions' gap and portfolio group and find offers by occupation through it
+    instead of unnesting JSON (docs/decisions/019-offer-terms-table.md).
+
+    Derived data, like the search index: written only by :mod:`llo.register.store.offer_terms`, in
+    the transaction that writes the offer's lists (``create_offer``, ``update_offer``, the
+    import), and kept equal to them (``terms.drift``). No database foreign key, as in the
+    search index: PostgreSQL's deferred key checks would cost a look-up per row at commit
+    (1.7 million rows for 500,000 offers); deleting an offer through Django deletes its rows."""
+
+    pk = models.CompositePrimaryKey("offer_id", "dimension", "code")
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="terms", db_constraint=False
+    )
+    dimension = models.CharField(max_length=10, choices=TermDimension.choices)
+    code = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("occupation or skill of an offer")
+        verbose_name_plural = _("occupations and skills of offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dimension__in=TermDimension.values), name="register_term_dimension"
+            )
+        ]
+        indexes = [
+            # The offers of one occupation or skill (a cell of the gap, a filtered portfolio).
+            models.Index(fields=["dimension", "code", "offer"], name="register_term_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id}: {self.dimension} {self.code}"
+
+
 class OfferVersion(models.Model):
     """An offer as it was: every saved change adds one, so earlier prices stay retrievable
     (a later issue flags price rises against earlier versions)."""

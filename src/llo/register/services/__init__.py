@@ -38,6 +38,7 @@ from llo.register.services.inputs import (
 from llo.register.services.offers import (
     add_offering,
     cancel_offering,
+    check_terms,
     create_offer,
     snapshot,
     update_offer,
@@ -70,6 +71,7 @@ __all__ = [
     "bulk_upsert",
     "cancel_offering",
     "check_input",
+    "check_terms",
     "create_offer",
     "offer_facts",
     "offer_for_provider",

@@ -35,6 +35,7 @@ from llo.register.search import indexer
 from llo.register.services.inputs import CONTENT_FIELDS, OfferInput
 from llo.register.services.offers import apply, snapshot
 from llo.register.services.workflow import PriceBands, offer_facts, provider_facts
+from llo.register.store import offer_terms
 from llo.register.store import offers as store
 
 
@@ -278,10 +279,12 @@ def _write(
     actor: audit.Actor,
     at: dt.datetime,
 ) -> None:
-    """Every kind of row once: offers, their programmes, places, start moments (replaced when
-    given), versions (the price history) and review steps."""
+    """Every kind of row once: offers, their occupations and skills as rows, their programmes,
+    places, start moments (replaced when given), versions (the price history) and review
+    steps."""
     store.insert_offers(batch.created)
     store.update_offers(batch.updated, UPDATED_FIELDS)
+    offer_terms.replace([o.pk for o, _ in batch.changed])
     programmes.update((o.code, o.pk) for o in batch.created if o.offer_type == OfferType.PROGRAMME)
     store.update_offers(_link_parts(batch.changed, programmes), ["part_of"])
     updated = [o.pk for o in batch.updated]

@@ -28,6 +28,7 @@ from llo.register.models import (
 from llo.register.search import indexer
 from llo.register.services import workflow
 from llo.register.services.inputs import CONTENT_FIELDS, OfferingInput, OfferInput, check_input
+from llo.register.store import offer_terms
 
 
 @transaction.atomic
@@ -104,6 +105,29 @@ def cancel_offering(*, actor: audit.Actor, offering: Offering) -> Offering:
     return offering
 
 
+def check_terms(*, actor: audit.Actor) -> offer_terms.Drift:
+    """Compare the offer-term table with the offers' lists (``llo register_reindex`` does it
+    every night). The use cases keep them equal; a list written past them (a shell, a script)
+    shows here: the table is then written again from every offer's lists, with an audit record
+    of what differed. Returns what differed (nothing, normally)."""
+    with transaction.atomic():
+        drift = offer_terms.drift()
+        if not drift.none:
+            rows = offer_terms.rebuild()
+            audit.record(
+                actor=actor,
+                action="register.offer_terms.rebuilt",
+                subject=("register.OfferTerm", ""),
+                after={
+                    "missing": drift.missing,
+                    "extra": drift.extra,
+                    "offers": list(drift.offers),
+                    "rows": rows,
+                },
+            )
+    return drift
+
+
 # --- the content of an offer -------------------------------------------------------------------
 
 
@@ -129,11 +153,14 @@ def apply(offer: Offer, data: OfferInput) -> None:
 
 
 def _save(offer: Offer, data: OfferInput, actor: audit.Actor) -> dict[str, Any]:
-    """Save the content, the places, the start moments when given, and the version; returns
-    the content as the version keeps it."""
+    """Save the content, its occupations and skills as rows (``OfferTerm``), the places, the
+    start moments when given, and the version; returns the content as the version keeps
+    it."""
     apply(offer, data)
     offer.part_of = _programme(offer, data.part_of_code)
     offer.save()
+    # The occupations and skills as rows too (the regions' gap and portfolio read them).
+    offer_terms.replace([offer.pk])
     offer.gemeenten.set(Gemeente.objects.filter(pk__in=data.gemeenten))
     if data.offerings is not None:
         offer.offerings.all().delete()

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """``llo register_reindex``: rebuild the register search index (run it nightly: the next
-start date and the static rank depend on today's date)."""
+start date and the static rank depend on today's date), and check that the offer-term table
+still says what the offers' lists say (docs/decisions/019-offer-terms-table.md; written again
+when it does not)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from rich.progress import Progress
 
+from llo.core.audit import Actor
+from llo.register import services
 from llo.register.models import Offer, OfferState
 from llo.register.search import indexer
 
@@ -23,3 +27,11 @@ class Command(BaseCommand):
             task = progress.add_task("Indexing offers", total=total)
             count = indexer.rebuild(progress=lambda n: progress.advance(task, n))
         self.stdout.write(f"{count} offers indexed.")
+        drift = services.check_terms(actor=Actor.system("register_reindex"))
+        if drift.none:
+            self.stdout.write("Occupations and skills of the offers: in step.")
+        else:
+            self.stderr.write(
+                f"Occupations and skills of the offers were out of step ({drift.missing} rows "
+                f"missing, {drift.extra} too many; offers {list(drift.offers)}): written again."
+            )
