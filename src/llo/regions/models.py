@@ -258,12 +258,15 @@ class GapCell(models.Model):
     #: "kansberoep", "krapteberoep" or both ("krapteberoep+kansberoep").
     shortage = models.CharField(max_length=40, blank=True)
     gap = models.IntegerField(default=0)
+    #: When the cell's figures were last written: a recompute leaves a cell whose figures
+    #: did not change alone (the run's own time is ``GapRun.computed_at``).
     computed_at = models.DateTimeField()
 
     class Meta:
-        # Two indexes only: the table is written whole every night (113,000 cells for
-        # 500,000 offers, bench/gap). The key serves a region's page (a region's year has at
-        # most a few thousand cells, sorted in memory); the second the map of one code.
+        # Two indexes only: the table is computed whole every night (113,000 cells for
+        # 500,000 offers, bench/gap; only changed cells are written). The key serves a
+        # region's page (a region's year has at most a few thousand cells, sorted in
+        # memory); the second the map of one code.
         constraints = [
             models.UniqueConstraint(
                 fields=["region_code", "year", "dimension", "code"], name="regions_gapcell_key"

@@ -1,14 +1,16 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Compute the gap table: demand of the region partners against the region's portfolio.
 
-:func:`recompute` builds the whole table in one transaction (nightly, and after a taxonomy or
-a large register import); :func:`refresh_demand` rewrites one region's cells after a partner
-records, changes or closes a statement, with the supply figures of the last whole run (so a
-statement shows at once, without reading the whole register in a request).
+:func:`recompute` computes the whole table in one transaction (nightly, and after a taxonomy
+or a large register import) and writes the cells whose figures changed;
+:func:`refresh_demand` rewrites one region's cells after a partner records, changes or closes
+a statement, with the supply figures of the last whole run (so a statement shows at once,
+without reading the whole register in a request).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
@@ -43,6 +45,7 @@ def recompute(
     started = time.perf_counter()
     first, last = _window(years)
     with transaction.atomic():
+        store.lock_cells()
         progress("supply", 0, 1)
         figures = supply.source().figures(years[0], years[-1])
         demand = store.demand_figures(first, last)
@@ -50,8 +53,9 @@ def recompute(
         cells = arithmetic.build(years, figures, demand, shortages)
         progress("supply", 1, 1)
         at = now()
-        progress("cells", 0, len(cells))
-        count = store.replace_cells(years, cells, at)
+        count = len(cells)
+        progress("cells", 0, count)
+        written = store.replace_cells(years, cells, at)
         progress("cells", count, count)
         run = GapRun.objects.create(
             first_year=years[0],
@@ -64,7 +68,12 @@ def recompute(
             actor=actor or audit.Actor.system("recompute_gap"),
             action="regions.gap.recomputed",
             subject=run,
-            after={"years": years, "cells": count, "seconds": run.seconds},
+            after={
+                "years": years,
+                "cells": count,
+                "seconds": run.seconds,
+                "written": dataclasses.asdict(written),
+            },
         )
     return run
 
@@ -76,7 +85,9 @@ def last_run() -> GapRun | None:
 def refresh_demand(region: str) -> None:
     """Rewrite one region's cells: its demand and shortages now, the supply of the last whole
     run (read back from its cells). Runs inside the caller's transaction. Without any whole
-    run yet, the whole table is computed (once)."""
+    run yet, the whole table is computed (once). Waits for a whole recompute that is running
+    (one writer of the table at a time)."""
+    store.lock_cells()
     run = last_run()
     if run is None:
         recompute()
