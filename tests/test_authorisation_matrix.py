@@ -257,6 +257,7 @@ OPERATIONS: dict[str, dict[str, str]] = {
     "GET /api/v1/applications": api_only("burger"),
     "GET /api/v1/applications/{applicationId}": api_only("burger", answer="404"),
     "POST /api/v1/windows/{windowId}/applications": api_only("burger", answer="404"),
+    "GET /api/v1/windows/{windowId}/applications/{entryId}": api_only("burger", answer="404"),
     "POST /api/v1/enrolments/{applicationId}": api_only("opleider", answer="404"),
     "POST /api/v1/enrolments/{applicationId}/start": api_only("opleider", answer="404"),
     "PUT /api/v1/enrolments/{applicationId}/attendance": api_only("opleider", answer="404"),

@@ -311,6 +311,10 @@ PROBES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
     "financier/rondes/<int:window_id>": ("funder", _o(window_id="window")),
     "financier/rondes/<int:window_id>/verdelen": ("funder", _o(window_id="window")),
     "GET /api/v1/windows/{windowId}/report": ("funder", _o(windowId="window")),
+    "GET /api/v1/windows/{windowId}/applications/{entryId}": (
+        "citizen",
+        _o(windowId="window", entryId="entry"),
+    ),
     "POST /api/v1/rights/{rightId}/transfers": ("employer", _o(rightId="funded_right")),
     # the advice app: a person's consents; an adviser's clients (only with their consent)
     "mijn-toestemmingen/<int:pk>/intrekken": ("citizen", _o(pk="consent")),

@@ -246,3 +246,37 @@ def test_the_lean_route_leaves_every_refusal_to_the_api(world: World) -> None:
     form = client.post(url, {"previewId": shown.pk}, headers={"Idempotency-Key": "d"})
     assert form.status_code == 415
     assert not IntakeEntry.objects.exists()
+
+
+def test_a_person_follows_their_application_in_the_window(world: World) -> None:
+    """``GET /api/v1/windows/{id}/applications/{entry}``: where the entry stands before the
+    decision (how many go first), its outcome after it (a grant's application, a place on the
+    waiting list); another person's entry is unknown."""
+    first, second = person(), person()
+    shown1, shown2 = preview(world, first), preview(world, second)
+    Window.objects.filter(pk=world.window.pk).update(budget_cents=shown1.amount_cents)
+    c1, c2 = login(first), login(second)
+    id1 = post(c1, world.window, body_of(shown1), "f1").json()["id"]
+    id2 = post(c2, world.window, body_of(shown2), "f2").json()["id"]
+
+    def status(client: Client, entry: int) -> Any:
+        return client.get(f"/api/v1/windows/{world.window.pk}/applications/{entry}")
+
+    before = status(c2, id2)
+    assert before.status_code == 200, before.content
+    assert before.json() | {"receivedAt": None} == {
+        "id": id2, "windowId": world.window.pk, "status": "applied", "applicationId": None,
+        "ahead": 1, "waitingAhead": None, "receivedAt": None,
+    }  # fmt: skip
+    assert status(c1, id2).status_code == 404  # not theirs
+    assert status(c2, id1).status_code == 404
+    with time_machine.travel(CLOSES, tick=False):
+        services.allocate_window(world.window)
+    granted, waiting = status(c1, id1).json(), status(c2, id2).json()
+    assert granted["status"] == "granted"
+    assert granted["applicationId"] == Application.objects.get(person=first).pk
+    assert (waiting["status"], waiting["applicationId"], waiting["waitingAhead"]) == (
+        "waiting",
+        None,
+        0,
+    )

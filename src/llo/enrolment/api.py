@@ -432,6 +432,43 @@ def submit(
     )
 
 
+class EntryPlaceOut(Schema):
+    id: int
+    windowId: int
+    #: "applied" until the window decides, then the outcome (as the answer to the POST).
+    status: str
+    #: The application a grant made (null for any other outcome).
+    applicationId: int | None
+    #: Before the decision: applications decided before this one (null in a lottery, whose
+    #: order the draw makes).
+    ahead: int | None
+    #: On the waiting list: how many wait before this one.
+    waitingAhead: int | None
+    receivedAt: dt.datetime
+
+
+@router.get(
+    "/windows/{windowId}/applications/{entryId}",
+    response=EntryPlaceOut,
+    auth=django_auth,
+    summary="Where my application in a window stands",
+)
+def window_application(request: HttpRequest, windowId: int, entryId: int) -> dict[str, Any]:
+    entry = selectors.own_entry(_person(request), windowId, entryId)
+    if entry is None:
+        raise not_found("There is no application with this number in this window for you.")
+    place = selectors.place_of(entry)
+    return {
+        "id": entry.pk,
+        "windowId": windowId,
+        "status": entry.outcome or "applied",
+        "applicationId": place.application.pk if place.application else None,
+        "ahead": place.ahead,
+        "waitingAhead": place.waiting_ahead,
+        "receivedAt": entry.received_at,
+    }
+
+
 #: The one body the rush path reads itself: ``{"previewId": n, "amountCents": n}`` (either
 #: order, JSON whitespace, plain non-negative integers of at most 15 digits, which are well
 #: inside what the API's parser and schema accept). Any other body, also a valid one, goes

@@ -378,6 +378,15 @@ def entry_of(person: Person, window: Window) -> IntakeEntry | None:
     return IntakeEntry.objects.filter(person=person, window=window).first()
 
 
+def own_entry(person: Person, window_id: int, entry_id: int) -> IntakeEntry | None:
+    """The person's own entry ``entry_id`` in window ``window_id`` (None for another's)."""
+    return (
+        IntakeEntry.objects.select_related("window")
+        .filter(pk=entry_id, window_id=window_id, person=person)
+        .first()
+    )
+
+
 def windows_for_offering(person: Person, offering: Offering, on: dt.date) -> list[deciding.Fit]:
     """The open windows that can decide for ``person`` and ``offering`` on ``on``, with what
     each would decide (eligible ones first). A window whose rules do not apply today, or
