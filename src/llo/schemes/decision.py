@@ -403,7 +403,10 @@ def decide_funders_for_offers(
     run_system, inputs, rows = _funder_rows(person, offers, funders, peildatum, system)
     run = _run(run_system, "funder", inputs, rows, peildatum, trace=False)
     width = len(funders)
-    return [_funder_decisions(run, funders, peildatum, i * width) for i in range(len(offers))]
+    contexts = _funder_contexts(run, width, peildatum)
+    return [
+        _funder_decisions(run, funders, peildatum, i * width, contexts) for i in range(len(offers))
+    ]
 
 
 def _check_date(peildatum: Any) -> None:
@@ -434,16 +437,33 @@ def _funder_rows(
     return run_system, inputs, rows
 
 
-def _funder_decisions(
-    run: _Run, funders: Sequence[FunderFacts], peildatum: dt.date, first: int
-) -> tuple[Decision, ...]:
+def _funder_contexts(run: _Run, width: int, peildatum: dt.date) -> list[dict[str, Any]]:
+    """The names a funder's sentences use, one context per funder of the run (each offer's
+    rows of a run share them)."""
     node = run.system.parameters.children["funders"]
+    return [
+        reasons.context_for(
+            run.system.parameters,
+            peildatum,
+            funder=reasons.ParamView(node.children[f"f{i}"], peildatum.isoformat()),
+        )
+        for i in range(width)
+    ]
+
+
+def _funder_decisions(
+    run: _Run,
+    funders: Sequence[FunderFacts],
+    peildatum: dt.date,
+    first: int,
+    contexts: Sequence[Mapping[str, Any]] | None = None,
+) -> tuple[Decision, ...]:
+    if contexts is None:
+        contexts = _funder_contexts(run, len(funders), peildatum)
     decisions = []
     for i in range(len(funders)):
         row = first + i
-        view = reasons.ParamView(node.children[f"f{i}"], peildatum.isoformat())
-        context = reasons.context_for(run.system.parameters, peildatum, funder=view)
-        found = _reasons(run, row, context)
+        found = _reasons(run, row, contexts[i])
         eligible, amount, missing = _outcome(run, row, found)
         record = _row_record(run, row, eligible, amount, found, missing)
         decisions.append(

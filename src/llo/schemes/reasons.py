@@ -82,11 +82,19 @@ def format_value(value: Any, metadata: Mapping[str, Any], name: str = "") -> str
 
 
 class ParamView:
-    """Attribute access to a parameter node as it stands on one date, formatted for text."""
+    """Attribute access to a parameter node as it stands on one date, formatted for text.
 
-    def __init__(self, node: ParameterNode, instant: str) -> None:
+    A view and the views under it remember each text they gave: one decision's sentences
+    name the same few parameters again and again (a list of offers x funders renders
+    hundreds of thousands of sentences), and OpenFisca parses the date string anew on every
+    read of a parameter (most of a funding plan's time before)."""
+
+    def __init__(
+        self, node: ParameterNode, instant: str, memo: dict[str, Any] | None = None
+    ) -> None:
         self._node = node
         self._instant = instant
+        self._memo: dict[str, Any] = {} if memo is None else memo
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
@@ -97,10 +105,14 @@ class ParamView:
                 f"unknown parameter '{self._node.name}.{key}'", item=f"{self._node.name}.{key}"
             )
         if isinstance(child, ParameterNode):
-            return ParamView(child, self._instant)
+            return ParamView(child, self._instant, self._memo)
         if isinstance(child, Parameter):
-            value = child(self._instant)
-            return format_value(value, child.metadata, key)
+            # Keyed by the parameter's full name: unique in the tree these views share.
+            text = self._memo.get(child.name)
+            if text is None:
+                text = format_value(child(self._instant), child.metadata, key)
+                self._memo[child.name] = text
+            return text
         raise UnknownParameterError(f"'{child.name}' cannot be used in a sentence", item=key)
 
 
@@ -123,8 +135,9 @@ def render(template: str, context: Mapping[str, Any]) -> str:
 def context_for(parameters: ParameterNode, on: dt.date, **extra: Any) -> dict[str, Any]:
     """Names usable in sentences: every top-level parameter node, plus ``extra`` views."""
     instant = on.isoformat()
+    memo: dict[str, Any] = {}
     names = {
-        name: ParamView(child, instant)
+        name: ParamView(child, instant, memo)
         for name, child in parameters.children.items()
         if isinstance(child, ParameterNode)
     }
