@@ -360,7 +360,9 @@ def postmaster() -> int:
 
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
         (backend,) = conn.execute("SELECT pg_backend_pid()").fetchone()  # type: ignore[misc]
-    status = Path(f"/proc/{backend}/status").read_text()
+        # Read while the connection is open: its backend exits when it closes (make test
+        # once found /proc/<backend> gone).
+        status = Path(f"/proc/{backend}/status").read_text()
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
 
 
