@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.apps import apps
 from django.db import transaction
 
-from llo.core import audit, crypto
+from llo.core import audit, bulk, crypto
 from llo.core.identifiers import Level
 from llo.core.timeutil import today
 from llo.demo import personas
@@ -473,6 +474,12 @@ def _merge(result: LoadResult, part: str, counts: dict[str, int]) -> None:
     result.created.update({f"{part}_{name}": count for name, count in counts.items()})
 
 
+def _fresh_statistics(*labels: str) -> None:
+    """Planner statistics for the tables of these apps, rows of this transaction counted
+    (``llo.core.bulk.analyze``): thousands of rows were written and are read next."""
+    bulk.analyze(*(m for label in labels for m in apps.get_app_config(label).get_models()))
+
+
 def load(
     *,
     persons: int = DEMO_PERSONS,
@@ -590,7 +597,11 @@ def load(
         _merge(result, "register", {k: v for k, v in register.items() if k.endswith("_created")})
         _merge(result, "register", load_review_cases())
         progress("offers", 1, 1)
+        # The rest reads what was just written (in this transaction): statistics first (the
+        # register's own tables have theirs from load_offers).
+        _fresh_statistics("people")
         _merge(result, "accounts", load_accounts(seed=seed))
+        _fresh_statistics("accounts")
         _merge(result, "enrolment", load_enrolment(seed=seed))
         _merge(result, "credentials", load_credentials(seed=seed))
         # Jan changes employer within his CAO after his welding course and EVC (JOURNEYS.md).

@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 
 from llo.core import audit
+from llo.core.bulk import analyze
 from llo.core.timeutil import now, today
 from llo.demo.offer_data import (
     DESCRIPTIONS,
@@ -459,6 +461,9 @@ def load_offers(
             if progress:
                 progress(len(batch))
         if counts["offers_created"] or counts["offerings_created"]:
+            # What loads next reads these rows in the same transaction: fresh planner
+            # statistics first (llo.core.bulk.analyze).
+            analyze(*apps.get_app_config("register").get_models())
             # A second run that writes nothing leaves no trace either (idempotent).
             audit.record(
                 actor=audit.Actor.system("demo"),
