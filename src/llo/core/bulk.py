@@ -154,11 +154,10 @@ def analyze(*models_: type[models.Model]) -> None:
         if model._meta.proxy or not model._meta.managed:
             continue
         tables.append(model._meta.db_table)
-        tables.extend(
-            f.remote_field.through._meta.db_table
-            for f in model._meta.local_many_to_many
-            if f.remote_field.through._meta.auto_created
-        )
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            if through is not None and through._meta.auto_created:
+                tables.append(through._meta.db_table)
     with connection.cursor() as cursor:
         for table in dict.fromkeys(tables):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
