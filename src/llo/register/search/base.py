@@ -147,12 +147,52 @@ def _in(column: str, values: Sequence[Any]) -> Sql:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
+class _Conditions:
+    """The conditions of one count statement. Inline (``shared`` false), each count repeats
+    its conditions and their parameters. Shared, each distinct condition becomes one boolean
+    column ``cN`` of a subquery and the counts only combine columns: the database evaluates
+    "these keys", "this word in the title" once per row instead of once per count (about
+    130 counts on a filtered search), and the client sends each parameter once."""
+
+    def __init__(self, *, shared: bool) -> None:
+        self.shared = shared
+        self.select_params: list[Any] = []
+        self._named: dict[str, tuple[str, Sql]] = {}
+
+    def all(self, conditions: Sequence[Sql]) -> str:
+        """All of ``conditions``, as SQL for a FILTER clause (parameters collected)."""
+        if not conditions:
+            return "1 = 1"
+        parts = []
+        for sql, params in conditions:
+            if not self.shared:
+                parts.append(f"({sql})")
+                self.select_params.extend(params)
+                continue
+            key = f"{sql}\x00{params!r}"
+            if key not in self._named:
+                self._named[key] = (f"c{len(self._named)}", (sql, params))
+            parts.append(self._named[key][0])
+        return " AND ".join(parts)
+
+    def columns(self) -> Sql:
+        """The shared conditions as select expressions ``(sql) AS cN``."""
+        params: list[Any] = []
+        exprs = []
+        for name, (sql, cond_params) in self._named.values():
+            exprs.append(f"({sql}) AS {name}")
+            params.extend(cond_params)
+        return ", ".join(exprs), params
+
+
 class SearchBackend(ABC):
     """The shared engine; a subclass supplies the text parts for its database."""
 
     vendor = ""
     ENTRY = "register_searchentry"
     SAMPLE = "register_searchsample"
+    #: Compute each condition of a count statement once per row (see :class:`_Conditions`).
+    SHARE_CONDITIONS = False
 
     def __init__(self, using: str = "default") -> None:
         self.using = using
@@ -393,44 +433,46 @@ class SearchBackend(ABC):
 
         Facets are disjunctive: a value's count keeps every filter but its own dimension's.
         A row that fails two active facet filters counts nowhere: it is left out."""
-        selects: list[str] = ["count(*)"]
-        params: list[Any] = []
-        all_sql, all_params = _and(list(active.values()))
-        selects.append(f"count(*) FILTER (WHERE {all_sql})")
-        params.extend(all_params)
+        conds = _Conditions(shared=self.SHARE_CONDITIONS)
+        every = list(active.values())
+        selects: list[str] = ["count(*)", f"count(*) FILTER (WHERE {conds.all(every)})"]
         tiers = self._tier_conditions(q, terms)
-        for tier_sql, tier_params in tiers:
-            selects.append(f"count(*) FILTER (WHERE ({tier_sql}) AND {all_sql})")
-            params.extend([*tier_params, *all_params])
+        for tier in tiers:
+            selects.append(f"count(*) FILTER (WHERE {conds.all([tier, *every])})")
         if tiers and table == self.SAMPLE:
             # Where in the static rank each tier's results lie (for the page, see _page).
-            for tier_sql, tier_params in [*tiers, ("1 = 1", [])]:
+            for tier_or_all in [*tiers, None]:
                 for floor in RANK_FLOORS:
-                    selects.append(
-                        f"count(*) FILTER (WHERE ({tier_sql}) AND {all_sql} "
-                        f"AND e.static_rank >= {floor})"
-                    )
-                    params.extend([*tier_params, *all_params])
+                    above: Sql = (f"e.static_rank >= {floor}", [])
+                    both = [above] if tier_or_all is None else [tier_or_all, above]
+                    selects.append(f"count(*) FILTER (WHERE {conds.all([*both, *every])})")
         layout: list[tuple[str, str, str]] = []
         if q.facets:
             for name, values in self._facet_values(q).items():
-                others_sql, others_params = _and(
-                    [sql for dim, sql in active.items() if dim != name]
-                )
-                for value, label, (cond, cond_params) in values:
-                    selects.append(f"count(*) FILTER (WHERE ({cond}) AND {others_sql})")
-                    params.extend([*cond_params, *others_params])
+                others = [sql for dim, sql in active.items() if dim != name]
+                for value, label, cond in values:
+                    selects.append(f"count(*) FILTER (WHERE {conds.all([cond, *others])})")
                     layout.append((name, value, label))
             if len(active) >= 2:
                 common = [*common, self._all_but_one(active)]
         else:
             common = [*common, *active.values()]
+        params = conds.select_params
         for sql, extra_params in extra:
             selects.append(sql)
             params.extend(extra_params)
         where, where_params = _and(common)
-        sql = f"SELECT {', '.join(selects)} FROM {table} e WHERE {where}"  # noqa: S608 - fixed fragments; values are parameters
-        return sql, [*params, *where_params], layout
+        if not conds.shared:
+            sql = f"SELECT {', '.join(selects)} FROM {table} e WHERE {where}"  # noqa: S608 - fixed fragments; values are parameters
+            return sql, [*params, *where_params], layout
+        # Each distinct condition once per row, in a subquery that OFFSET 0 keeps the planner
+        # from pulling up (which would copy the expressions back into every count).
+        columns, column_params = conds.columns()
+        sql = (
+            f"SELECT {', '.join(selects)} FROM (SELECT e.*, {columns} "  # noqa: S608 - fixed fragments; values are parameters
+            f"FROM {table} e WHERE {where} OFFSET 0) e"
+        )
+        return sql, [*params, *column_params, *where_params], layout
 
     def _all_but_one(self, active: dict[str, Sql]) -> Sql:
         """Rows that pass every active facet filter but at most one: the only rows a
