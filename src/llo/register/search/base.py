@@ -257,7 +257,7 @@ class SearchBackend(ABC):
             parts.append(self.text_condition(terms, title_only=False, exact=False))
         parts.extend(self._index_hints(q))
         if q.max_price_cents is not None:
-            parts.append(("e.price_cents <= %s", [q.max_price_cents]))
+            parts.append(self._price_condition(q, terms))
         if q.start_from or q.start_to:
             lo = q.start_from or dt.date(1900, 1, 1)
             hi = q.start_to or dt.date(9999, 12, 31)
@@ -292,6 +292,10 @@ class SearchBackend(ABC):
     def _index_hints(self, q: SearchQuery) -> list[Sql]:
         """Conditions implied by the others that a database can match in its index."""
         return []
+
+    def _price_condition(self, q: SearchQuery, terms: Sequence[Term]) -> Sql:
+        """At most ``q.max_price_cents``."""
+        return "e.price_cents <= %s", [q.max_price_cents]
 
     def _facet_filters(self, q: SearchQuery) -> dict[str, Sql]:
         """The active facet filters, by facet name."""
