@@ -466,12 +466,12 @@ class SearchBackend(ABC):
             selects.append(sql)
             params.extend(extra_params)
         where, where_params = _and(common)
-        if not conds.shared:
+        columns, column_params = conds.columns()
+        if not columns:  # inline, or no condition to share
             sql = f"SELECT {', '.join(selects)} FROM {table} e WHERE {where}"  # noqa: S608 - fixed fragments; values are parameters
             return sql, [*params, *where_params], layout
         # Each distinct condition once per row, in a subquery that OFFSET 0 keeps the planner
         # from pulling up (which would copy the expressions back into every count).
-        columns, column_params = conds.columns()
         sql = (
             f"SELECT {', '.join(selects)} FROM (SELECT e.*, {columns} "  # noqa: S608 - fixed fragments; values are parameters
             f"FROM {table} e WHERE {where} OFFSET 0) e"
