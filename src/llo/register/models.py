@@ -542,7 +542,12 @@ class SearchStart(models.Model):
     start_date = models.DateField()
 
     class Meta:
-        indexes = [models.Index(fields=["start_date", "entry"], name="register_sstart_lookup")]
+        indexes = [
+            models.Index(fields=["start_date", "entry"], name="register_sstart_lookup"),
+            # "Does this entry start in the window?" for each row a search reads, answered
+            # from the index alone (decision 003, evening amendment).
+            models.Index(fields=["entry", "start_date"], name="register_sstart_entry"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.entry_id}: {self.start_date}"
