@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0006_offer_eu_elements'),
+        ('register', '0007_offer_term_table'),
     ]
 
     operations = [
