@@ -85,3 +85,19 @@ def test_no_module_over_about_700_lines() -> None:
         if lines <= MAX_MODULE_LINES and name in LONG_MODULES:
             too_long.append(f"{name} is short now ({lines} lines): take it off LONG_MODULES")
     assert not too_long, too_long
+
+
+def test_today_is_the_dutch_date_everywhere() -> None:
+    """A rule, a form and a page mean the date in the Netherlands (``timeutil.today``). The UTC
+    date (``now().date()``) or the server's (``date.today()``) is yesterday between midnight
+    and 01:00 or 02:00 in Amsterdam: a right deposited "today" could not be used "today" on
+    the apply page then (found by the browser suite at 00:02 Amsterdam time)."""
+    package = ROOT / "src" / "llo"
+    found = [
+        f"{path.relative_to(package).as_posix()}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "now().date()" in line or "date.today()" in line
+    ]
+    assert not found, found

@@ -13,7 +13,7 @@ from typing import Any
 
 from llo.accounts.plan import FundingPlan, funding_plan
 from llo.core import audit
-from llo.core.timeutil import now
+from llo.core.timeutil import now, today
 from llo.credentials import config, did, eddsa, ob3, statuslist, verify
 from llo.credentials.models import Credential, Exemption, IssuerKey, ShareLink, StatusList
 from llo.credentials.services.issuing import allowed
@@ -91,7 +91,7 @@ def issuer_entry(opleider: Opleider, on: dt.date) -> dict[str, Any]:
 
 
 def issuers(on: dt.date | None = None) -> list[dict[str, Any]]:
-    on = on or now().date()
+    on = on or today()
     providers = Opleider.objects.select_related("organisation").prefetch_related("quality_marks")
     return [issuer_entry(o, on) for o in providers.order_by("organisation__kvk")]
 

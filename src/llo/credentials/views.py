@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from llo.core import audit
 from llo.core.problems import Problem
 from llo.core.roles import Role, role_required
-from llo.core.timeutil import now
+from llo.core.timeutil import today
 from llo.credentials import config, contexts, elm, jose, selectors, services
 from llo.credentials.forms import EvcForm
 from llo.credentials.limits import DEFAULT_LIMITS
@@ -222,7 +222,7 @@ def detail(request: HttpRequest, value: str) -> HttpResponse:
             "summary": _summary(result.credential),
             "share_url": share_url,
             "error": error,
-            "min_date": (now().date() + dt.timedelta(days=1)).isoformat(),
+            "min_date": (today() + dt.timedelta(days=1)).isoformat(),
         },
         status=400 if error else 200,
     )
@@ -309,8 +309,8 @@ def exemptions(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "programme": programme,
             "rows": rows,
-            "plan": selectors.programme_plan(person, programme, now().date()),
-            "offering": selectors.next_offering(programme, now().date()),
+            "plan": selectors.programme_plan(person, programme, today()),
+            "offering": selectors.next_offering(programme, today()),
         },
     )
 
@@ -417,7 +417,7 @@ def evc_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "procedures": procedures,
             "issued": issued,
-            "max_date": now().date().isoformat(),
+            "max_date": today().isoformat(),
         },
         status=status,
     )

@@ -29,7 +29,7 @@ from llo.core.idempotency import KEY_HEADER, IdempotencyKey, idempotent
 from llo.core.problems import InvalidParam, Problem, invalid, not_found
 from llo.core.roles import Role
 from llo.core.sessions import no_session_write
-from llo.core.timeutil import now
+from llo.core.timeutil import now, today
 from llo.enrolment import deciding, exports, selectors, services
 from llo.enrolment.models import Application, Preview, Window
 from llo.people.models import Person
@@ -278,7 +278,7 @@ def make_preview(request: HttpRequest, payload: PreviewIn) -> Status:
         raise not_found("There is no start date with this number.")
     window = Window.objects.filter(pk=payload.windowId).first() if payload.windowId else None
     shown = services.preview(
-        actor=_actor(request), person=person, offering=offering, window=window, on=now().date()
+        actor=_actor(request), person=person, offering=offering, window=window, on=today()
     )
     return Status(201, _preview(shown))
 
@@ -350,7 +350,7 @@ def apply(
     # come from the application, so two users' equal keys never meet in the ledger.
     shown = _own_preview(request, payload.previewId)
     app = services.apply(
-        actor=_actor(request), shown=shown, amount_cents=payload.amountCents, on=now().date()
+        actor=_actor(request), shown=shown, amount_cents=payload.amountCents, on=today()
     )
     return Status(201, _app(app))
 
@@ -598,7 +598,7 @@ def enrol(request: HttpRequest, applicationId: int, payload: EnrolIn) -> Status:
 )
 def start(request: HttpRequest, applicationId: int) -> dict[str, Any]:
     org, app = _provider_app(request, applicationId)
-    services.start(actor=_actor(request), provider=org, application=app, on=now().date())
+    services.start(actor=_actor(request), provider=org, application=app, on=today())
     app.refresh_from_db()
     return _app(app)
 
@@ -635,7 +635,7 @@ def completion(request: HttpRequest, applicationId: int, payload: CompletionIn) 
         provider=org,
         application=app,
         credential=payload.credential,
-        on=now().date(),
+        on=today(),
     )
     app.refresh_from_db()
     return _app(app)

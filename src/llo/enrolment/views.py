@@ -29,7 +29,7 @@ from llo.accounts.plan import own_text
 from llo.core import audit, csvio
 from llo.core.problems import Problem
 from llo.core.roles import Role, role_required
-from llo.core.timeutil import now
+from llo.core.timeutil import now, today
 from llo.enrolment import exports, selectors, services
 from llo.enrolment.forms import (
     AttendanceForm,
@@ -170,10 +170,10 @@ def apply_page(request: HttpRequest, offering_id: int) -> HttpResponse:
             **base,
         )
     # Only the open windows that can decide for this person and training (issue 15, finding 2).
-    base["windows"] = selectors.windows_for_offering(person, offering, now().date())
+    base["windows"] = selectors.windows_for_offering(person, offering, today())
     try:
         shown = services.preview(
-            actor=actor, person=person, offering=offering, window=window, on=now().date()
+            actor=actor, person=person, offering=offering, window=window, on=today()
         )
     except Problem as exc:
         return _problem_page(request, exc, **base)
@@ -202,7 +202,7 @@ def _facts_form(
     if not names:
         return None
     initial = {"persoon": person.pk if org else None, "venster": window.pk if window else None}
-    return FactsForm(data, asked=names, today=now().date(), initial=initial)
+    return FactsForm(data, asked=names, today=today(), initial=initial)
 
 
 @role_required(Role.BURGER, Role.ADVISEUR)
@@ -217,14 +217,14 @@ def state_facts_page(request: HttpRequest, offering_id: int) -> HttpResponse:
         return who
     person, org = who
     asked = [str(name) for name in request.POST.getlist("asked")]
-    form = FactsForm(request.POST, asked=asked, today=now().date())
+    form = FactsForm(request.POST, asked=asked, today=today())
     if form.is_valid():
         try:
             services.state_facts(
                 actor=_actor(request),
                 person=person,
                 answers=form.answers(),
-                on=now().date(),
+                on=today(),
                 acting_org=org,
             )
         except Problem as exc:
@@ -302,7 +302,7 @@ def _confirm(
             actor=actor,
             shown=shown,
             amount_cents=amount,
-            on=now().date(),
+            on=today(),
             acting_org=org,
             idempotency_key=f"page:{form.cleaned_data['key']}",
         )
@@ -361,7 +361,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
             "place": selectors.place_of(app.intake) if app.intake is not None else None,
             "can_cancel": request.user.role == Role.BURGER  # type: ignore[union-attr]
             and app.status in CANCELLABLE
-            and app.offering.start_date > now().date(),
+            and app.offering.start_date > today(),
         },
     )
 
@@ -380,7 +380,7 @@ def cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
     if app is None or person is None:
         raise Http404
     if request.method == "GET":
-        if app.status not in CANCELLABLE or app.offering.start_date <= now().date():
+        if app.status not in CANCELLABLE or app.offering.start_date <= today():
             return redirect("enrolment:application", pk=pk)
         return render(
             request,
@@ -521,10 +521,10 @@ FIELD_NAMES = {
 def provider_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     org, app = _own_app(request, pk)
     actor = _actor(request)
-    today = now().date()
+    day = today()
     if action == "starten":
         try:
-            services.start(actor=actor, provider=org, application=app, on=today)
+            services.start(actor=actor, provider=org, application=app, on=day)
         except Problem as exc:
             messages.error(request, exc.detail)
         else:
@@ -561,7 +561,7 @@ def provider_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     provider=org,
                     application=app,
                     credential=data["credential"],
-                    on=today,
+                    on=day,
                 )
                 app.refresh_from_db()
                 if app.status == Status.PAID:
@@ -581,7 +581,7 @@ def provider_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     application=app,
                     excused=data["excused"],
                     reason=data["reason"],
-                    on=today,
+                    on=day,
                 )
                 messages.success(request, _("The stop is saved."))
         except Problem as exc:

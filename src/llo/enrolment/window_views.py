@@ -345,7 +345,7 @@ def _can_leave(request: HttpRequest, entry: IntakeEntry) -> bool:
     return (
         request.user.role == Role.BURGER  # type: ignore[union-attr]
         and entry.outcome == Status.WAITING
-        and entry.offering.start_date > now().date()
+        and entry.offering.start_date > today()
     )
 
 

@@ -15,6 +15,7 @@ from llo.core import audit
 from llo.core.identifiers import IdentifierError, Level, validate_bsn
 from llo.core.problems import InvalidParam, Problem, conflict, invalid
 from llo.core.roles import Role
+from llo.core.timeutil import today
 from llo.people import services
 from llo.people.models import LabourPosition, Person
 from llo.regions.models import Gemeente
@@ -98,7 +99,7 @@ def _require_role(request: HttpRequest, *roles: Role) -> audit.Actor:
 def register_person(request: HttpRequest, payload: PersonIn) -> Status:
     actor = _require_role(request, Role.BEHEER)
     bsn = payload.bsn  # validated by PersonIn
-    if payload.birthDate > dt.date.today():
+    if payload.birthDate > today():
         raise Problem(
             422,
             "A date of birth cannot be in the future.",

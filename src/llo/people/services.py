@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from llo.core import audit, vocabulary
 from llo.core.identifiers import Level, validate_kvk
 from llo.core.problems import InvalidParam, invalid
-from llo.core.timeutil import now
+from llo.core.timeutil import now, today
 from llo.people.models import (
     ClientRelation,
     FactName,
@@ -152,7 +152,7 @@ def state_fact(
     its date. A new statement never changes an old one; the newest counts from its date."""
     if source not in FactSource.values:
         raise ValueError(f"unknown source '{source}'")
-    if on > now().date():
+    if on > today():
         raise invalid(
             _("A statement cannot be about a day in the future."),
             [InvalidParam("on", _("Give today or a day in the past."), "date")],

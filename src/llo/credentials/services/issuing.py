@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from llo.core import audit
 from llo.core.problems import InvalidParam, Problem, invalid
-from llo.core.timeutil import now
+from llo.core.timeutil import now, today
 from llo.credentials import authority, batch, config, eddsa, jose, ob3
 from llo.credentials.models import Credential, Source
 from llo.credentials.services import keys
@@ -418,7 +418,7 @@ def issue_evc(
         problems.append(
             InvalidParam("procedure", _("Choose one of your EVC procedures."), "unknown")
         )
-    if assessed_on > now().date():
+    if assessed_on > today():
         problems.append(
             InvalidParam(
                 "assessedOn", _("The date of the assessment cannot be in the future."), "future"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from llo.core import audit
 from llo.core.problems import InvalidParam, Problem, invalid
-from llo.core.timeutil import now
+from llo.core.timeutil import now, today
 from llo.credentials import elm, ob3, verify
 from llo.credentials.models import Credential, ShareLink, Source
 from llo.people.models import Person
@@ -108,8 +108,8 @@ def create_share_link(
     only its hash is stored)."""
     if credential.person_id != person.pk:
         raise Problem(404, _("Not found."))
-    today = now().date()
-    if expires <= today or expires > today + dt.timedelta(days=MAX_SHARE_DAYS):
+    day = today()
+    if expires <= day or expires > day + dt.timedelta(days=MAX_SHARE_DAYS):
         reason = _("Choose a date after today and within a year.")
         raise invalid(reason, [InvalidParam("expires", reason, "range")])
     token = secrets.token_urlsafe(24)

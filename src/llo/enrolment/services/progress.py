@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from llo.core import audit
 from llo.core.problems import InvalidParam, Problem, invalid
-from llo.core.timeutil import now
+from llo.core.timeutil import now, today
 from llo.enrolment import settlement
 from llo.enrolment.lifecycle import Event, Who
 from llo.enrolment.models import Application, Enrolment, Window
@@ -45,7 +45,7 @@ def enrol(
     _check_provider(application, provider)
     with transaction.atomic():
         app = locks.application(application)
-        transitions.take(app, Event.ENROL, by=Who.PROVIDER, ctx=money.Context(actor, now().date()))
+        transitions.take(app, Event.ENROL, by=Who.PROVIDER, ctx=money.Context(actor, today()))
         enrolment = Enrolment.objects.create(
             application=app, enrolled_at=now(), sessions_planned=sessions_planned
         )
@@ -242,7 +242,7 @@ def cancel_own(*, actor: audit.Actor, person: Person, application: Application) 
     Locks: those of :func:`cancel_and_promote`."""
     if application.person_id != person.pk:
         raise Problem(404, _("There is no application with this number."), code="not-found")
-    on = now().date()
+    on = today()
     if application.offering.start_date <= on:
         raise Problem(
             422,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from llo.core import audit
 from llo.core.problems import Problem
-from llo.core.timeutil import now
+from llo.core.timeutil import now, today
 from llo.enrolment import lifecycle
 from llo.enrolment.allocation import Outcome
 from llo.enrolment.lifecycle import Event, Movement, Status, Who
@@ -132,7 +132,7 @@ def lapse_waiting(
     on the entries, their audit rows and their notifications set-based.
 
     Locks: the window."""
-    on = on or now().date()
+    on = on or today()
     report = WaitingReport([], [])
     if on <= window.budget.period_end:
         return report

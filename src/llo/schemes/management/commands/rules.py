@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
+from llo.core.timeutil import today
 from llo.schemes.errors import RulesError
 
 
@@ -84,7 +85,7 @@ class Command(BaseCommand):
             )
         console.print(table)
         if options.get("parameters"):
-            self._parameters(console, system, on or dt.date.today())
+            self._parameters(console, system, on or today())
         if options.get("variables"):
             self._variables(console, system)
 
