@@ -378,7 +378,7 @@ def leave_waiting_list_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if not _can_leave(request, entry):
         messages.error(request, _("This cannot be done now: the application is '%(status)s'.")
-                       % {"status": entry.outcome or Status.APPLIED.value})  # fmt: skip
+                       % {"status": window_words.outcome_label(entry.outcome)})  # fmt: skip
         return redirect("enrolment:entry", pk=pk)
     try:
         services.leave_waiting_list(actor=actor_of(request), person=person, entry=entry)
